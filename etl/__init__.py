@@ -1,0 +1,1 @@
+"""platform-fines: a validated warehouse of enforcement actions against online platforms."""

@@ -1,0 +1,45 @@
+"""Names spelled once: tables, asset URIs, tags, vocabularies.
+
+Plain strings only. DAG files import this module at their top level, so it must stay
+free of heavy imports and of I/O.
+"""
+
+SCHEMAS = ("raw", "staging", "core", "marts", "ops")
+
+ENFORCEMENT_ACTIONS = "core.enforcement_actions"
+ACTION_SOURCES = "core.action_sources"
+FX_RATES = "core.fx_rates"
+QUARANTINE = "ops.quarantine"
+RUN_LOG = "ops.run_log"
+SCHEMA_VERSION = "ops.schema_version"
+FINES_BY_PLATFORM = "marts.fines_by_platform"
+FINES_OVER_TIME = "marts.fines_over_time"
+LARGEST_FINES = "marts.largest_fines"
+MARTS = (FINES_BY_PLATFORM, FINES_OVER_TIME, LARGEST_FINES)
+
+DUCKDB_POOL = "duckdb"
+TAGS = frozenset({"feed", "fx", "marts", "pipeline", "layer:raw", "layer:core", "layer:marts"})
+
+ACTION_TYPES = (
+    "fine", "turnover_fine", "periodic_penalty", "block", "throttle", "warning", "order", "other",
+)
+MONETARY_ACTION_TYPES = ("fine", "turnover_fine", "periodic_penalty")
+VIOLATIONS = (
+    "content_removal", "data_localisation", "privacy", "antitrust", "consumer", "other",
+)
+STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
+
+# Conversion outcome recorded on every converted row.
+FX_CONVERTED = "converted"
+FX_NO_RATE = "no_rate"
+FX_NOT_MONETARY = "not_monetary"
+
+
+def feed_uri(feed: str) -> str:
+    """Asset URI for a feed's fresh batch."""
+    return f"x-fines://feeds/{feed}"
+
+
+CORE_ACTIONS_URI = "x-fines://core/enforcement_actions"
+FX_RATES_URI = "x-fines://core/fx_rates"
+MARTS_URI = "x-fines://marts"

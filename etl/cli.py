@@ -1,0 +1,93 @@
+"""The ``fines`` command line: run the pipeline, ingest one feed, convert money, show rejects.
+
+Airflow is never imported here: the command must start fast and work without a scheduler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+EXIT_FAILURE = 1
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not an amount: {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--warehouse", type=Path, help="DuckDB file (default: $FINES_WAREHOUSE, else data/warehouse.duckdb)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    parser = argparse.ArgumentParser(prog="fines", description="Warehouse of enforcement actions against online platforms.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="run the pipeline over the configured feeds")
+    run.add_argument("--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)")
+    run.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
+    ingest.add_argument("location", help="local path or http(s) URL")
+    ingest.add_argument("--format", required=True, choices=["csv", "jsonl"])
+    ingest.add_argument("--source", help="source name recorded on rows that have none")
+    ingest.add_argument("--feed", help="feed name (default: derived from the file name)")
+    ingest.add_argument("--encoding", default="utf-8")
+    ingest.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+
+    fx = sub.add_parser("fx", help="currency conversion")
+    fx_sub = fx.add_subparsers(dest="fx_command", required=True, metavar="FX_COMMAND")
+    convert = fx_sub.add_parser("convert", parents=[common], help="convert an amount at the rate of a date")
+    convert.add_argument("amount", type=_amount)
+    convert.add_argument("currency")
+    convert.add_argument("--on", type=_date, required=True, help="decision date YYYY-MM-DD")
+    convert.add_argument("--to", choices=["USD", "EUR"], default="USD", type=str.upper)
+
+    quarantine = sub.add_parser("quarantine", parents=[common], help="list rejected rows and why")
+    quarantine.add_argument("--feed", help="only this feed")
+    quarantine.add_argument("--limit", type=int, default=50)
+
+    sub.add_parser("report", parents=[common], help="print fines by platform from the warehouse")
+    return parser
+
+
+def _feed_name(location: str) -> str:
+    stem = Path(location.split("?")[0].rstrip("/")).stem.lower()
+    name = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_") or "adhoc"
+    return name if name[0].isalnum() else f"f{name}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fines`` command."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from etl import commands  # imported late: keeps `fines --help` instant
+
+    try:
+        return commands.dispatch(args)
+    except commands.USER_ERRORS as error:
+        print(f"fines: error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""What each ``fines`` sub-command does; :mod:`etl.cli` parses the arguments."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from etl import catalog, fx, load, pipeline
+from etl.config import Settings, load_settings
+from etl.feeds import Feed, RegistryError, enabled_feeds
+from etl.fetch import FetchError
+from etl.transform import FeedFormatError
+from etl.validate import ContractError
+
+USER_ERRORS = (RegistryError, load.WarehouseError, fx.FxError, FetchError, FeedFormatError, ContractError)
+
+
+def _money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def print_fines_by_platform(settings: Settings, *, out=sys.stdout) -> None:
+    """Print ``marts.fines_by_platform`` as an aligned table."""
+    with load.connect(settings.warehouse, read_only=True) as con:
+        rows = con.sql(f"select * from {catalog.FINES_BY_PLATFORM}").pl()
+    header = ("platform", "parent company", "actions", "fines", "total USD", "total EUR", "largest USD", "no rate")
+    body = [
+        (r["platform"], r["parent_company"], str(r["action_count"]), str(r["fine_count"]),
+         _money(r["total_fines_usd"]), _money(r["total_fines_eur"]), _money(r["largest_fine_usd"]),
+         str(r["unconverted_fine_count"]))
+        for r in rows.iter_rows(named=True)
+    ]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    print(f"Fines by platform ({catalog.FINES_BY_PLATFORM}), converted at the rate of each decision date:", file=out)
+    for row in [header, *body]:
+        cells = [cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+        print("  ".join(cells), file=out)
+
+
+def print_largest_fines(settings: Settings, *, per_platform: int = 3, out=sys.stdout) -> None:
+    """Print each platform's largest fines with the rate date and source behind every figure."""
+    with load.connect(settings.warehouse, read_only=True) as con:
+        rows = con.sql(
+            f"select * from {catalog.LARGEST_FINES} where platform_rank <= ? order by platform, platform_rank",
+            params=[per_platform],
+        ).pl()
+    print(f"\nLargest fines per platform (top {per_platform}, {catalog.LARGEST_FINES}):", file=out)
+    for r in rows.iter_rows(named=True):
+        print(
+            f"  {r['platform']:<10} {r['decision_date']}  {r['jurisdiction']}  {r['amount']:>18,.2f} {r['currency']}"
+            f"  = {r['amount_usd']:>16,.2f} USD  = {r['amount_eur']:>16,.2f} EUR"
+            f"  ({r['fx_source']} rate of {r['fx_rate_date']}; {r['authority']})",
+            file=out,
+        )
+
+
+def _print_report(report: pipeline.RunReport) -> None:
+    print(f"run {report.run_id} (as of {report.as_of})")
+    for r in report.feeds:
+        line = (f"  {r.feed}: {r.status}: {r.rows_in} in, {r.loaded} loaded, {r.duplicates} duplicates, "
+                f"{r.quarantined} quarantined, {r.no_rate} without rate")
+        print(line + (f" - {r.error}" if r.error else ""))
+
+
+def _run(settings: Settings, feeds: list[Feed], as_of: date | None) -> int:
+    report = pipeline.run(settings, feeds, as_of=as_of or date.today())
+    _print_report(report)
+    print_fines_by_platform(settings)
+    print_largest_fines(settings)
+    if report.failed:
+        names = ", ".join(r.feed for r in report.failed)
+        print(f"fines: error: {len(report.failed)} feed(s) not applied: {names} (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    row = fx.convert_one(args.amount, args.currency, on=args.on, rates=fx.embedded_ecb_rates())
+    target = args.to
+    value, rate = (row["amount_usd"], row["fx_rate_usd"]) if target == "USD" else (row["amount_eur"], row["fx_rate_eur"])
+    print(f"{args.amount:,.2f} {args.currency.upper()} = {value:,.2f} {target}")
+    print(f"rate: 1 {args.currency.upper()} = {rate:.10f} {target}")
+    print(f"rate date: {row['fx_rate_date']} (decision date {args.on})")
+    print(f"source: {fx.ECB_SOURCE_LABEL}, triangulated through EUR")
+    return 0
+
+
+def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
+    where = "where feed = ?" if args.feed else ""
+    with load.connect(settings.warehouse, read_only=True) as con:
+        total = con.execute(f"select count(*) from {catalog.QUARANTINE} {where}", [args.feed] if args.feed else []).fetchone()[0]
+        rows = con.execute(
+            f"select feed, source_file, source_line, stage, reasons, payload from {catalog.QUARANTINE} {where} "
+            "order by feed, source_file, source_line limit ?", ([args.feed] if args.feed else []) + [args.limit],
+        ).fetchall()
+    print(f"{total} rows in quarantine" + (f" for feed {args.feed}" if args.feed else ""))
+    for feed, source_file, line, stage, reasons, payload in rows:
+        print(f"- {feed}: {source_file}, line {line} (failed at {stage}):")
+        for reason in reasons:
+            print(f"    {reason}")
+        print(f"    payload: {payload[:200]}")
+    return 0
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed sub-command; returns the exit code."""
+    settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
+    if args.command == "run":
+        return _run(settings, enabled_feeds(settings.feeds_file), args.as_of)
+    if args.command == "ingest":
+        from etl.cli import _feed_name
+
+        feed = Feed(name=args.feed or _feed_name(args.location), format=args.format, encoding=args.encoding,
+                    location=_resolve(args.location), source=args.source or "")
+        return _run(settings, [feed], args.as_of)
+    if args.command == "fx":
+        return _convert(args)
+    if args.command == "quarantine":
+        return _quarantine(settings, args)
+    print_fines_by_platform(settings)
+    print_largest_fines(settings)
+    return 0
+
+
+def _resolve(location: str) -> str:
+    from pathlib import Path
+
+    if location.startswith(("http://", "https://", "file://")):
+        return location
+    path = Path(location)
+    if not path.exists():
+        raise FeedFormatError(f"{location}: no such file")
+    return str(path.resolve())

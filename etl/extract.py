@@ -1,0 +1,32 @@
+"""Read feeds from outside into the raw landing area, unchanged and content-addressed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from etl.feeds import Feed
+from etl.fetch import FetchPolicy, Landed, fetch_feed
+
+_EXTENSIONS = {"csv": "csv", "jsonl": "jsonl"}
+
+
+def extract_feed(feed: Feed, *, landing: Path, as_of: date, policy: FetchPolicy | None = None) -> Landed:
+    """Land one feed's current payload under ``<landing>/<feed>/<as_of>/``.
+
+    Args:
+        feed: the registry entry (its location is a local path or an http(s) URL).
+        landing: root of the raw landing area.
+        as_of: the run's date.
+        policy: timeouts, retries and size limit; the defaults suit scheduled runs.
+
+    Returns:
+        Where the payload landed, with its SHA-256.
+
+    Raises:
+        etl.fetch.FetchError: the location cannot be read (after retries for HTTP).
+    """
+    return fetch_feed(
+        feed.name, feed.location, landing=landing, as_of=as_of,
+        policy=policy or FetchPolicy(), ext=_EXTENSIONS.get(feed.format, "dat"),
+    )

@@ -1,0 +1,108 @@
+"""The feed registry: one typed entry per feed, read from a TOML file.
+
+Both ``fines run`` and the DAGs read the same file, so a feed is declared once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMATS = ("csv", "jsonl")
+FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
+_KNOWN_FIELDS = {"format", "location", "encoding", "schedule", "enabled", "columns", "description", "source"}
+
+
+class RegistryError(ValueError):
+    """A feed registry entry is invalid; the message names the file, entry and field."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One configured feed."""
+
+    name: str
+    format: str
+    location: str
+    encoding: str = "utf-8"
+    schedule: str = "@daily"
+    enabled: bool = True
+    description: str = ""
+    source: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # canonical name -> feed column
+
+    @property
+    def is_remote(self) -> bool:
+        """True for http(s) locations."""
+        return self.location.startswith(("http://", "https://"))
+
+
+def _field(path: Path, name: str, entry: dict, key: str, kind: type, default: object) -> object:
+    value = entry.get(key, default)
+    if not isinstance(value, kind):
+        raise RegistryError(
+            f"{path}: feed {name!r}, field {key!r}: expected {kind.__name__}, got {value!r}"
+        )
+    return value
+
+
+def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
+    if not FEED_NAME.fullmatch(name):
+        raise RegistryError(f"{path}: feed {name!r}: name must match {FEED_NAME.pattern}")
+    unknown = sorted(set(entry) - _KNOWN_FIELDS)
+    if unknown:
+        raise RegistryError(f"{path}: feed {name!r}, field {unknown[0]!r}: unknown field")
+    fmt = _field(path, name, entry, "format", str, None) if "format" in entry else None
+    if fmt not in FORMATS:
+        raise RegistryError(f"{path}: feed {name!r}, field 'format': must be one of {FORMATS}, got {fmt!r}")
+    if "location" not in entry:
+        raise RegistryError(f"{path}: feed {name!r}, field 'location': missing")
+    location = str(_field(path, name, entry, "location", str, ""))
+    if not location.startswith(("http://", "https://")):
+        location = str((path.parent / location).resolve())
+    columns = _field(path, name, entry, "columns", dict, {})
+    for canonical, column in columns.items():
+        if not isinstance(column, str):
+            raise RegistryError(f"{path}: feed {name!r}, field 'columns.{canonical}': expected a column name")
+    return Feed(
+        name=name,
+        format=fmt,
+        location=location,
+        encoding=str(_field(path, name, entry, "encoding", str, "utf-8")),
+        schedule=str(_field(path, name, entry, "schedule", str, "@daily")),
+        enabled=bool(_field(path, name, entry, "enabled", bool, True)),
+        description=str(_field(path, name, entry, "description", str, "")),
+        source=str(_field(path, name, entry, "source", str, "")),
+        columns=dict(columns),
+    )
+
+
+def load_registry(path: Path) -> list[Feed]:
+    """Read every feed of a registry file.
+
+    Args:
+        path: the TOML registry.
+
+    Returns:
+        The feeds in file order, enabled or not.
+
+    Raises:
+        RegistryError: the file is missing, is not TOML, or an entry is invalid.
+    """
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: feed registry not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RegistryError(f"{path}: not valid TOML: {error}") from None
+    feeds = document.get("feeds")
+    if not isinstance(feeds, dict) or not feeds:
+        raise RegistryError(f"{path}: no [feeds.<name>] tables found")
+    return [_parse_entry(path, name, entry) for name, entry in feeds.items()]
+
+
+def enabled_feeds(path: Path) -> list[Feed]:
+    """The enabled feeds of a registry file, in file order."""
+    return [feed for feed in load_registry(path) if feed.enabled]

@@ -1,0 +1,260 @@
+"""The only module that opens the DuckDB warehouse: migrations, loads, mart builds.
+
+Every write happens in one transaction, so a failed step leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import warehouse
+from etl import catalog
+
+log = logging.getLogger(__name__)
+
+LAYERS = ("staging", "core", "marts")
+_MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_ACTION_COLUMNS = (
+    "action_id", "feed", "source", "source_record_id", "source_url", "jurisdiction", "authority",
+    "platform", "parent_company", "action_type", "violation", "legal_basis", "currency", "status",
+    "fx_source", "fx_status", "fx_note", "amount", "amount_usd", "amount_eur", "fx_rate_usd",
+    "fx_rate_eur", "reported_usd", "reported_eur", "decision_date", "reported_date", "fx_rate_date",
+    "batch_date",
+)
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or changed; the message says which file and why."""
+
+
+class ReconciliationError(WarehouseError):
+    """A feed's counts do not add up: rows in != loaded + duplicates + quarantined + held back."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Counts of one feed's load, as written to ``ops.run_log``."""
+
+    feed: str
+    status: str
+    rows_in: int
+    loaded: int
+    duplicates: int
+    quarantined: int
+    no_rate: int
+    held_back: int
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for XCom and JSON."""
+        return asdict(self)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block in one transaction: commit on success, roll back on any error."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a clear error when it is missing or locked by another writer."""
+    if read_only and not path.exists():
+        raise WarehouseError(f"warehouse {path} does not exist yet: run `fines run` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        reason = str(error).splitlines()[0]
+        raise WarehouseError(f"warehouse {path} is in use by another process: {reason}") from None
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered migrations not yet recorded in ``ops.schema_version``.
+
+    Returns:
+        The file names applied now, in order.
+    """
+    con.execute("create schema if not exists ops")
+    con.execute(
+        f"create table if not exists {catalog.SCHEMA_VERSION} (version integer primary key, name varchar not null)"
+    )
+    done = {row[0] for row in con.execute(f"select version from {catalog.SCHEMA_VERSION}").fetchall()}
+    applied = []
+    for path in sorted((warehouse.ROOT / "migrations").glob("*.sql")):
+        match = _MIGRATION.match(path.name)
+        if not match or int(match.group(1)) in done:
+            continue
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(f"insert into {catalog.SCHEMA_VERSION} values (?, ?)", [int(match.group(1)), path.name])
+        applied.append(path.name)
+    return applied
+
+
+def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
+    """Replace each source's rates with the given ones, in one transaction."""
+    rates = pl.read_parquet(rates_path)
+    con.register("rates_batch", rates)
+    try:
+        with transaction(con):
+            con.execute(f"delete from {catalog.FX_RATES} where source in (select distinct source from rates_batch)")
+            con.execute(
+                f"insert into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, rate_date) "
+                "select source, currency, published_rate, units_per_eur, rate_date from rates_batch"
+            )
+    finally:
+        con.unregister("rates_batch")
+    return rates.height
+
+
+def _read_rejects(paths: list[Path]) -> pl.DataFrame:
+    frames = [pl.read_parquet(p).select("source_line", "payload", "stage", "reasons") for p in paths]
+    return pl.concat(frames) if frames else pl.DataFrame(
+        schema={"source_line": pl.Int64, "payload": pl.String, "stage": pl.String, "reasons": pl.List(pl.String)}
+    )
+
+
+def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
+    columns = ", ".join(_ACTION_COLUMNS)
+    con.execute(f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from batch)")
+    con.execute(
+        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch", [run_id]
+    )
+    con.execute(
+        f"insert or replace into {catalog.ACTION_SOURCES} "
+        "select action_id, feed, source, source_record_id, source_url, source_line, payload, batch_date from batch"
+    )
+
+
+def _apply_quarantine(con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, source_file: str,
+                      batch_date: date) -> None:
+    # A row keyed by its feed and payload: the same bad row seen again updates last_run_id;
+    # a payload that now loads is released.
+    key = "'q_' || left(sha256(? || chr(31) || payload), 16)"
+    con.execute(
+        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in "
+        f"(select {key} from batch)", [feed, feed],
+    )
+    con.execute(
+        f"""insert into {catalog.QUARANTINE} by name
+        select {key} as quarantine_id, ? as feed, stage, ? as source_file, payload, reasons,
+            source_line, ? as first_run_id, ? as last_run_id, ?::date as batch_date
+        from rejects
+        on conflict (quarantine_id) do update set
+            stage = excluded.stage, source_file = excluded.source_file, reasons = excluded.reasons,
+            source_line = excluded.source_line, last_run_id = excluded.last_run_id,
+            batch_date = excluded.batch_date""",
+        [feed, feed, source_file, run_id, run_id, batch_date],
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, batch_date: date, source_file: str,
+    converted_path: Path, reject_paths: list[Path], rows_in: int, duplicates: int, threshold: float,
+) -> LoadResult:
+    """Merge one feed's converted batch into the core facts, quarantine and run log.
+
+    Idempotent: actions are replaced by ``action_id``, quarantined rows by feed and payload,
+    and the run log row by ``(run_id, feed)``. When more than ``threshold`` of the batch was
+    rejected, the batch is held back (circuit breaker) and previously loaded actions stay.
+
+    Raises:
+        ReconciliationError: rows in != loaded + duplicates + quarantined + held back.
+    """
+    batch = pl.read_parquet(converted_path)
+    rejects = _read_rejects(reject_paths)
+    open_circuit = rows_in > 0 and rejects.height / rows_in > threshold
+    result = LoadResult(
+        feed=feed, status="circuit_open" if open_circuit else "ok", rows_in=rows_in,
+        loaded=0 if open_circuit else batch.height, duplicates=duplicates, quarantined=rejects.height,
+        no_rate=batch.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
+        held_back=batch.height if open_circuit else 0,
+        error=(f"{rejects.height} of {rows_in} rows rejected, above the threshold of {threshold:.0%}: "
+               "batch not applied") if open_circuit else None,
+    )
+    if result.rows_in != result.loaded + result.duplicates + result.quarantined + result.held_back:
+        raise ReconciliationError(f"feed {feed}: counts do not reconcile: {result}")
+    con.register("batch", batch)
+    con.register("rejects", rejects)
+    try:
+        with transaction(con):
+            if not open_circuit:
+                _apply_actions(con, run_id=run_id)
+            _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
+            record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
+    finally:
+        con.unregister("batch")
+        con.unregister("rejects")
+    return result
+
+
+def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date, source_file: str | None,
+               result: LoadResult) -> None:
+    """Write (or rewrite) the run log row of one run and feed."""
+    con.execute(
+        f"insert or replace into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
+        "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
+        "? as no_rate, ? as held_back, ?::date as batch_date",
+        [run_id, result.feed, result.status, result.error, source_file, result.rows_in, result.loaded,
+         result.duplicates, result.quarantined, result.no_rate, result.held_back, batch_date],
+    )
+
+
+def _models(layer: str) -> list[Path]:
+    return sorted((warehouse.ROOT / layer).glob("*.sql"))
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild staging and core views and mart tables from ``warehouse/``, in one transaction.
+
+    Each mart is checked against its Pandera contract before the transaction commits, so a
+    mart that breaks its contract is never published.
+
+    Returns:
+        Row count per mart table.
+    """
+    from schemas import marts as mart_schemas
+
+    counts: dict[str, int] = {}
+    with transaction(con):
+        for layer in LAYERS:
+            for path in _models(layer):
+                name = f"{layer}.{path.stem}"
+                sql = path.read_text(encoding="utf-8")
+                kind = "table" if layer == "marts" else "view"
+                con.execute(f"create or replace {kind} {name} as\n{sql}")
+                if layer == "marts":
+                    purpose = sql.splitlines()[0].removeprefix("--").strip()
+                    con.execute(f"comment on table {name} is {_quote(purpose)}")
+                    frame = con.sql(f"select * from {name}").pl()
+                    mart_schemas.validate_mart(name, frame)
+                    counts[name] = frame.height
+    return counts
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def run_tests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Run every ``warehouse/tests/*.sql``; each must return zero rows.
+
+    Returns:
+        Failing row count per test file (zero everywhere when the warehouse is sound).
+    """
+    return {path.stem: len(con.execute(path.read_text(encoding="utf-8")).fetchall()) for path in _models("tests")}

@@ -1,0 +1,1 @@
+"""Pandera contracts (polars backend) for every boundary of the pipeline."""

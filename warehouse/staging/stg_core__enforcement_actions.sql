@@ -1,0 +1,42 @@
+-- Canonical actions with derived flags and periods. Grain: one row per action.
+with
+
+enforcement_actions as (
+    select * from core.enforcement_actions
+),
+
+flagged as (
+    select
+        action_id,
+        feed,
+        source,
+        source_url,
+        source_record_id,
+        jurisdiction,
+        authority,
+        platform,
+        coalesce(parent_company, platform) as parent_company,
+        action_type,
+        violation,
+        currency,
+        status,
+        fx_status,
+        fx_source,
+        amount,
+        amount_usd,
+        amount_eur,
+        case when action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+            then amount_usd end as fine_amount_usd,
+        case when action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+            then amount_eur end as fine_amount_eur,
+        action_type in ('fine', 'turnover_fine', 'periodic_penalty') as is_monetary,
+        fx_status = 'converted' as is_converted,
+        decision_date,
+        fx_rate_date,
+        date_trunc('month', decision_date)::date as decision_month,
+        date_trunc('quarter', decision_date)::date as decision_quarter,
+        year(decision_date) as decision_year
+    from enforcement_actions
+)
+
+select * from flagged
