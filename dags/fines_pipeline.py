@@ -1,5 +1,4 @@
-"""
-## fines_pipeline
+"""## fines_pipeline
 The whole pipeline over the feeds of the registry, the same steps as `fines run`:
 land each feed, parse and validate it (rejects go to `ops.quarantine`), convert amounts to
 USD and EUR at the rate of each decision date, merge into `core.enforcement_actions`, then
@@ -25,8 +24,11 @@ MARTS = Asset(name="marts", uri=catalog.MARTS_URI)
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=2),
-                  "execution_timeout": pendulum.duration(minutes=30)},
+    default_args={
+        "retries": 2,
+        "retry_delay": pendulum.duration(minutes=2),
+        "execution_timeout": pendulum.duration(minutes=30),
+    },
     tags=["pipeline", "layer:core", "layer:marts"],
     doc_md=__doc__,
 )
@@ -34,36 +36,45 @@ def fines_pipeline():
     @task(pool=catalog.DUCKDB_POOL)
     def prepare(**context) -> str:
         from etl import steps
+
         return steps.prepare(run_id=context["run_id"])
 
     @task
     def feeds() -> list[str]:
         from etl import steps
+
         return steps.feed_names()
 
     @task
     def extract(feed: str, **context) -> dict:
         from etl import steps
+
         return steps.extract(feed, as_of=context["dag_run"].run_after.date())
 
     @task
     def transform(batch: dict, **context) -> dict:
         from etl import steps
-        return steps.transform_batch(batch, as_of=context["dag_run"].run_after.date(), run_id=context["run_id"])
+
+        return steps.transform_batch(
+            batch, as_of=context["dag_run"].run_after.date(), run_id=context["run_id"]
+        )
 
     @task
     def convert(batch: dict, rates_path: str, **context) -> dict:
         from etl import steps
+
         return steps.convert_batch(batch, rates_path=rates_path, run_id=context["run_id"])
 
     @task(pool=catalog.DUCKDB_POOL, outlets=[CORE])
     def load(batch: dict, **context) -> dict:
         from etl import steps
+
         return steps.load_batch(batch, as_of=context["dag_run"].run_after.date(), run_id=context["run_id"])
 
     @task(pool=catalog.DUCKDB_POOL, outlets=[MARTS], trigger_rule="all_done")
     def build() -> dict:
         from etl import steps
+
         return steps.build()
 
     rates = prepare()

@@ -21,11 +21,23 @@ DUCKDB_POOL = "duckdb"
 TAGS = frozenset({"feed", "fx", "marts", "pipeline", "layer:raw", "layer:core", "layer:marts"})
 
 ACTION_TYPES = (
-    "fine", "turnover_fine", "periodic_penalty", "block", "throttle", "warning", "order", "other",
+    "fine",
+    "turnover_fine",
+    "periodic_penalty",
+    "block",
+    "throttle",
+    "warning",
+    "order",
+    "other",
 )
 MONETARY_ACTION_TYPES = ("fine", "turnover_fine", "periodic_penalty")
 VIOLATIONS = (
-    "content_removal", "data_localisation", "privacy", "antitrust", "consumer", "other",
+    "content_removal",
+    "data_localisation",
+    "privacy",
+    "antitrust",
+    "consumer",
+    "other",
 )
 STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
 

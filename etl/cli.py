@@ -36,13 +36,19 @@ def _amount(text: str) -> Decimal:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--warehouse", type=Path, help="DuckDB file (default: $FINES_WAREHOUSE, else data/warehouse.duckdb)")
+    common.add_argument(
+        "--warehouse", type=Path, help="DuckDB file (default: $FINES_WAREHOUSE, else data/warehouse.duckdb)"
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="log every step")
-    parser = argparse.ArgumentParser(prog="fines", description="Warehouse of enforcement actions against online platforms.")
+    parser = argparse.ArgumentParser(
+        prog="fines", description="Warehouse of enforcement actions against online platforms."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help="run the pipeline over the configured feeds")
-    run.add_argument("--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)")
+    run.add_argument(
+        "--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)"
+    )
     run.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
@@ -78,8 +84,10 @@ def _feed_name(location: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fines`` command."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     from etl import commands  # imported late: keeps `fines --help` instant
 
     try:

@@ -7,8 +7,6 @@ import sys
 from datetime import date
 from decimal import Decimal
 
-import polars as pl
-
 from etl import catalog, fx, load, pipeline
 from etl.config import Settings, load_settings
 from etl.feeds import Feed, RegistryError, enabled_feeds
@@ -27,17 +25,39 @@ def print_fines_by_platform(settings: Settings, *, out=sys.stdout) -> None:
     """Print ``marts.fines_by_platform`` as an aligned table."""
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(f"select * from {catalog.FINES_BY_PLATFORM}").pl()
-    header = ("platform", "parent company", "actions", "fines", "total USD", "total EUR", "largest USD", "no rate")
+    header = (
+        "platform",
+        "parent company",
+        "actions",
+        "fines",
+        "total USD",
+        "total EUR",
+        "largest USD",
+        "no rate",
+    )
     body = [
-        (r["platform"], r["parent_company"], str(r["action_count"]), str(r["fine_count"]),
-         _money(r["total_fines_usd"]), _money(r["total_fines_eur"]), _money(r["largest_fine_usd"]),
-         str(r["unconverted_fine_count"]))
+        (
+            r["platform"],
+            r["parent_company"],
+            str(r["action_count"]),
+            str(r["fine_count"]),
+            _money(r["total_fines_usd"]),
+            _money(r["total_fines_eur"]),
+            _money(r["largest_fine_usd"]),
+            str(r["unconverted_fine_count"]),
+        )
         for r in rows.iter_rows(named=True)
     ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    print(f"Fines by platform ({catalog.FINES_BY_PLATFORM}), converted at the rate of each decision date:", file=out)
+    print(
+        f"Fines by platform ({catalog.FINES_BY_PLATFORM}), converted at the rate of each decision date:",
+        file=out,
+    )
     for row in [header, *body]:
-        cells = [cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
         print("  ".join(cells), file=out)
 
 
@@ -61,8 +81,10 @@ def print_largest_fines(settings: Settings, *, per_platform: int = 3, out=sys.st
 def _print_report(report: pipeline.RunReport) -> None:
     print(f"run {report.run_id} (as of {report.as_of})")
     for r in report.feeds:
-        line = (f"  {r.feed}: {r.status}: {r.rows_in} in, {r.loaded} loaded, {r.duplicates} duplicates, "
-                f"{r.quarantined} quarantined, {r.no_rate} without rate")
+        line = (
+            f"  {r.feed}: {r.status}: {r.rows_in} in, {r.loaded} loaded, {r.duplicates} duplicates, "
+            f"{r.quarantined} quarantined, {r.no_rate} without rate"
+        )
         print(line + (f" - {r.error}" if r.error else ""))
 
 
@@ -81,7 +103,11 @@ def _run(settings: Settings, feeds: list[Feed], as_of: date | None) -> int:
 def _convert(args: argparse.Namespace) -> int:
     row = fx.convert_one(args.amount, args.currency, on=args.on, rates=fx.embedded_ecb_rates())
     target = args.to
-    value, rate = (row["amount_usd"], row["fx_rate_usd"]) if target == "USD" else (row["amount_eur"], row["fx_rate_eur"])
+    value, rate = (
+        (row["amount_usd"], row["fx_rate_usd"])
+        if target == "USD"
+        else (row["amount_eur"], row["fx_rate_eur"])
+    )
     print(f"{args.amount:,.2f} {args.currency.upper()} = {value:,.2f} {target}")
     print(f"rate: 1 {args.currency.upper()} = {rate:.10f} {target}")
     print(f"rate date: {row['fx_rate_date']} (decision date {args.on})")
@@ -92,10 +118,13 @@ def _convert(args: argparse.Namespace) -> int:
 def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
     where = "where feed = ?" if args.feed else ""
     with load.connect(settings.warehouse, read_only=True) as con:
-        total = con.execute(f"select count(*) from {catalog.QUARANTINE} {where}", [args.feed] if args.feed else []).fetchone()[0]
+        total = con.execute(
+            f"select count(*) from {catalog.QUARANTINE} {where}", [args.feed] if args.feed else []
+        ).fetchone()[0]
         rows = con.execute(
             f"select feed, source_file, source_line, stage, reasons, payload from {catalog.QUARANTINE} {where} "
-            "order by feed, source_file, source_line limit ?", ([args.feed] if args.feed else []) + [args.limit],
+            "order by feed, source_file, source_line limit ?",
+            ([args.feed] if args.feed else []) + [args.limit],
         ).fetchall()
     print(f"{total} rows in quarantine" + (f" for feed {args.feed}" if args.feed else ""))
     for feed, source_file, line, stage, reasons, payload in rows:
@@ -114,8 +143,13 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from etl.cli import _feed_name
 
-        feed = Feed(name=args.feed or _feed_name(args.location), format=args.format, encoding=args.encoding,
-                    location=_resolve(args.location), source=args.source or "")
+        feed = Feed(
+            name=args.feed or _feed_name(args.location),
+            format=args.format,
+            encoding=args.encoding,
+            location=_resolve(args.location),
+            source=args.source or "",
+        )
         return _run(settings, [feed], args.as_of)
     if args.command == "fx":
         return _convert(args)

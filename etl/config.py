@@ -56,4 +56,6 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         threshold = -1.0
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"FINES_QUARANTINE_THRESHOLD must be a share between 0 and 1, got {raw_threshold!r}")
-    return Settings(warehouse=Path(wh), data_dir=data_dir, feeds_file=Path(feeds), quarantine_threshold=threshold)
+    return Settings(
+        warehouse=Path(wh), data_dir=data_dir, feeds_file=Path(feeds), quarantine_threshold=threshold
+    )

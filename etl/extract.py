@@ -27,6 +27,10 @@ def extract_feed(feed: Feed, *, landing: Path, as_of: date, policy: FetchPolicy 
         etl.fetch.FetchError: the location cannot be read (after retries for HTTP).
     """
     return fetch_feed(
-        feed.name, feed.location, landing=landing, as_of=as_of,
-        policy=policy or FetchPolicy(), ext=_EXTENSIONS.get(feed.format, "dat"),
+        feed.name,
+        feed.location,
+        landing=landing,
+        as_of=as_of,
+        policy=policy or FetchPolicy(),
+        ext=_EXTENSIONS.get(feed.format, "dat"),
     )

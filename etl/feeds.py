@@ -42,9 +42,7 @@ class Feed:
 def _field(path: Path, name: str, entry: dict, key: str, kind: type, default: object) -> object:
     value = entry.get(key, default)
     if not isinstance(value, kind):
-        raise RegistryError(
-            f"{path}: feed {name!r}, field {key!r}: expected {kind.__name__}, got {value!r}"
-        )
+        raise RegistryError(f"{path}: feed {name!r}, field {key!r}: expected {kind.__name__}, got {value!r}")
     return value
 
 

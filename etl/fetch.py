@@ -93,9 +93,7 @@ def safe_feed_dir(landing: Path, feed: str) -> Path:
     return folder
 
 
-def land_bytes(
-    data: bytes, *, landing: Path, feed: str, as_of: date, ext: str, source: str
-) -> Landed:
+def land_bytes(data: bytes, *, landing: Path, feed: str, as_of: date, ext: str, source: str) -> Landed:
     """Store a payload unchanged under ``<landing>/<feed>/<as_of>/<sha256>.<ext>``.
 
     The write is atomic (temp file, then ``os.replace``) and idempotent: when the file already
@@ -195,9 +193,7 @@ def fetch_feed(
     return land_bytes(data, landing=landing, feed=feed, as_of=as_of, ext=ext, source=location)
 
 
-def _fetch_http(
-    feed: str, url: str, *, landing: Path, as_of: date, policy: FetchPolicy, ext: str
-) -> Landed:
+def _fetch_http(feed: str, url: str, *, landing: Path, as_of: date, policy: FetchPolicy, ext: str) -> Landed:
     state_path = safe_feed_dir(landing, feed) / STATE_FILE
     state = _load_state(state_path, url=url, landing=landing)
     headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip"}
@@ -302,9 +298,7 @@ def _read_local(feed: str, path: Path, *, max_bytes: int) -> bytes:
 
 
 def _too_big(feed: str, source: str, max_bytes: int) -> FetchError:
-    return FetchError(
-        f"feed {feed}: payload from {source} exceeds the size limit of {max_bytes} bytes"
-    )
+    return FetchError(f"feed {feed}: payload from {source} exceeds the size limit of {max_bytes} bytes")
 
 
 def _load_state(state_path: Path, *, url: str, landing: Path) -> dict[str, str | None]:

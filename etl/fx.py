@@ -93,10 +93,18 @@ def _asof(actions: pl.DataFrame, rates: pl.DataFrame, *, currency_col: str, suff
         pl.col("source").alias(f"source{suffix}"),
         pl.col("rate_date").alias(f"_on{suffix}"),
     ).sort(f"_on{suffix}")
-    return actions.sort("_on").join_asof(
-        right, left_on="_on", right_on=f"_on{suffix}", by=currency_col, strategy="backward",
-        check_sortedness=False,
-    ).drop(f"_on{suffix}")
+    return (
+        actions.sort("_on")
+        .join_asof(
+            right,
+            left_on="_on",
+            right_on=f"_on{suffix}",
+            by=currency_col,
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .drop(f"_on{suffix}")
+    )
 
 
 def convert_amounts(actions: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
@@ -117,12 +125,11 @@ def convert_amounts(actions: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         ``fx_rate_date``, ``fx_source``, ``fx_status`` and ``fx_note``.
     """
     staleness = pl.col("source_fx").replace_strict(STALENESS_DAYS, default=0, return_dtype=pl.Int64)
-    frame = actions.with_row_index("_row").with_columns(
-        _on=pl.col("decision_date"), _ccy=pl.col("currency")
-    )
+    frame = actions.with_row_index("_row").with_columns(_on=pl.col("decision_date"), _ccy=pl.col("currency"))
     frame = _asof(frame, rates, currency_col="_ccy", suffix="_fx")
     usd = rates.filter(pl.col("currency") == "USD").select(
-        pl.col("source").alias("source_fx"), pl.col("rate_date").alias("rate_date_fx"),
+        pl.col("source").alias("source_fx"),
+        pl.col("rate_date").alias("rate_date_fx"),
         pl.col("units_per_eur").alias("upe_usd"),
     )
     frame = frame.join(usd, on=["source_fx", "rate_date_fx"], how="left")
@@ -135,20 +142,30 @@ def convert_amounts(actions: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
     return (
         frame.with_columns(
             amount_eur=pl.when(usable).then((amount / pl.col("upe_fx")).round(2).cast(MONEY)),
-            amount_usd=pl.when(usable).then((amount * pl.col("upe_usd") / pl.col("upe_fx")).round(2).cast(MONEY)),
+            amount_usd=pl.when(usable).then(
+                (amount * pl.col("upe_usd") / pl.col("upe_fx")).round(2).cast(MONEY)
+            ),
             fx_rate_eur=pl.when(usable).then(pl.lit(Decimal(1)).cast(RATE) / pl.col("upe_fx")),
             fx_rate_usd=pl.when(usable).then(pl.col("upe_usd") / pl.col("upe_fx")),
             fx_rate_date=pl.when(usable).then(pl.col("rate_date_fx")),
             fx_source=pl.when(usable).then(pl.col("source_fx")),
-            fx_status=pl.when(~monetary).then(pl.lit(catalog.FX_NOT_MONETARY))
-            .when(usable).then(pl.lit(catalog.FX_CONVERTED))
+            fx_status=pl.when(~monetary)
+            .then(pl.lit(catalog.FX_NOT_MONETARY))
+            .when(usable)
+            .then(pl.lit(catalog.FX_CONVERTED))
             .otherwise(pl.lit(catalog.FX_NO_RATE)),
             fx_note=pl.when(monetary & pl.col("upe_fx").is_null())
             .then(pl.format("no rate for {} on or before {}", pl.col("currency"), pl.col("decision_date")))
             .when(monetary & amount.is_null())
             .then(pl.lit("amount too large to convert exactly"))
             .when(monetary & pl.col("upe_fx").is_not_null() & ~usable)
-            .then(pl.format("last {} rate ({}) is older than the staleness bound", pl.col("currency"), pl.col("rate_date_fx"))),
+            .then(
+                pl.format(
+                    "last {} rate ({}) is older than the staleness bound",
+                    pl.col("currency"),
+                    pl.col("rate_date_fx"),
+                )
+            ),
         )
         .sort("_row")
         .drop("_row", "_on", "_ccy", "upe_fx", "upe_usd", "rate_date_fx", "source_fx")

@@ -24,10 +24,33 @@ log = logging.getLogger(__name__)
 LAYERS = ("staging", "core", "marts")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _ACTION_COLUMNS = (
-    "action_id", "feed", "source", "source_record_id", "source_url", "jurisdiction", "authority",
-    "platform", "parent_company", "action_type", "violation", "legal_basis", "currency", "status",
-    "fx_source", "fx_status", "fx_note", "amount", "amount_usd", "amount_eur", "fx_rate_usd",
-    "fx_rate_eur", "reported_usd", "reported_eur", "decision_date", "reported_date", "fx_rate_date",
+    "action_id",
+    "feed",
+    "source",
+    "source_record_id",
+    "source_url",
+    "jurisdiction",
+    "authority",
+    "platform",
+    "parent_company",
+    "action_type",
+    "violation",
+    "legal_basis",
+    "currency",
+    "status",
+    "fx_source",
+    "fx_status",
+    "fx_note",
+    "amount",
+    "amount_usd",
+    "amount_eur",
+    "fx_rate_usd",
+    "fx_rate_eur",
+    "reported_usd",
+    "reported_eur",
+    "decision_date",
+    "reported_date",
+    "fx_rate_date",
     "batch_date",
 )
 
@@ -101,7 +124,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(f"insert into {catalog.SCHEMA_VERSION} values (?, ?)", [int(match.group(1)), path.name])
+            con.execute(
+                f"insert into {catalog.SCHEMA_VERSION} values (?, ?)", [int(match.group(1)), path.name]
+            )
         applied.append(path.name)
     return applied
 
@@ -112,7 +137,9 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
     con.register("rates_batch", rates)
     try:
         with transaction(con):
-            con.execute(f"delete from {catalog.FX_RATES} where source in (select distinct source from rates_batch)")
+            con.execute(
+                f"delete from {catalog.FX_RATES} where source in (select distinct source from rates_batch)"
+            )
             con.execute(
                 f"insert into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, rate_date) "
                 "select source, currency, published_rate, units_per_eur, rate_date from rates_batch"
@@ -124,8 +151,17 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
 
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
     frames = [pl.read_parquet(p).select("source_line", "payload", "stage", "reasons") for p in paths]
-    return pl.concat(frames) if frames else pl.DataFrame(
-        schema={"source_line": pl.Int64, "payload": pl.String, "stage": pl.String, "reasons": pl.List(pl.String)}
+    return (
+        pl.concat(frames)
+        if frames
+        else pl.DataFrame(
+            schema={
+                "source_line": pl.Int64,
+                "payload": pl.String,
+                "stage": pl.String,
+                "reasons": pl.List(pl.String),
+            }
+        )
     )
 
 
@@ -133,7 +169,8 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     columns = ", ".join(_ACTION_COLUMNS)
     con.execute(f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from batch)")
     con.execute(
-        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch", [run_id]
+        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch",
+        [run_id],
     )
     con.execute(
         f"insert or replace into {catalog.ACTION_SOURCES} "
@@ -141,14 +178,15 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     )
 
 
-def _apply_quarantine(con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, source_file: str,
-                      batch_date: date) -> None:
+def _apply_quarantine(
+    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, source_file: str, batch_date: date
+) -> None:
     # A row keyed by its feed and payload: the same bad row seen again updates last_run_id;
     # a payload that now loads is released.
     key = "'q_' || left(sha256(? || chr(31) || payload), 16)"
     con.execute(
-        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in "
-        f"(select {key} from batch)", [feed, feed],
+        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in (select {key} from batch)",
+        [feed, feed],
     )
     con.execute(
         f"""insert into {catalog.QUARANTINE} by name
@@ -164,8 +202,17 @@ def _apply_quarantine(con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str,
 
 
 def load_batch(
-    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, batch_date: date, source_file: str,
-    converted_path: Path, reject_paths: list[Path], rows_in: int, duplicates: int, threshold: float,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    feed: str,
+    run_id: str,
+    batch_date: date,
+    source_file: str,
+    converted_path: Path,
+    reject_paths: list[Path],
+    rows_in: int,
+    duplicates: int,
+    threshold: float,
 ) -> LoadResult:
     """Merge one feed's converted batch into the core facts, quarantine and run log.
 
@@ -180,12 +227,20 @@ def load_batch(
     rejects = _read_rejects(reject_paths)
     open_circuit = rows_in > 0 and rejects.height / rows_in > threshold
     result = LoadResult(
-        feed=feed, status="circuit_open" if open_circuit else "ok", rows_in=rows_in,
-        loaded=0 if open_circuit else batch.height, duplicates=duplicates, quarantined=rejects.height,
+        feed=feed,
+        status="circuit_open" if open_circuit else "ok",
+        rows_in=rows_in,
+        loaded=0 if open_circuit else batch.height,
+        duplicates=duplicates,
+        quarantined=rejects.height,
         no_rate=batch.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
         held_back=batch.height if open_circuit else 0,
-        error=(f"{rejects.height} of {rows_in} rows rejected, above the threshold of {threshold:.0%}: "
-               "batch not applied") if open_circuit else None,
+        error=(
+            f"{rejects.height} of {rows_in} rows rejected, above the threshold of {threshold:.0%}: "
+            "batch not applied"
+        )
+        if open_circuit
+        else None,
     )
     if result.rows_in != result.loaded + result.duplicates + result.quarantined + result.held_back:
         raise ReconciliationError(f"feed {feed}: counts do not reconcile: {result}")
@@ -203,15 +258,33 @@ def load_batch(
     return result
 
 
-def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date, source_file: str | None,
-               result: LoadResult) -> None:
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    batch_date: date,
+    source_file: str | None,
+    result: LoadResult,
+) -> None:
     """Write (or rewrite) the run log row of one run and feed."""
     con.execute(
         f"insert or replace into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
         "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
         "? as no_rate, ? as held_back, ?::date as batch_date",
-        [run_id, result.feed, result.status, result.error, source_file, result.rows_in, result.loaded,
-         result.duplicates, result.quarantined, result.no_rate, result.held_back, batch_date],
+        [
+            run_id,
+            result.feed,
+            result.status,
+            result.error,
+            source_file,
+            result.rows_in,
+            result.loaded,
+            result.duplicates,
+            result.quarantined,
+            result.no_rate,
+            result.held_back,
+            batch_date,
+        ],
     )
 
 
@@ -257,4 +330,6 @@ def run_tests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     Returns:
         Failing row count per test file (zero everywhere when the warehouse is sound).
     """
-    return {path.stem: len(con.execute(path.read_text(encoding="utf-8")).fetchall()) for path in _models("tests")}
+    return {
+        path.stem: len(con.execute(path.read_text(encoding="utf-8")).fetchall()) for path in _models("tests")
+    }

@@ -57,10 +57,16 @@ def process_feed(
     converted = fx.run(Path(parsed.actions_path), rates_path, out_dir=work, where=f"feed {feed.name}")
     with load.connect(settings.warehouse) as con:
         return load.load_batch(
-            con, feed=feed.name, run_id=run_id, batch_date=as_of, source_file=str(landed_path),
+            con,
+            feed=feed.name,
+            run_id=run_id,
+            batch_date=as_of,
+            source_file=str(landed_path),
             converted_path=Path(converted["converted_path"]),
             reject_paths=[Path(parsed.rejects_path), Path(converted["rejects_path"])],
-            rows_in=parsed.rows_in, duplicates=parsed.duplicates, threshold=settings.quarantine_threshold,
+            rows_in=parsed.rows_in,
+            duplicates=parsed.duplicates,
+            threshold=settings.quarantine_threshold,
         )
 
 
@@ -74,7 +80,9 @@ def prepare_warehouse(settings: Settings, *, rates_dir: Path) -> Path:
     return rates_path
 
 
-def run(settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None) -> RunReport:
+def run(
+    settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None
+) -> RunReport:
     """Run every feed (each failing on its own), then rebuild the marts.
 
     Args:
@@ -90,7 +98,9 @@ def run(settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPoli
     errors: dict[str, str] = {}
     for feed in feeds:
         try:
-            landed[feed.name] = extract_feed(feed, landing=settings.landing_dir, as_of=as_of, policy=policy).path
+            landed[feed.name] = extract_feed(
+                feed, landing=settings.landing_dir, as_of=as_of, policy=policy
+            ).path
         except FetchError as error:
             errors[feed.name] = str(error)
     run_id = make_run_id(as_of, [f"{name}:{path.stem}" for name, path in landed.items()])
@@ -99,26 +109,54 @@ def run(settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPoli
     for feed in feeds:
         if feed.name in landed:
             try:
-                report.feeds.append(process_feed(
-                    feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id, rates_path=rates_path
-                ))
+                report.feeds.append(
+                    process_feed(
+                        feed,
+                        landed[feed.name],
+                        settings=settings,
+                        as_of=as_of,
+                        run_id=run_id,
+                        rates_path=rates_path,
+                    )
+                )
                 continue
             except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
                 if not isinstance(error, FEED_ERRORS):
                     log.exception("feed %s: unexpected error", feed.name)
-                errors[feed.name] = f"{type(error).__name__}: {error}" if not isinstance(error, FEED_ERRORS) else str(error)
-        report.feeds.append(record_failure(settings, feed=feed.name, run_id=run_id, as_of=as_of,
-                                           error=errors[feed.name], source=str(landed.get(feed.name, ""))))
+                errors[feed.name] = (
+                    f"{type(error).__name__}: {error}" if not isinstance(error, FEED_ERRORS) else str(error)
+                )
+        report.feeds.append(
+            record_failure(
+                settings,
+                feed=feed.name,
+                run_id=run_id,
+                as_of=as_of,
+                error=errors[feed.name],
+                source=str(landed.get(feed.name, "")),
+            )
+        )
     with load.connect(settings.warehouse) as con:
         report.marts = load.build_marts(con)
     return report
 
 
-def record_failure(settings: Settings, *, feed: str, run_id: str, as_of: date, error: str, source: str) -> load.LoadResult:
+def record_failure(
+    settings: Settings, *, feed: str, run_id: str, as_of: date, error: str, source: str
+) -> load.LoadResult:
     """Record a feed that failed before loading; its earlier actions stay in the warehouse."""
     log.error("feed %s failed: %s", feed, error)
-    result = load.LoadResult(feed=feed, status="failed", rows_in=0, loaded=0, duplicates=0, quarantined=0,
-                             no_rate=0, held_back=0, error=error)
+    result = load.LoadResult(
+        feed=feed,
+        status="failed",
+        rows_in=0,
+        loaded=0,
+        duplicates=0,
+        quarantined=0,
+        no_rate=0,
+        held_back=0,
+        error=error,
+    )
     with load.connect(settings.warehouse) as con:
         load.migrate(con)
         load.record_run(con, run_id=run_id, batch_date=as_of, source_file=source or None, result=result)

@@ -55,8 +55,14 @@ def transform_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, objec
 def convert_batch(batch: dict, *, rates_path: str, run_id: str) -> dict[str, object]:
     """Convert a validated batch to USD and EUR; adds the converted path and counts."""
     out_dir = load_settings().work_dir / safe_run_id(run_id) / batch["feed"]
-    converted = fx.run(Path(batch["actions_path"]), Path(rates_path), out_dir=out_dir, where=f"feed {batch['feed']}")
-    return {**batch, "converted_path": converted["converted_path"], "convert_rejects_path": converted["rejects_path"]}
+    converted = fx.run(
+        Path(batch["actions_path"]), Path(rates_path), out_dir=out_dir, where=f"feed {batch['feed']}"
+    )
+    return {
+        **batch,
+        "converted_path": converted["converted_path"],
+        "convert_rejects_path": converted["rejects_path"],
+    }
 
 
 def load_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, object]:
@@ -64,10 +70,15 @@ def load_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, object]:
     settings = load_settings()
     with load.connect(settings.warehouse) as con:
         result = load.load_batch(
-            con, feed=batch["feed"], run_id=safe_run_id(run_id), batch_date=as_of, source_file=batch["path"],
+            con,
+            feed=batch["feed"],
+            run_id=safe_run_id(run_id),
+            batch_date=as_of,
+            source_file=batch["path"],
             converted_path=Path(batch["converted_path"]),
             reject_paths=[Path(batch["rejects_path"]), Path(batch["convert_rejects_path"])],
-            rows_in=int(batch["rows_in"]), duplicates=int(batch["duplicates"]),
+            rows_in=int(batch["rows_in"]),
+            duplicates=int(batch["duplicates"]),
             threshold=settings.quarantine_threshold,
         )
     return result.as_dict()

@@ -20,9 +20,23 @@ from etl.validate import ContractError, split_valid
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
 
 CANONICAL = (
-    "source", "source_record_id", "source_url", "decision_date", "reported_date",
-    "jurisdiction", "authority", "platform", "parent_company", "action_type", "violation",
-    "legal_basis", "amount", "currency", "reported_usd", "reported_eur", "status",
+    "source",
+    "source_record_id",
+    "source_url",
+    "decision_date",
+    "reported_date",
+    "jurisdiction",
+    "authority",
+    "platform",
+    "parent_company",
+    "action_type",
+    "violation",
+    "legal_basis",
+    "amount",
+    "currency",
+    "reported_usd",
+    "reported_eur",
+    "status",
 )
 REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
@@ -112,7 +126,8 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
     mapped = {canonical: feed.columns.get(canonical, canonical) for canonical in CANONICAL}
     cleaned = [
         pl.col(column).str.strip_chars().replace("", None).alias(canonical)
-        if column in raw.columns else pl.lit(None, dtype=pl.String).alias(canonical)
+        if column in raw.columns
+        else pl.lit(None, dtype=pl.String).alias(canonical)
         for canonical, column in mapped.items()
     ]
     return raw.select(
@@ -142,13 +157,25 @@ def normalize(parsed: pl.DataFrame) -> pl.DataFrame:
         status=pl.col("status").fill_null("imposed"),
     )
     facts = pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("") for c in
-         ("jurisdiction", "platform", "decision_date", "authority", "action_type", "amount", "currency")],
+        [
+            pl.col(c).cast(pl.String).fill_null("")
+            for c in (
+                "jurisdiction",
+                "platform",
+                "decision_date",
+                "authority",
+                "action_type",
+                "amount",
+                "currency",
+            )
+        ],
         separator="\x1f",
     )
-    key = pl.when(pl.col("source_record_id").is_not_null()).then(
-        pl.concat_str([pl.lit("src"), pl.col("source"), pl.col("source_record_id")], separator="\x1f")
-    ).otherwise(pl.concat_str([pl.lit("facts"), facts], separator="\x1f"))
+    key = (
+        pl.when(pl.col("source_record_id").is_not_null())
+        .then(pl.concat_str([pl.lit("src"), pl.col("source"), pl.col("source_record_id")], separator="\x1f"))
+        .otherwise(pl.concat_str([pl.lit("facts"), facts], separator="\x1f"))
+    )
     typed = typed.with_columns(key.map_batches(_stable_ids, return_dtype=pl.String).alias("action_id"))
     return typed.select("action_id", *[c for c in typed.columns if c != "action_id"])
 
@@ -183,13 +210,19 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     )
     actions, duplicates = drop_duplicates(normalize(parsed))
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
-    rejected = pl.concat([rejected_parse, rejected_norm]).sort("source_line").with_columns(
-        feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path))
+    rejected = (
+        pl.concat([rejected_parse, rejected_norm])
+        .sort("source_line")
+        .with_columns(feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path)))
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     valid.write_parquet(out_dir / "actions.parquet")
     rejected.write_parquet(out_dir / "rejects.parquet")
     return TransformResult(
-        actions_path=str(out_dir / "actions.parquet"), rejects_path=str(out_dir / "rejects.parquet"),
-        rows_in=raw.height, valid=valid.height, duplicates=duplicates, rejected=rejected.height,
+        actions_path=str(out_dir / "actions.parquet"),
+        rejects_path=str(out_dir / "rejects.parquet"),
+        rows_in=raw.height,
+        valid=valid.height,
+        duplicates=duplicates,
+        rejected=rejected.height,
     )

@@ -29,8 +29,10 @@ def _reason() -> pl.Expr:
     )
     value = pl.col("failure_case").str.slice(0, 60)
     return (
-        pl.when(pl.col("schema_context") == "DataFrameSchema").then(check)
-        .when(pl.col("failure_case").is_null()).then(pl.format("{}: {}", pl.col("column"), check))
+        pl.when(pl.col("schema_context") == "DataFrameSchema")
+        .then(check)
+        .when(pl.col("failure_case").is_null())
+        .then(pl.format("{}: {}", pl.col("column"), check))
         .otherwise(pl.format("{}: {} (got '{}')", pl.col("column"), check, value))
     )
 
@@ -53,8 +55,14 @@ def split_valid(
     Raises:
         ContractError: a failure not attached to rows, such as a missing column or wrong type.
     """
-    empty = pl.DataFrame(schema={"source_line": pl.Int64, "payload": pl.String,
-                                 "stage": pl.String, "reasons": pl.List(pl.String)})
+    empty = pl.DataFrame(
+        schema={
+            "source_line": pl.Int64,
+            "payload": pl.String,
+            "stage": pl.String,
+            "reasons": pl.List(pl.String),
+        }
+    )
     try:
         model.validate(frame, lazy=True)
         return frame, empty
@@ -62,13 +70,14 @@ def split_valid(
         cases = errors.failure_cases
     whole = cases.filter(pl.col("index").is_null())
     if whole.height:
-        detail = "; ".join(f"{r['column']}: {r['check']} ({r['failure_case']})" for r in whole.iter_rows(named=True))
+        detail = "; ".join(
+            f"{r['column']}: {r['check']} ({r['failure_case']})" for r in whole.iter_rows(named=True)
+        )
         raise ContractError(f"{where}: batch breaks {model.Config.name}: {detail}")
     for row in cases.group_by("check").len().sort("check").iter_rows(named=True):
         log.warning("%s: %s rows failed %s.%s", where, row["len"], model.Config.name, row["check"])
     reasons = (
-        cases.with_columns(
-reason=_reason())
+        cases.with_columns(reason=_reason())
         .group_by("index")
         .agg(pl.col("reason").unique(maintain_order=True).alias("reasons"))
         .with_columns(pl.col("index").cast(pl.UInt32))

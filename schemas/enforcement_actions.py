@@ -16,12 +16,55 @@ import pycountry
 from etl import catalog
 
 # ISO 4217 codes withdrawn since 1990 that real decisions were still denominated in.
-HISTORIC_CURRENCIES = frozenset({
-    "ATS", "AZM", "BEF", "BGL", "BYB", "BYR", "CSD", "CYP", "DEM", "EEK", "ESP", "FIM", "FRF",
-    "GHC", "GRD", "HRK", "IEP", "ITL", "LTL", "LUF", "LVL", "MGF", "MRO", "MTL", "MZM", "NLG",
-    "PTE", "ROL", "RUR", "SDD", "SIT", "SKK", "SRG", "STD", "TMM", "TRL", "VEB", "VEF", "XEU",
-    "YUM", "ZMK", "ZWD", "ZWL", "BGN", "SLL",
-})
+HISTORIC_CURRENCIES = frozenset(
+    {
+        "ATS",
+        "AZM",
+        "BEF",
+        "BGL",
+        "BYB",
+        "BYR",
+        "CSD",
+        "CYP",
+        "DEM",
+        "EEK",
+        "ESP",
+        "FIM",
+        "FRF",
+        "GHC",
+        "GRD",
+        "HRK",
+        "IEP",
+        "ITL",
+        "LTL",
+        "LUF",
+        "LVL",
+        "MGF",
+        "MRO",
+        "MTL",
+        "MZM",
+        "NLG",
+        "PTE",
+        "ROL",
+        "RUR",
+        "SDD",
+        "SIT",
+        "SKK",
+        "SRG",
+        "STD",
+        "TMM",
+        "TRL",
+        "VEB",
+        "VEF",
+        "XEU",
+        "YUM",
+        "ZMK",
+        "ZWD",
+        "ZWL",
+        "BGN",
+        "SLL",
+    }
+)
 CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies) | HISTORIC_CURRENCIES
 JURISDICTIONS = frozenset(c.alpha_2 for c in pycountry.countries) | {"EU"}
 EARLIEST_DECISION = dt.date(1990, 1, 1)
@@ -69,7 +112,9 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     def date_exists_in_calendar(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A date is a real calendar day (no 2021-02-30)."""
         column = pl.col(data.key)
-        return data.lazyframe.select(column.is_null() | column.str.to_date("%Y-%m-%d", strict=False).is_not_null())
+        return data.lazyframe.select(
+            column.is_null() | column.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+        )
 
     @pa.dataframe_check
     def text_free_of_control_characters(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -159,7 +204,8 @@ class ConvertedEnforcementAction(EnforcementAction):
         cols = ["amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source"]
         converted = pl.col("fx_status") == catalog.FX_CONVERTED
         return data.lazyframe.select(
-            pl.when(converted).then(pl.all_horizontal([pl.col(c).is_not_null() for c in cols]))
+            pl.when(converted)
+            .then(pl.all_horizontal([pl.col(c).is_not_null() for c in cols]))
             .otherwise(pl.all_horizontal([pl.col(c).is_null() for c in cols]))
         )
 

@@ -37,7 +37,7 @@ def _run(*cmd: str, env: dict[str, str] | None = None) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create ``.venv`` and install the project with ``extras``, unless already up to date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older python3
         sys.exit(f"platform-fines needs Python 3.11 or newer, this is {sys.version.split()[0]}")
     if not (VENV / "bin" / "python").exists():
         print(f"creating virtualenv {VENV}", flush=True)
@@ -49,8 +49,18 @@ def ensure_venv(extras: str) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
-    _run(_bin("python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", str(CONSTRAINTS), "-e", target)
+    _run(
+        _bin("python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-c",
+        str(CONSTRAINTS),
+        "-e",
+        target,
+    )
     stamp.write_text(digest)
 
 
@@ -82,10 +92,15 @@ def lock(args: list[str]) -> int:
         env_dir = Path(scratch) / "venv"
         venv.EnvBuilder(with_pip=True).create(env_dir)
         _run(_bin("python", env_dir), "-m", "pip", "install", "--quiet", f"{ROOT}[airflow,test]")
-        frozen = subprocess.run([_bin("python", env_dir), "-m", "pip", "freeze", "--exclude-editable"],
-                                check=True, capture_output=True, text=True).stdout
+        frozen = subprocess.run(
+            [_bin("python", env_dir), "-m", "pip", "freeze", "--exclude-editable"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     lines = [line for line in frozen.splitlines() if line and not line.lower().startswith("platform-fines")]
-    header = f"# Exact versions for Python {sys.version_info.major}.{sys.version_info.minor}; regenerate with `python3 scripts/dev.py lock`.\n"
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    header = f"# Exact versions for Python {version}; regenerate with `python3 scripts/dev.py lock`.\n"
     CONSTRAINTS.write_text(header + "\n".join(lines) + "\n")
     print(f"wrote {len(lines)} pins to {CONSTRAINTS}")
     return 0

@@ -218,9 +218,7 @@ def test_not_modified_to_unconditional_request_is_an_error(server, tmp_path):
 
 def test_gzip_content_encoding_is_decoded(server, tmp_path):
     """A gzip transfer encoding is undone: the landed bytes are the decoded payload."""
-    url = server.on(
-        "/actions.csv", Reply(body=gzip.compress(CSV), headers={"Content-Encoding": "gzip"})
-    )
+    url = server.on("/actions.csv", Reply(body=gzip.compress(CSV), headers={"Content-Encoding": "gzip"}))
     landed = fetch_feed(FEED, url, landing=tmp_path, as_of=DAY_1, policy=FAST)
     assert landed.path.read_bytes() == CSV
     assert landed.sha256 == hashlib.sha256(CSV).hexdigest()
@@ -335,8 +333,6 @@ def test_replay_lists_the_payloads_of_a_date_sorted(server, tmp_path):
     assert (tmp_path / FEED / STATE_FILE).is_file()
     paths = replay(tmp_path, FEED, DAY_1)
     assert paths == sorted([fetched.path, local.path])
-    assert [p.read_bytes() for p in paths] == [
-        p.read_bytes() for p in sorted([fetched.path, local.path])
-    ]
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in sorted([fetched.path, local.path])]
     assert fetched.path.read_bytes() == CSV
     assert replay(tmp_path, FEED, date(2024, 12, 31)) == []

@@ -31,8 +31,11 @@ def _published(day: str, currency: str) -> Decimal:
 
 def _actions(*rows: tuple[str, str, date]) -> pl.DataFrame:
     return pl.DataFrame(
-        {"amount": [Decimal(a) for a, _, _ in rows], "currency": [c for _, c, _ in rows],
-         "decision_date": [d for _, _, d in rows]},
+        {
+            "amount": [Decimal(a) for a, _, _ in rows],
+            "currency": [c for _, c, _ in rows],
+            "decision_date": [d for _, _, d in rows],
+        },
         schema={"amount": fx.MONEY, "currency": pl.String, "decision_date": pl.Date},
     )
 
@@ -51,7 +54,7 @@ def test_convert_to_usd_uses_last_rate_before_decision_date_across_weekend(rates
     """A Sunday decision (2022-02-27) takes Friday's rates (2022-02-25), never Monday's."""
     row = fx.convert_amounts(_actions(("2500000", "RUB", date(2022, 2, 27))), rates).row(0, named=True)
     assert row["fx_rate_date"] == date(2022, 2, 25)
-    expected = (Decimal(2500000) / _published("2022-02-25", "RUB") * _published("2022-02-25", "USD"))
+    expected = Decimal(2500000) / _published("2022-02-25", "RUB") * _published("2022-02-25", "USD")
     assert row["amount_usd"] == expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
     assert row["amount_eur"] == (Decimal(2500000) / _published("2022-02-25", "RUB")).quantize(Decimal("0.01"))
     assert row["fx_source"] == "ecb" and row["fx_status"] == catalog.FX_CONVERTED
@@ -87,8 +90,15 @@ def test_unknown_currency_and_dates_before_any_rate_are_not_converted(rates: pl.
 def test_conversion_keeps_row_order_and_non_monetary_rows(rates: pl.DataFrame):
     """Rows come back in input order; rows without amount are marked not monetary."""
     frame = _actions(("1", "GBP", date(2026, 10, 30)), ("1", "USD", date(2022, 2, 23)))
-    frame = pl.concat([frame, pl.DataFrame({"amount": [None], "currency": [None], "decision_date": [date(2022, 3, 2)]},
-                                           schema=frame.schema)])
+    frame = pl.concat(
+        [
+            frame,
+            pl.DataFrame(
+                {"amount": [None], "currency": [None], "decision_date": [date(2022, 3, 2)]},
+                schema=frame.schema,
+            ),
+        ]
+    )
     out = fx.convert_amounts(frame, rates)
     assert out["currency"].to_list() == ["GBP", "USD", None]
     assert out["fx_status"].to_list() == [catalog.FX_CONVERTED, catalog.FX_CONVERTED, catalog.FX_NOT_MONETARY]

@@ -36,7 +36,7 @@ def test_bad_row_is_quarantined_with_all_three_reasons(tmp_path: Path):
 
 
 def test_counts_reconcile_and_nothing_is_lost(tmp_path: Path):
-    """rows in = valid + duplicates + rejected, and each reject keeps its original payload."""
+    """Rows in = valid + duplicates + rejected, and each reject keeps its original payload."""
     result = transform.run(_feed(BAD_ROWS), BAD_ROWS, as_of=AS_OF, out_dir=tmp_path)
     assert (result.rows_in, result.valid, result.duplicates, result.rejected) == (6, 2, 1, 3)
     rejects = pl.read_parquet(result.rejects_path)
@@ -63,9 +63,16 @@ def test_column_mapping_and_extra_columns_kept_in_payload(tmp_path: Path):
         "2021-04-06,RU,Synthetic court,ExampleTube,fine,1000,RUB,https://example.org/x,kept\n",
         encoding="utf-8",
     )
-    columns = {"decision_date": "Date", "jurisdiction": "Country", "authority": "Court",
-               "platform": "Company", "action_type": "Kind", "amount": "Sum", "currency": "Ccy",
-               "source_url": "Link"}
+    columns = {
+        "decision_date": "Date",
+        "jurisdiction": "Country",
+        "authority": "Court",
+        "platform": "Company",
+        "action_type": "Kind",
+        "amount": "Sum",
+        "currency": "Ccy",
+        "source_url": "Link",
+    }
     result = transform.run(_feed(path, columns=columns), path, as_of=AS_OF, out_dir=tmp_path / "o")
     actions = pl.read_parquet(result.actions_path)
     assert actions["platform"].to_list() == ["ExampleTube"]
@@ -84,8 +91,10 @@ def test_undecodable_bytes_name_feed_file_and_offset(tmp_path: Path):
 def test_windows_1251_feed_is_read_when_configured(tmp_path: Path):
     """A Russian source in windows-1251 reads correctly when the feed says so."""
     path = tmp_path / "ru.csv"
-    text = ("source,decision_date,jurisdiction,authority,platform,action_type,amount,currency\n"
-            "synthetic-test,2021-04-06,RU,Таганский районный суд,TikTok,fine,2500000,RUB\n")
+    text = (
+        "source,decision_date,jurisdiction,authority,platform,action_type,amount,currency\n"
+        "synthetic-test,2021-04-06,RU,Таганский районный суд,TikTok,fine,2500000,RUB\n"
+    )
     path.write_bytes(text.encode("windows-1251"))
     result = transform.run(_feed(path, encoding="windows-1251"), path, as_of=AS_OF, out_dir=tmp_path / "o")
     assert pl.read_parquet(result.actions_path)["authority"].to_list() == ["Таганский районный суд"]

@@ -13,28 +13,64 @@ from pandera.errors import SchemaErrors
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
 
 PARSED_ROW = {
-    "feed": "f", "source_line": 1, "payload": "{}", "batch_date": dt.date(2026, 11, 29),
-    "source": "s", "source_record_id": "r1", "source_url": "https://example.org/a",
-    "decision_date": "2021-04-06", "reported_date": None, "jurisdiction": "RU",
-    "authority": "Tagansky District Court", "platform": "TikTok", "parent_company": "ByteDance",
-    "action_type": "fine", "violation": "content_removal", "legal_basis": None,
-    "amount": "2500000", "currency": "RUB", "reported_usd": "32700", "reported_eur": None,
+    "feed": "f",
+    "source_line": 1,
+    "payload": "{}",
+    "batch_date": dt.date(2026, 11, 29),
+    "source": "s",
+    "source_record_id": "r1",
+    "source_url": "https://example.org/a",
+    "decision_date": "2021-04-06",
+    "reported_date": None,
+    "jurisdiction": "RU",
+    "authority": "Tagansky District Court",
+    "platform": "TikTok",
+    "parent_company": "ByteDance",
+    "action_type": "fine",
+    "violation": "content_removal",
+    "legal_basis": None,
+    "amount": "2500000",
+    "currency": "RUB",
+    "reported_usd": "32700",
+    "reported_eur": None,
     "status": "imposed",
 }
 ACTION_ROW = {
-    "action_id": "fa_0123456789abcdef", "feed": "f", "source_line": 1, "payload": "{}",
-    "batch_date": dt.date(2026, 11, 29), "source": "s", "source_record_id": "r1",
-    "source_url": "https://example.org/a", "decision_date": dt.date(2021, 4, 6), "reported_date": None,
-    "jurisdiction": "RU", "authority": "Tagansky District Court", "platform": "TikTok",
-    "parent_company": "ByteDance", "action_type": "fine", "violation": "content_removal",
-    "legal_basis": None, "amount": Decimal("2500000"), "currency": "RUB",
-    "reported_usd": Decimal("32700"), "reported_eur": None, "status": "imposed",
+    "action_id": "fa_0123456789abcdef",
+    "feed": "f",
+    "source_line": 1,
+    "payload": "{}",
+    "batch_date": dt.date(2026, 11, 29),
+    "source": "s",
+    "source_record_id": "r1",
+    "source_url": "https://example.org/a",
+    "decision_date": dt.date(2021, 4, 6),
+    "reported_date": None,
+    "jurisdiction": "RU",
+    "authority": "Tagansky District Court",
+    "platform": "TikTok",
+    "parent_company": "ByteDance",
+    "action_type": "fine",
+    "violation": "content_removal",
+    "legal_basis": None,
+    "amount": Decimal("2500000"),
+    "currency": "RUB",
+    "reported_usd": Decimal("32700"),
+    "reported_eur": None,
+    "status": "imposed",
 }
-PARSED_SCHEMA = {k: (pl.Int64 if k == "source_line" else pl.Date if k == "batch_date" else pl.String) for k in PARSED_ROW}
+PARSED_SCHEMA = {
+    k: (pl.Int64 if k == "source_line" else pl.Date if k == "batch_date" else pl.String) for k in PARSED_ROW
+}
 ACTION_SCHEMA = {
     **{k: pl.String for k in ACTION_ROW},
-    "source_line": pl.Int64, "batch_date": pl.Date, "decision_date": pl.Date, "reported_date": pl.Date,
-    "amount": MONEY, "reported_usd": MONEY, "reported_eur": MONEY,
+    "source_line": pl.Int64,
+    "batch_date": pl.Date,
+    "decision_date": pl.Date,
+    "reported_date": pl.Date,
+    "amount": MONEY,
+    "reported_usd": MONEY,
+    "reported_eur": MONEY,
 }
 
 
@@ -100,8 +136,9 @@ def test_historic_currency_and_eu_jurisdiction_are_valid():
 
 def test_non_monetary_action_without_amount_is_valid():
     """A block carries no amount and no currency."""
-    frame = pl.DataFrame([{**ACTION_ROW, "action_type": "block", "amount": None, "currency": None}],
-                         schema=ACTION_SCHEMA)
+    frame = pl.DataFrame(
+        [{**ACTION_ROW, "action_type": "block", "amount": None, "currency": None}], schema=ACTION_SCHEMA
+    )
     EnforcementAction.validate(frame, lazy=True)
 
 

@@ -43,11 +43,13 @@ def sample_feeds(settings: Settings) -> list[Feed]:
     return enabled_feeds(settings.feeds_file)
 
 
-def test_sample_run_loads_tiktok_seed_case_within_a_dollar_range(settings: Settings, sample_feeds: list[Feed]):
+def test_sample_run_loads_tiktok_seed_case_within_a_dollar_range(
+    settings: Settings, sample_feeds: list[Feed]
+):
     """TikTok's 2.5 million RUB fine of 2021-04-06 is converted to $32,000-33,000 with provenance."""
     report = pipeline.run(settings, sample_feeds, as_of=AS_OF)
     assert [r.status for r in report.feeds] == ["ok"]
-    (usd, eur, rate_date, source), = _query(
+    ((usd, eur, rate_date, source),) = _query(
         settings,
         "select amount_usd, amount_eur, fx_rate_date, fx_source from core.enforcement_actions "
         "where platform = 'TikTok' and decision_date = '2021-04-06' and currency = 'RUB' and amount = 2500000",
@@ -64,10 +66,13 @@ def test_marts_reconcile_with_core_facts(settings: Settings, sample_feeds: list[
     with load.connect(settings.warehouse) as con:
         failures = load.run_tests(con)
     assert failures and all(count == 0 for count in failures.values()), failures
-    (facts,), = _query(settings, "select sum(amount_usd) from core.enforcement_actions "
-                                 "where action_type in ('fine', 'turnover_fine', 'periodic_penalty')")
-    (by_platform,), = _query(settings, "select sum(total_fines_usd) from marts.fines_by_platform")
-    (by_month,), = _query(settings, "select sum(total_fines_usd) from marts.fines_over_time")
+    ((facts,),) = _query(
+        settings,
+        "select sum(amount_usd) from core.enforcement_actions "
+        "where action_type in ('fine', 'turnover_fine', 'periodic_penalty')",
+    )
+    ((by_platform,),) = _query(settings, "select sum(total_fines_usd) from marts.fines_by_platform")
+    ((by_month,),) = _query(settings, "select sum(total_fines_usd) from marts.fines_over_time")
     assert facts == by_platform == by_month and facts > 0
 
 
@@ -75,8 +80,10 @@ def test_sql_reconciliation_test_catches_a_drifted_mart(settings: Settings, samp
     """The reconciliation test really fails when a mart disagrees with the facts."""
     pipeline.run(settings, sample_feeds, as_of=AS_OF)
     with load.connect(settings.warehouse) as con:
-        con.execute("update marts.fines_by_platform set total_fines_usd = total_fines_usd + 1 "
-                    "where platform = 'TikTok'")
+        con.execute(
+            "update marts.fines_by_platform set total_fines_usd = total_fines_usd + 1 "
+            "where platform = 'TikTok'"
+        )
         assert load.run_tests(con)["assert_marts__totals_reconcile"] == 1
 
 
@@ -91,14 +98,19 @@ def test_rerun_of_same_input_leaves_identical_warehouse(settings: Settings, samp
 
 def test_bad_rows_reach_quarantine_with_reasons_and_run_log_reconciles(settings: Settings, tmp_path: Path):
     """Rejected rows land in ops.quarantine; rows in = loaded + duplicates + quarantined."""
-    registry = write_registry(tmp_path / "feeds.toml", {"synthetic": {"format": "csv", "location": str(BAD_ROWS)}})
+    registry = write_registry(
+        tmp_path / "feeds.toml", {"synthetic": {"format": "csv", "location": str(BAD_ROWS)}}
+    )
     report = pipeline.run(settings, load_registry(registry), as_of=AS_OF)
     assert report.feeds[0].status == "ok"
-    rows = _query(settings, "select source_line, stage, reasons, payload from ops.quarantine order by source_line")
+    rows = _query(
+        settings, "select source_line, stage, reasons, payload from ops.quarantine order by source_line"
+    )
     assert [r[0] for r in rows] == [1, 3, 4]
     assert len(rows[0][2]) == 3 and '"source_record_id":"bad-1"' in rows[0][3]
-    (rows_in, loaded, dups, quarantined, no_rate), = _query(
-        settings, "select rows_in, loaded, duplicates, quarantined, no_rate from ops.run_log")
+    ((rows_in, loaded, dups, quarantined, no_rate),) = _query(
+        settings, "select rows_in, loaded, duplicates, quarantined, no_rate from ops.run_log"
+    )
     assert (rows_in, loaded, dups, quarantined, no_rate) == (6, 2, 1, 3, 1)
     assert rows_in == loaded + dups + quarantined
 
@@ -106,7 +118,9 @@ def test_bad_rows_reach_quarantine_with_reasons_and_run_log_reconciles(settings:
 def test_fixed_row_is_released_from_quarantine(settings: Settings, tmp_path: Path):
     """A row rejected in one run and fixed at the source is released by the next run."""
     feed_file = tmp_path / "feed.csv"
-    header = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency\n"
+    header = (
+        "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency\n"
+    )
     feed_file.write_text(header + "synthetic-test,r1,2021-04-06,RU,Synthetic court,ExampleTube,fine,-1,RUB\n")
     feeds = [Feed(name="fixable", format="csv", location=str(feed_file))]
     pipeline.run(settings, feeds, as_of=AS_OF)
@@ -120,8 +134,7 @@ def test_failing_feed_does_not_stop_others_and_keeps_its_earlier_actions(setting
     """A feed whose file vanished fails alone; its previously loaded actions stay."""
     copy = tmp_path / "sample.csv"
     shutil.copy(BAD_ROWS, copy)
-    feeds = [Feed(name="flaky", format="csv", location=str(copy)),
-             *enabled_feeds(settings.feeds_file)]
+    feeds = [Feed(name="flaky", format="csv", location=str(copy)), *enabled_feeds(settings.feeds_file)]
     pipeline.run(settings, feeds, as_of=AS_OF)
     copy.unlink()
     report = pipeline.run(settings, feeds, as_of=AS_OF)
@@ -131,8 +144,9 @@ def test_failing_feed_does_not_stop_others_and_keeps_its_earlier_actions(setting
     assert errors and "flaky" in errors[0][0]
 
 
-def test_circuit_breaker_holds_back_a_mostly_broken_batch(settings: Settings, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_circuit_breaker_holds_back_a_mostly_broken_batch(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """Above the rejection threshold the batch is not applied, and the run log says why."""
     monkeypatch.setenv("FINES_QUARANTINE_THRESHOLD", "0.2")
     from etl.config import load_settings
@@ -141,7 +155,7 @@ def test_circuit_breaker_holds_back_a_mostly_broken_batch(settings: Settings, tm
     report = pipeline.run(strict, [Feed(name="synthetic", format="csv", location=str(BAD_ROWS))], as_of=AS_OF)
     assert report.feeds[0].status == "circuit_open" and report.feeds[0].held_back == 2
     assert _query(strict, "select count(*) from core.enforcement_actions") == [(0,)]
-    (status, error), = _query(strict, "select status, error from ops.run_log")
+    ((status, error),) = _query(strict, "select status, error from ops.run_log")
     assert status == "circuit_open" and "above the threshold of 20%" in error
 
 
@@ -152,9 +166,14 @@ def test_second_writer_gets_a_clear_error(settings: Settings, sample_feeds: list
     import sys
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(settings.warehouse)!r}); "
-                               "print('ready', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(settings.warehouse)!r}); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
