@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +32,8 @@ _ACTION_COLUMNS = (
     "jurisdiction",
     "authority",
     "platform",
+    "platform_reported",
+    "is_known_platform",
     "parent_company",
     "action_type",
     "violation",
@@ -52,6 +54,7 @@ _ACTION_COLUMNS = (
     "reported_date",
     "fx_rate_date",
     "batch_date",
+    "source_kind",
 )
 
 
@@ -169,13 +172,73 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     columns = ", ".join(_ACTION_COLUMNS)
     con.execute(f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from batch)")
     con.execute(
-        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch",
-        [run_id],
+        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch", [run_id]
     )
     con.execute(
-        f"insert or replace into {catalog.ACTION_SOURCES} "
-        "select action_id, feed, source, source_record_id, source_url, source_line, payload, batch_date from batch"
+        f"""insert or replace into {catalog.ACTION_SOURCES} by name
+        select action_id, feed, coalesce(source_record_id, md5(payload)) as record_key, source,
+            source_record_id, source_url, source_line, payload, batch_date
+        from batch"""
     )
+
+
+# Two rows report the same decision when platform, jurisdiction, amount and currency agree and
+# their dates (decision or reported) are at most DEDUP_DAYS apart. The survivor is a structured
+# source before a news extraction, then the earliest decision, then the smallest id.
+DEDUP_DAYS = 3
+_MERGES = f"""
+with candidates as (
+    select
+        dup.action_id as merged_id,
+        keep.action_id as survivor_id,
+        row_number() over (
+            partition by dup.action_id
+            order by keep.source_kind = 'news', keep.decision_date, keep.action_id
+        ) as preference
+    from {catalog.ENFORCEMENT_ACTIONS} as dup
+    inner join {catalog.ENFORCEMENT_ACTIONS} as keep
+        on dup.platform = keep.platform
+        and dup.jurisdiction = keep.jurisdiction
+        and dup.currency = keep.currency
+        and dup.amount = keep.amount
+        and dup.action_id != keep.action_id
+        and least(
+            abs(date_diff('day', dup.decision_date, keep.decision_date)),
+            abs(date_diff('day', coalesce(dup.reported_date, dup.decision_date), keep.decision_date)),
+            abs(date_diff('day', dup.decision_date, coalesce(keep.reported_date, keep.decision_date)))
+        ) <= {DEDUP_DAYS}
+        and (keep.source_kind = 'news', keep.decision_date, keep.action_id)
+            < (dup.source_kind = 'news', dup.decision_date, dup.action_id)
+    where dup.platform in (select platform from batch)
+)
+select merged_id, survivor_id from candidates where preference = 1
+"""
+
+
+def merge_same_decisions(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Fold facts that report the same decision into one action, keeping every source.
+
+    Returns:
+        The ids of the facts folded into another action.
+    """
+    merged: set[str] = set()
+    for _ in range(5):  # chains (a -> b -> c) resolve in a few passes
+        pairs = con.execute(_MERGES).fetchall()
+        if not pairs:
+            break
+        con.register("merges", pl.DataFrame(pairs, schema=["merged_id", "survivor_id"], orient="row"))
+        try:
+            con.execute(
+                f"update {catalog.ACTION_SOURCES} as s set action_id = m.survivor_id "
+                "from merges as m where s.action_id = m.merged_id"
+            )
+            con.execute(
+                f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select merged_id from merges)"
+            )
+        finally:
+            con.unregister("merges")
+        merged.update(merged_id for merged_id, _ in pairs)
+    return merged
 
 
 def _apply_quarantine(
@@ -250,6 +313,8 @@ def load_batch(
         with transaction(con):
             if not open_circuit:
                 _apply_actions(con, run_id=run_id)
+                folded = merge_same_decisions(con) & set(batch["action_id"].to_list())
+                result = replace(result, loaded=result.loaded - len(folded), duplicates=result.duplicates + len(folded))
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
     finally:

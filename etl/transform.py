@@ -7,15 +7,15 @@ Pure frame steps (``parse_rows``, ``normalize``, ``drop_duplicates``) are chaine
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from etl import parsers
 from etl.feeds import Feed
+from etl.platforms import load_tables, resolve_platforms
 from etl.validate import ContractError, split_valid
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
 
@@ -44,6 +44,9 @@ _UPPER = ("jurisdiction", "currency")
 _LOWER = ("action_type", "violation", "status")
 
 
+REJECT_SCHEMA = {"source_line": pl.Int64, "payload": pl.String, "stage": pl.String, "reasons": pl.List(pl.String)}
+
+
 class FeedFormatError(ValueError):
     """A feed file cannot be read at all; the message names the feed and file."""
 
@@ -65,7 +68,10 @@ class TransformResult:
 
 
 def _decode(data: bytes, *, feed: Feed, path: Path) -> str:
-    encoding = "utf-8-sig" if feed.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else feed.encoding
+    encoding = feed.encoding.lower().replace("_", "-")
+    if encoding == "auto":
+        return _detect(data, feed=feed, path=path)
+    encoding = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -74,39 +80,44 @@ def _decode(data: bytes, *, feed: Feed, path: Path) -> str:
         ) from None
 
 
+def _detect(data: bytes, *, feed: Feed, path: Path) -> str:
+    # UTF-8 (with or without BOM) is tried first: valid UTF-8 is almost never another encoding.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise FeedFormatError(f"feed {feed.name}: {path}: cannot detect the text encoding")
+    return str(best)
+
+
 def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
-    """Read a feed file as text columns, one row per record, nothing typed yet.
+    """Read a landed feed file with the adapter of its format; nothing typed yet.
 
     Args:
         path: the landed file.
         feed: its registry entry (format, encoding, column mapping).
 
     Returns:
-        The file's own columns as strings, plus ``source_line`` (1-based data line number)
-        and ``payload`` (the record as JSON, with every original column).
+        Text columns (the file's own, or canonical ones for tracker and news formats), plus
+        ``source_line`` (1-based record number) and ``payload`` (the record as JSON).
 
     Raises:
         FeedFormatError: undecodable bytes, an empty file, or a malformed layout.
     """
-    text = _decode(path.read_bytes(), feed=feed, path=path)
-    if not text.strip():
+    data = path.read_bytes()
+    if not data.strip():
+        raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
+    text = None if feed.format == "rss" else _decode(data, feed=feed, path=path)
+    if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
-        if feed.format == "jsonl":
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-            frame = pl.DataFrame(
-                [{k: None if v is None else str(v) for k, v in r.items()} for r in records],
-                infer_schema_length=None,
-            )
-        else:
-            frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except (pl.exceptions.ComputeError, json.JSONDecodeError, pl.exceptions.NoDataError) as error:
-        first = str(error).splitlines()[0]
-        raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {first}") from None
-    return frame.with_columns(
-        payload=pl.struct(frame.columns).struct.json_encode(),
-        source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
-    )
+        return parsers.read_payload(data, text, fmt=feed.format, path=path)
+    except parsers.ParseFailure as error:
+        raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {error}") from None
 
 
 def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
@@ -121,6 +132,17 @@ def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
         raise ContractError(f"{where}: missing required columns: {expected}; found {raw.columns[:-2]}")
 
 
+def split_extraction_issues(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Set aside rows an adapter flagged (low-confidence news extractions) for review."""
+    if "extraction_issue" not in raw.columns:
+        return raw, pl.DataFrame(schema=REJECT_SCHEMA)
+    flagged = pl.col("extraction_issue").is_not_null()
+    rejected = raw.filter(flagged).select(
+        "source_line", "payload", stage=pl.lit("extract"), reasons=pl.concat_list(pl.col("extraction_issue"))
+    )
+    return raw.filter(~flagged).drop("extraction_issue"), rejected
+
+
 def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
     """Map feed columns onto the canonical ones, trim text and make empty values null."""
     mapped = {canonical: feed.columns.get(canonical, canonical) for canonical in CANONICAL}
@@ -131,7 +153,8 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
         for canonical, column in mapped.items()
     ]
     return raw.select(
-        pl.lit(feed.name).alias("feed"), "source_line", "payload", pl.lit(as_of).alias("batch_date"), *cleaned
+        pl.lit(feed.name).alias("feed"),
+        pl.lit("news" if feed.format == "rss" else "structured").alias("source_kind"), "source_line", "payload", pl.lit(as_of).alias("batch_date"), *cleaned
     ).with_columns(
         [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
         source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
@@ -144,8 +167,8 @@ def _stable_ids(keys: pl.Series) -> pl.Series:
     return pl.Series([f"fa_{hashlib.sha256(k.encode()).hexdigest()[:16]}" for k in keys], dtype=pl.String)
 
 
-def normalize(parsed: pl.DataFrame) -> pl.DataFrame:
-    """Type the parsed text and derive the stable ``action_id``.
+def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    """Type the parsed text, resolve platform and parent, and derive the stable ``action_id``.
 
     The id comes from the source and its record id when the feed has one, otherwise from the
     action's own facts, so the same record gets the same id on every run.
@@ -156,6 +179,7 @@ def normalize(parsed: pl.DataFrame) -> pl.DataFrame:
         violation=pl.col("violation").fill_null("other"),
         status=pl.col("status").fill_null("imposed"),
     )
+    typed = resolve_platforms(typed, aliases=aliases, owners=owners)
     facts = pl.concat_str(
         [
             pl.col(c).cast(pl.String).fill_null("")
@@ -205,10 +229,12 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     where = f"feed {feed.name}: {path}"
     raw = read_feed(path, feed=feed)
     check_columns(raw, feed=feed, where=where)
+    raw, rejected_extract = split_extraction_issues(raw)
     parsed, rejected_parse = split_valid(
         parse_rows(raw, feed=feed, as_of=as_of), ParsedEnforcementAction, stage="parse", where=where
     )
-    actions, duplicates = drop_duplicates(normalize(parsed))
+    aliases, owners = load_tables()
+    actions, duplicates = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
     rejected = (
         pl.concat([rejected_parse, rejected_norm])
@@ -221,7 +247,7 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     return TransformResult(
         actions_path=str(out_dir / "actions.parquet"),
         rejects_path=str(out_dir / "rejects.parquet"),
-        rows_in=raw.height,
+        rows_in=raw.height + rejected_extract.height,
         valid=valid.height,
         duplicates=duplicates,
         rejected=rejected.height,

@@ -80,6 +80,7 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     """A feed row after reading and trimming: text that has the right shape to be typed."""
 
     feed: str
+    source_kind: str = pa.Field(isin=["structured", "news"])
     source_line: int = pa.Field(ge=1)
     payload: str
     batch_date: dt.date
@@ -135,6 +136,7 @@ class EnforcementAction(pa.DataFrameModel):
 
     action_id: str = pa.Field(unique=True, str_matches=r"^fa_[0-9a-f]{16}$")
     feed: str
+    source_kind: str = pa.Field(isin=["structured", "news"])
     source_line: int = pa.Field(ge=1)
     payload: str
     batch_date: dt.date
@@ -146,7 +148,9 @@ class EnforcementAction(pa.DataFrameModel):
     jurisdiction: str
     authority: str
     platform: str
-    parent_company: str = pa.Field(nullable=True)  # unknown platforms keep no parent
+    platform_reported: str
+    is_known_platform: bool
+    parent_company: str = pa.Field(nullable=True)  # unknown platforms keep the feed's, if any
     action_type: str = pa.Field(isin=catalog.ACTION_TYPES)
     violation: str = pa.Field(isin=catalog.VIOLATIONS)
     legal_basis: str = pa.Field(nullable=True)  # not always known

@@ -14,6 +14,7 @@ from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcem
 
 PARSED_ROW = {
     "feed": "f",
+    "source_kind": "structured",
     "source_line": 1,
     "payload": "{}",
     "batch_date": dt.date(2026, 11, 29),
@@ -38,6 +39,7 @@ PARSED_ROW = {
 ACTION_ROW = {
     "action_id": "fa_0123456789abcdef",
     "feed": "f",
+    "source_kind": "structured",
     "source_line": 1,
     "payload": "{}",
     "batch_date": dt.date(2026, 11, 29),
@@ -49,6 +51,8 @@ ACTION_ROW = {
     "jurisdiction": "RU",
     "authority": "Tagansky District Court",
     "platform": "TikTok",
+    "platform_reported": "TikTok",
+    "is_known_platform": True,
     "parent_company": "ByteDance",
     "action_type": "fine",
     "violation": "content_removal",
@@ -68,6 +72,7 @@ ACTION_SCHEMA = {
     "batch_date": pl.Date,
     "decision_date": pl.Date,
     "reported_date": pl.Date,
+    "is_known_platform": pl.Boolean,
     "amount": MONEY,
     "reported_usd": MONEY,
     "reported_eur": MONEY,
