@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)"
     )
     run.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+    run.add_argument(
+        "--replay", metavar="RUN_ID", help="re-run a recorded run from its landed payloads, offline"
+    )
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
     ingest.add_argument("location", help="local path or http(s) URL")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from etl import catalog, fx, load, pipeline
 from etl.config import Settings, load_settings
-from etl.feeds import Feed, RegistryError, enabled_feeds
+from etl.feeds import Feed, RegistryError, enabled_feeds, load_registry
 from etl.fetch import FetchError
 from etl.transform import FeedFormatError
 from etl.validate import ContractError
@@ -61,7 +61,7 @@ def print_fines_by_platform(settings: Settings, *, out=sys.stdout) -> None:
         print("  ".join(cells), file=out)
 
 
-def print_largest_fines(settings: Settings, *, per_platform: int = 3, out=sys.stdout) -> None:
+def print_largest_fines(settings: Settings, *, per_platform: int = 10, out=sys.stdout) -> None:
     """Print each platform's largest fines with the rate date and source behind every figure."""
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(
@@ -89,7 +89,10 @@ def _print_report(report: pipeline.RunReport) -> None:
 
 
 def _run(settings: Settings, feeds: list[Feed], as_of: date | None) -> int:
-    report = pipeline.run(settings, feeds, as_of=as_of or date.today())
+    return _report_and_print(settings, pipeline.run(settings, feeds, as_of=as_of or date.today()))
+
+
+def _report_and_print(settings: Settings, report: pipeline.RunReport) -> int:
     _print_report(report)
     print_fines_by_platform(settings)
     print_largest_fines(settings)
@@ -138,6 +141,9 @@ def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
 def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed sub-command; returns the exit code."""
     settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
+    if args.command == "run" and args.replay:
+        report = pipeline.replay(settings, load_registry(settings.feeds_file), run_id=args.replay)
+        return _report_and_print(settings, report)
     if args.command == "run":
         return _run(settings, enabled_feeds(settings.feeds_file), args.as_of)
     if args.command == "ingest":

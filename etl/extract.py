@@ -8,7 +8,7 @@ from pathlib import Path
 from etl.feeds import Feed
 from etl.fetch import FetchPolicy, Landed, fetch_feed
 
-_EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "gdpr-tracker": "csv", "rss": "xml"}
+_EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "gdpr-tracker": "csv", "rss": "xml", "atom": "xml"}
 
 
 def extract_feed(feed: Feed, *, landing: Path, as_of: date, policy: FetchPolicy | None = None) -> Landed:

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMATS = ("csv", "jsonl", "gdpr-tracker", "rss")
+FORMATS = ("csv", "jsonl", "gdpr-tracker", "rss", "atom")
 FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 _KNOWN_FIELDS = {"format", "location", "encoding", "schedule", "enabled", "columns", "description", "source"}
 

@@ -172,7 +172,8 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     columns = ", ".join(_ACTION_COLUMNS)
     con.execute(f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from batch)")
     con.execute(
-        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch", [run_id]
+        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch",
+        [run_id],
     )
     con.execute(
         f"""insert or replace into {catalog.ACTION_SOURCES} by name
@@ -183,9 +184,13 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
 
 
 # Two rows report the same decision when platform, jurisdiction, amount and currency agree and
-# their dates (decision or reported) are at most DEDUP_DAYS apart. The survivor is a structured
+# their dates (decision or reported) are at most DEDUP_DAYS apart, or a news item was published
+# up to NEWS_LAG_DAYS after the decision. The survivor is a structured
 # source before a news extraction, then the earliest decision, then the smallest id.
 DEDUP_DAYS = 3
+# A news item is dated by its publication, which follows the decision by up to a few weeks
+# (the DPC announced its TikTok decision of 2023-09-01 on 2023-09-15).
+NEWS_LAG_DAYS = 30
 _MERGES = f"""
 with candidates as (
     select
@@ -202,11 +207,17 @@ with candidates as (
         and dup.currency = keep.currency
         and dup.amount = keep.amount
         and dup.action_id != keep.action_id
-        and least(
-            abs(date_diff('day', dup.decision_date, keep.decision_date)),
-            abs(date_diff('day', coalesce(dup.reported_date, dup.decision_date), keep.decision_date)),
-            abs(date_diff('day', dup.decision_date, coalesce(keep.reported_date, keep.decision_date)))
-        ) <= {DEDUP_DAYS}
+        and (
+            least(
+                abs(date_diff('day', dup.decision_date, keep.decision_date)),
+                abs(date_diff('day', coalesce(dup.reported_date, dup.decision_date), keep.decision_date)),
+                abs(date_diff('day', dup.decision_date, coalesce(keep.reported_date, keep.decision_date)))
+            ) <= {DEDUP_DAYS}
+            or (
+                dup.source_kind = 'news'
+                and date_diff('day', keep.decision_date, dup.decision_date) between 0 and {NEWS_LAG_DAYS}
+            )
+        )
         and (keep.source_kind = 'news', keep.decision_date, keep.action_id)
             < (dup.source_kind = 'news', dup.decision_date, dup.action_id)
     where dup.platform in (select platform from batch)
@@ -314,7 +325,9 @@ def load_batch(
             if not open_circuit:
                 _apply_actions(con, run_id=run_id)
                 folded = merge_same_decisions(con) & set(batch["action_id"].to_list())
-                result = replace(result, loaded=result.loaded - len(folded), duplicates=result.duplicates + len(folded))
+                result = replace(
+                    result, loaded=result.loaded - len(folded), duplicates=result.duplicates + len(folded)
+                )
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
     finally:

@@ -99,15 +99,17 @@ def _country_codes(names: pl.Series) -> dict[str, str | None]:
 def read_gdpr_tracker(text: str) -> pl.DataFrame:
     """Map the CMS GDPR Enforcement Tracker export onto the canonical columns.
 
-    The tracker names the controller, not the service: a service named in the summary
-    (Instagram, WhatsApp...) wins over a group entity such as "Meta Platforms Ireland Limited".
+    The tracker names the controller, not the service: for a group entity such as "Meta
+    Platforms Ireland Limited" the service named in the summary (Instagram, Facebook...) is used.
     """
     raw = read_csv(text)
     missing = [c for c in GDPR_COLUMNS if c not in raw.columns]
     if missing:
         raise ParseFailure(f"not a GDPR Enforcement Tracker export: missing columns {missing}")
     country = pl.col("Country").replace_strict(_country_codes(raw["Country"]), default=None)
-    service = pl.col("Summary").str.extract(rf"\b({'|'.join(_SERVICES)})\b", 1)
+    # Group entities (Meta Platforms Ireland, formerly Facebook Ireland) control several services.
+    group = pl.col("Controller/Processor").str.contains(r"(?i)^(meta platforms|facebook ireland)")
+    service = pl.when(group).then(pl.col("Summary").str.extract(rf"\b({'|'.join(_SERVICES)})\b", 1))
     return raw.select(
         "source_line",
         "payload",
@@ -175,8 +177,15 @@ def _items(root: Element) -> list[dict[str, str | None]]:
                 if entry.find(f"{ATOM}published") is not None
                 else entry.find(f"{ATOM}updated")
             )
-            items.append({"title": _text(entry.find(f"{ATOM}title")), "summary": _text(summary), "link": link,
-                          "id": _text(entry.find(f"{ATOM}id")) or link, "published": _pub_date(_text(published))})  # fmt: skip
+            items.append(
+                {
+                    "title": _text(entry.find(f"{ATOM}title")),
+                    "summary": _text(summary),
+                    "link": link,
+                    "id": _text(entry.find(f"{ATOM}id")) or link,
+                    "published": _pub_date(_text(published)),
+                }
+            )
         return items
     raise ParseFailure(f"not an RSS 2.0 or Atom feed: root element <{root.tag}>")
 
@@ -193,9 +202,7 @@ def parse_news_xml(data: bytes) -> list[dict[str, str | None]]:
     return _items(root)
 
 
-def _candidate_row(
-    item: dict[str, str | None], index: int, candidate: news.Candidate
-) -> dict[str, str | None]:
+def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate) -> dict[str, str | None]:
     issue = None
     if candidate.confidence < MIN_CONFIDENCE:
         why = ", ".join(candidate.reasons) or "no reason given"
@@ -228,15 +235,15 @@ def read_news(data: bytes) -> pl.DataFrame:
             news.extract_candidates(item["title"] or "", item["summary"] or "")
         ):
             rows.append(_candidate_row(item, index, candidate))
-    columns = list(_candidate_row({"id": "", "link": None, "published": None, "title": None}, 0,
-                                  news.Candidate(None, None, None, "other", None, None, None, None, "", 1.0, ())))  # fmt: skip
+    empty = news.Candidate(None, None, None, "other", None, None, None, None, "", 1.0, ())
+    columns = list(_candidate_row({"id": "", "link": None, "published": None, "title": None}, 0, empty))
     frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
     return _with_lines(frame, columns)
 
 
 def read_payload(data: bytes, text: str | None, *, fmt: str, path: Path) -> pl.DataFrame:
     """Dispatch on the feed's format. ``text`` is the decoded payload for text formats."""
-    if fmt == "rss":
+    if fmt in ("rss", "atom"):
         return read_news(data)
     if fmt == "jsonl":
         return read_jsonl(text or "")

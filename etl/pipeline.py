@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from etl import fx, load, transform
+from etl import catalog, fx, load, transform
 from etl.config import Settings
 from etl.extract import extract_feed
 from etl.feeds import Feed
@@ -83,7 +83,7 @@ def prepare_warehouse(settings: Settings, *, rates_dir: Path) -> Path:
 def run(
     settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None
 ) -> RunReport:
-    """Run every feed (each failing on its own), then rebuild the marts.
+    """Land every feed, process each one (each failing on its own), then rebuild the marts.
 
     Args:
         settings: where to read and write.
@@ -104,38 +104,70 @@ def run(
         except FetchError as error:
             errors[feed.name] = str(error)
     run_id = make_run_id(as_of, [f"{name}:{path.stem}" for name, path in landed.items()])
+    return process(settings, feeds, landed, as_of=as_of, run_id=run_id, errors=errors)
+
+
+def replay(settings: Settings, feeds: list[Feed], *, run_id: str) -> RunReport:
+    """Re-run a recorded run from the payloads it landed, without any network.
+
+    Raises:
+        load.WarehouseError: the run is not in ``ops.run_log`` or used feeds no longer registered.
+    """
+    with load.connect(settings.warehouse, read_only=True) as con:
+        rows = con.execute(
+            f"select feed, source_file, batch_date from {catalog.RUN_LOG} where run_id = ? order by feed",
+            [run_id],
+        ).fetchall()
+    if not rows:
+        raise load.WarehouseError(f"run {run_id!r} is not in {catalog.RUN_LOG}: nothing to replay")
+    by_name = {feed.name: feed for feed in feeds}
+    missing = sorted(feed for feed, _, _ in rows if feed not in by_name)
+    if missing:
+        raise load.WarehouseError(f"run {run_id!r} used feeds that are not in the registry: {missing}")
+    landed = {feed: Path(source) for feed, source, _ in rows if source}
+    errors = {
+        feed: "the original run landed no payload for this feed" for feed, source, _ in rows if not source
+    }
+    chosen = [by_name[feed] for feed, _, _ in rows]
+    return process(settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors)
+
+
+def process(
+    settings: Settings,
+    feeds: list[Feed],
+    landed: dict[str, Path],
+    *,
+    as_of: date,
+    run_id: str,
+    errors: dict[str, str],
+) -> RunReport:
+    """Transform, convert and load each landed feed, record failures, and rebuild the marts."""
     report = RunReport(run_id=run_id, as_of=as_of)
     rates_path = prepare_warehouse(settings, rates_dir=settings.work_dir / run_id)
     for feed in feeds:
         if feed.name in landed:
             try:
-                report.feeds.append(
-                    process_feed(
-                        feed,
-                        landed[feed.name],
-                        settings=settings,
-                        as_of=as_of,
-                        run_id=run_id,
-                        rates_path=rates_path,
-                    )
+                result = process_feed(
+                    feed,
+                    landed[feed.name],
+                    settings=settings,
+                    as_of=as_of,
+                    run_id=run_id,
+                    rates_path=rates_path,
                 )
+                report.feeds.append(result)
                 continue
             except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
                 if not isinstance(error, FEED_ERRORS):
                     log.exception("feed %s: unexpected error", feed.name)
                 errors[feed.name] = (
-                    f"{type(error).__name__}: {error}" if not isinstance(error, FEED_ERRORS) else str(error)
+                    str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
                 )
-        report.feeds.append(
-            record_failure(
-                settings,
-                feed=feed.name,
-                run_id=run_id,
-                as_of=as_of,
-                error=errors[feed.name],
-                source=str(landed.get(feed.name, "")),
-            )
+        source = str(landed.get(feed.name, ""))
+        failure = record_failure(
+            settings, feed=feed.name, run_id=run_id, as_of=as_of, error=errors[feed.name], source=source
         )
+        report.feeds.append(failure)
     with load.connect(settings.warehouse) as con:
         report.marts = load.build_marts(con)
     return report

@@ -38,13 +38,19 @@ CANONICAL = (
     "reported_eur",
     "status",
 )
+NEWS_FORMATS = ("rss", "atom")
 REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
 _UPPER = ("jurisdiction", "currency")
 _LOWER = ("action_type", "violation", "status")
 
 
-REJECT_SCHEMA = {"source_line": pl.Int64, "payload": pl.String, "stage": pl.String, "reasons": pl.List(pl.String)}
+REJECT_SCHEMA = {
+    "source_line": pl.Int64,
+    "payload": pl.String,
+    "stage": pl.String,
+    "reasons": pl.List(pl.String),
+}
 
 
 class FeedFormatError(ValueError):
@@ -88,7 +94,9 @@ def _detect(data: bytes, *, feed: Feed, path: Path) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # Candidates limited to the legacy code pages our sources use: unrestricted guessing
+    # confuses windows-1251 with mac-cyrillic on short Russian texts.
+    best = from_bytes(data, cp_isolation=["cp1251", "cp1252", "iso8859_2", "koi8_r"]).best()
     if best is None:
         raise FeedFormatError(f"feed {feed.name}: {path}: cannot detect the text encoding")
     return str(best)
@@ -111,7 +119,7 @@ def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
     data = path.read_bytes()
     if not data.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
-    text = None if feed.format == "rss" else _decode(data, feed=feed, path=path)
+    text = None if feed.format in NEWS_FORMATS else _decode(data, feed=feed, path=path)
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
@@ -154,7 +162,11 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
     ]
     return raw.select(
         pl.lit(feed.name).alias("feed"),
-        pl.lit("news" if feed.format == "rss" else "structured").alias("source_kind"), "source_line", "payload", pl.lit(as_of).alias("batch_date"), *cleaned
+        pl.lit("news" if feed.format in NEWS_FORMATS else "structured").alias("source_kind"),
+        "source_line",
+        "payload",
+        pl.lit(as_of).alias("batch_date"),
+        *cleaned,
     ).with_columns(
         [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
         source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
@@ -237,17 +249,23 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     actions, duplicates = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
     rejected = (
-        pl.concat([rejected_parse, rejected_norm])
+        pl.concat([rejected_extract, rejected_parse, rejected_norm])
         .sort("source_line")
         .with_columns(feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path)))
     )
+    rows_in = raw.height + rejected_extract.height
+    if rows_in != valid.height + duplicates + rejected.height:
+        raise ContractError(
+            f"{where}: {rows_in} rows in, but {valid.height} valid + {duplicates} duplicates "
+            f"+ {rejected.height} rejected: a row went missing"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     valid.write_parquet(out_dir / "actions.parquet")
     rejected.write_parquet(out_dir / "rejects.parquet")
     return TransformResult(
         actions_path=str(out_dir / "actions.parquet"),
         rejects_path=str(out_dir / "rejects.parquet"),
-        rows_in=raw.height + rejected_extract.height,
+        rows_in=rows_in,
         valid=valid.height,
         duplicates=duplicates,
         rejected=rejected.height,

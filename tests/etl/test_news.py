@@ -1,0 +1,387 @@
+"""Tests for etl.news: money parsing, sentence splitting and candidate extraction from news text."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl.news import Candidate, extract_candidates, parse_money, split_sentences
+
+NEWS = Path(__file__).parents[1] / "fixtures" / "news"
+LABELLED = [json.loads(line) for line in (NEWS / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+
+# Measured on the labelled set (docs/news_extraction.md); a drop below these fails the build.
+MIN_PRECISION = 0.97
+MIN_RECALL = 0.97
+MIN_FIELD_ACCURACY = 0.97
+
+
+def money(text: str, context: str = "") -> list[tuple[Decimal | None, str | None, str | None]]:
+    return [(m.amount, m.currency, m.qualifier) for m in parse_money(text, context=context)]
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.5 million rubles ($32,700)", [(D(2500000), "RUB", None), (D(32700), "USD", None)]),
+        ("a 2.5-million ruble ($32,375) fine", [(D(2500000), "RUB", None), (D(32375), "USD", None)]),
+        ("8.9 million rubles — about $117,000", [(D(8900000), "RUB", None), (D(117000), "USD", "about")]),
+        ("8.9 million rubles, or about $117,000", [(D(8900000), "RUB", None), (D(117000), "USD", "about")]),
+        ("€1.2 billion", [(D(1200000000), "EUR", None)]),
+        ("1.2 billion euros ($1.3 billion)", [(D(1200000000), "EUR", None), (D(1300000000), "USD", None)]),
+        ("£12.7m", [(D(12700000), "GBP", None)]),
+        ("£12.7M ($15.9M)", [(D(12700000), "GBP", None), (D(15900000), "USD", None)]),
+        ("207.4 billion won ($177 million)", [(D(207400000000), "KRW", None), (D(177000000), "USD", None)]),
+        (
+            "13.38 billion Indian rupees ($161.95 million)",
+            [(D(13380000000), "INR", None), (D(161950000), "USD", None)],
+        ),
+        (
+            "A$60 million ($42.7 million, €41.3 million)",
+            [(D(60000000), "AUD", None), (D(42700000), "USD", None), (D(41300000), "EUR", None)],
+        ),
+        ("R$ 10 million (US$ 1.84 million)", [(D(10000000), "BRL", None), (D(1840000), "USD", None)]),
+        (
+            "18.228 billion yuan (about 2.79 billion U.S. dollars)",
+            [(D(18228000000), "CNY", None), (D(2790000000), "USD", "about")],
+        ),
+        ("HUF 1.2 billion (cca. EUR 3.63 mn)", [(D(1200000000), "HUF", None), (D(3630000), "EUR", "about")]),
+        ("10 million lira ($1.2 million)", [(D(10000000), "TRY", None), (D(1200000), "USD", None)]),
+        ("2 billion yen (US$18.85 million)", [(D(2000000000), "JPY", None), (D(18850000), "USD", None)]),
+        ("EUR 4.34 billion", [(D(4340000000), "EUR", None)]),
+        ("7,221,916,235 rubles", [(D(7221916235), "RUB", None)]),
+        (
+            "2.6 million rubles (28,000 euros, $34,000)",
+            [(D(2600000), "RUB", None), (D(28000), "EUR", None), (D(34000), "USD", None)],
+        ),
+        ("$177million/€150 million", [(D(177000000), None, None), (D(150000000), "EUR", None)]),
+        ("two million rubles", [(D(2000000), "RUB", None)]),
+        ("a billion dollars", [(D(1000000000), None, None)]),
+        ("three hundred thousand euros", [(D(300000), "EUR", None)]),
+        ("half a million euros", [(D(500000), "EUR", None)]),
+        ("one and a half million euros", [(D(1500000), "EUR", None)]),
+        ("€1.2bn", [(D(1200000000), "EUR", None)]),
+        ("£500k", [(D(500000), "GBP", None)]),
+        ("EUR 5 mn", [(D(5000000), "EUR", None)]),
+        ("1,5 Mio. Euro", [(D(1500000), "EUR", None)]),
+        ("1.5 Mrd Euro", [(D(1500000000), "EUR", None)]),
+        ("4.342 millones de euros", [(D(4342000000), "EUR", None)]),
+        ("746 million-euro fine", [(D(746000000), "EUR", None)]),
+        ("nearly 2 million rubles", [(D(2000000), "RUB", "nearly")]),
+        ("almost €3m", [(D(3000000), "EUR", "almost")]),
+        ("around €3m", [(D(3000000), "EUR", "around")]),
+        ("over €3m", [(D(3000000), "EUR", "over")]),
+        ("more than €3m", [(D(3000000), "EUR", "more than")]),
+        ("up to €3m", [(D(3000000), "EUR", "up to")]),
+        ("fines adding up to 8.9 million rubles", [(D(8900000), "RUB", None)]),
+        (
+            "3.2 million, 3.3 million and 2.4 million rubles",
+            [(D(3200000), "RUB", None), (D(3300000), "RUB", None), (D(2400000), "RUB", None)],
+        ),
+        ("10,000 detentions and half a million signatures", []),
+        ("article 13.41 of the code, hearing on May 4", []),
+    ],
+)
+def test_parse_money_reads_real_report_phrasings(text: str, expected: list[tuple]) -> None:
+    """Amounts are exact Decimals with the currency and qualifier the phrasing states."""
+    assert money(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Rs 1,337.76 crore", "13377600000"),
+        ("a 2.5-million ruble fine", "2500000"),
+        ("Rs 10 lakh", "1000000"),
+        ("Rs 1,33,776 fine", "133776"),
+        ("2,000,000,000,000,000,000,000,000,000,000,000,000 rubles", "2" + "0" * 36),
+        ("$32.50", "32.50"),
+    ],
+)
+def test_parse_money_amounts_are_exact_without_exponent(text: str, amount: str) -> None:
+    """Scaled amounts are exact integers (no float rounding, no "2.5E+6" exponent form)."""
+    assert str(parse_money(text)[0].amount) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "expected"),
+    [
+        ("$5 billion", "", None),
+        ("$5 billion", "The Federal Trade Commission fined Facebook.", "USD"),
+        ("Twitter was fined nearly $117,000", "Russia fines TikTok", None),
+        ("Australia's court fined Twitter $610,500", "", None),
+        ("a billion dollars", "A US judge ruled.", "USD"),
+        ("20 million dollars", "a Canadian court", None),
+        ("¥300 million", "A Tokyo court", "JPY"),
+        ("¥300 million", "Beijing regulators", "CNY"),
+        ("¥300 million", "Japan and China", None),
+        ("Rs 5 crore", "Pakistan's regulator", "PKR"),
+        ("Rs 5 crore", "The Competition Commission of India", "INR"),
+        ("Rs 5 crore", "", None),
+        ("3,000,000 kr", "Norway's data watchdog", "NOK"),
+        ("58 million kronor", "", "SEK"),
+    ],
+)
+def test_parse_money_resolves_shared_symbols_only_from_context(
+    text: str, context: str, expected: str
+) -> None:
+    """Shared symbols ("$", "¥", "Rs", "kr") get a currency only when the context names the country."""
+    assert parse_money(text, context=context)[0].currency == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ("SYDNEY (Reuters) - Australia's Federal Court ruled on Friday.", "USD"),
+        ("SYDNEY (NZ Herald) - The ruling is watched by New Zealand regulators.", "NZD"),
+    ],
+)
+def test_parse_money_bare_dollar_after_a_dollar_is_the_readers_dollar(context: str, expected: str) -> None:
+    """After an explicit A$ amount, bare "$" is USD in wire copy but NZD when the item is a New Zealand one."""
+    converted = parse_money("Google must pay A$60 million ($65m).", context=context)[1]
+    assert (converted.amount, converted.currency) == (D(65000000), expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US$5 billion ($7.4 billion)",  # the writer's "$" is not USD once USD is written explicitly
+        "$60 million ($42 million)",  # a dollar figure converted to another, unnamed, dollar
+    ],
+)
+def test_parse_money_never_guesses_usd_for_a_second_dollar(text: str) -> None:
+    """Bare "$" converting a dollar amount stays unresolved."""
+    assert parse_money(text)[1].currency is None
+
+
+def test_parse_money_offsets_and_qualifier_are_outside_text() -> None:
+    """The qualifier is reported separately; text and offsets cover currency and number only."""
+    sentence = "Twitter was fined nearly \\$117,000 for the same infraction."
+    [mention] = parse_money(sentence)
+    assert (mention.text, mention.qualifier) == ("$117,000", "nearly")
+    assert sentence[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. regulator fined it $5 billion. Facebook said it would pay.",
+            ["The U.S. regulator fined it $5 billion.", "Facebook said it would pay."],
+        ),
+        ("It breached Art. 13.41 of the code. A fine of 2.5 million followed.", 2),
+        ("He was fined on Jan. 24 by Judge J. Smith. No appeal was filed.", 2),
+        (
+            "First paragraph without a stop\n\nSecond paragraph.",
+            ["First paragraph without a stop", "Second paragraph."],
+        ),
+        ("  \n\n  ", []),
+    ],
+)
+def test_split_sentences_respects_abbreviations_and_paragraphs(text: str, expected: list[str] | int) -> None:
+    """Sentences end at ". X" and blank lines, not after abbreviations, initials or decimals."""
+    sentences = split_sentences(text)
+    assert (len(sentences) if isinstance(expected, int) else sentences) == expected
+    assert all(s in text for s in sentences)
+
+
+def test_extract_candidates_on_seed_article() -> None:
+    """The seed story gives TikTok's ruble fine, Twitter's unresolved dollar fine and the throttling."""
+    title, _, body = (NEWS / "tiktok_ru_2021-04-06.md").read_text(encoding="utf-8").partition("\n")
+    candidates = extract_candidates(title.lstrip("# "), body)
+    summary = [(c.platform, c.action_type, c.amount, c.currency, c.jurisdiction) for c in candidates]
+    assert summary == [
+        ("TikTok", "fine", D(2500000), "RUB", "RU"),
+        ("Twitter", "fine", D(117000), None, "RU"),
+        ("Twitter", "throttle", None, None, "RU"),
+    ]
+    tiktok, twitter, _ = candidates
+    assert tiktok.reported_usd == D(32700) and tiktok.confidence == 1.0
+    assert tiktok.sentence in body
+    assert {"currency_ambiguous", "amount_qualified_approximate"} <= set(twitter.reasons)
+    assert twitter.confidence < tiktok.confidence
+
+
+def test_extract_candidates_merges_headline_and_body() -> None:
+    """A headline and a body sentence about one fine give one candidate with the richer fields."""
+    [candidate] = extract_candidates(
+        "Meta fined €1.2 billion by Irish regulator",
+        "Meta, Facebook's owner, was hit with a record 1.2 billion euros ($1.3 billion) fine on Monday.",
+    )
+    assert (candidate.platform, candidate.amount, candidate.currency) == ("Facebook", D(1200000000), "EUR")
+    assert (candidate.reported_usd, candidate.jurisdiction) == (D(1300000000), "IE")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action_type"),
+    [
+        ("A Moscow court fined Twitter 8.9 million rubles.", "fine"),
+        ("Google was ordered to pay a turnover-based fine of 7,221,916,235 rubles.", "turnover_fine"),
+        ("Google faces €100,000 per day until it complies with the CNIL order.", "periodic_penalty"),
+        ("Microsoft faces a daily fine of €100,000.", "periodic_penalty"),
+        ("Roskomnadzor said it was blocking access to Facebook.", "block"),
+        ("Russia began slowing down Twitter last month.", "throttle"),
+        ("Roskomnadzor warned Wikipedia that it could be blocked.", "warning"),
+        ("The court ordered Telegram to hand over its encryption keys.", "order"),
+        ("The court ordered Telegram blocked in Russia.", "block"),
+        ("Japan's Fair Trade Commission said Amazon will refund ¥2 billion, avoiding penalties.", "other"),
+    ],
+)
+def test_extract_candidates_detects_action_type(sentence: str, action_type: str) -> None:
+    """The verb decides the action type; an amount with "per day" or "daily" is a periodic penalty."""
+    assert [c.action_type for c in extract_candidates("", sentence)] == [action_type]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "jurisdiction", "authority"),
+    [
+        ("The Tagansky District Court fined Twitter 3.2 million rubles.", "RU", "Tagansky District Court"),
+        ("A Russian court fined TikTok 2.5 million rubles.", "RU", None),
+        ("Roskomnadzor slowed down Twitter.", "RU", "Roskomnadzor"),
+        ("The European Commission fined Google €4.34 billion.", "EU", "European Commission"),
+        ("Ireland's Data Protection Commission fined Meta €1.2bn.", "IE", "Data Protection Commission"),
+        ("The CNIL fined Google €90 million.", "FR", "CNIL"),
+        (
+            "The Korea Fair Trade Commission fined Google 207.4 billion won.",
+            "KR",
+            "Korea Fair Trade Commission",
+        ),
+        (
+            "The Competition Commission of India fined Google Rs 1,337.76 crore.",
+            "IN",
+            "Competition Commission of India",
+        ),
+        (
+            "The UK's Information Commissioner's Office fined TikTok £12.7m.",
+            "GB",
+            "Information Commissioner's Office",
+        ),
+        ("Brazil's Supreme Federal Court fined X R$ 10 million.", "BR", "Supreme Federal Court"),
+        ("Turkey fined Twitter 10 million lira.", "TR", None),
+        ("The Federal Court of Australia fined Google A$60 million.", "AU", "Federal Court of Australia"),
+        ("The ACCC said Google must pay A$60 million.", "AU", "ACCC"),
+    ],
+)
+def test_extract_candidates_reads_jurisdiction_and_authority(
+    sentence: str, jurisdiction: str, authority: str | None
+) -> None:
+    """Jurisdiction comes from the named authority or the place; the authority is kept as named."""
+    [candidate] = extract_candidates("", sentence)
+    assert (candidate.jurisdiction, candidate.authority) == (jurisdiction, authority)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Google stock fell $5 after the ruling.",
+        "TikTok earned $1 billion in revenue last year.",
+        "Reddit is worth about $10 billion and has never been fined.",
+        "Snapchat faces a fine of up to £10m.",
+        "The company paid $2 million for the startup last year.",
+    ],
+)
+def test_extract_candidates_ignores_amounts_that_are_not_penalties(sentence: str) -> None:
+    """Share prices, revenue, valuations, maximum fines and purchase prices are not imposed amounts."""
+    assert [c.amount for c in extract_candidates("", sentence) if c.amount is not None] == []
+
+
+def test_extract_candidates_each_gives_one_candidate_per_platform() -> None:
+    """An amount followed by "each" applies to every platform the sentence names."""
+    sentence = "Turkey fined Facebook, Twitter and TikTok 10 million lira ($1.2 million) each."
+    candidates = extract_candidates("", sentence)
+    assert [(c.platform, c.amount, c.reported_usd) for c in candidates] == [
+        (name, D(10000000), D(1200000)) for name in ("Facebook", "Twitter", "TikTok")
+    ]
+
+
+def _scores(rows: list[dict]) -> tuple[float, float, float]:
+    """Precision and recall of (amount, currency) pairs, and accuracy of the other labelled fields."""
+    true_pos = predicted = expected = fields_ok = fields = 0
+    for row in rows:
+        candidates = extract_candidates(row["title"], row["summary"])
+        got = Counter((c.amount, c.currency) for c in candidates if c.amount is not None)
+        want = Counter((D(e["amount"]), e["currency"]) for e in row["expected"] if e["amount"])
+        true_pos, predicted, expected = (
+            true_pos + sum((got & want).values()), predicted + sum(got.values()), expected + sum(want.values())
+        )  # fmt: skip
+        for label in row["expected"]:
+            ok, n = _field_matches(label, candidates)
+            fields_ok, fields = fields_ok + ok, fields + n
+    return true_pos / predicted, true_pos / expected, fields_ok / fields
+
+
+def _field_matches(label: dict, candidates: list[Candidate]) -> tuple[int, int]:
+    """Labelled fields that a candidate with the same amount (or, without one, action) reproduces."""
+    amount = D(label["amount"]) if label["amount"] else None
+    pool = [c for c in candidates if (c.amount, c.currency) == (amount, label["currency"])]
+    best = next((c for c in pool if c.platform == label["platform"]), pool[0] if pool else None)
+    keys = [
+        k for k in ("platform", "action_type", "jurisdiction", "reported_usd", "reported_eur") if k in label
+    ]
+    if best is None:
+        return 0, len(keys)
+    values = {k: (D(label[k]) if k.startswith("reported") and label[k] else label[k]) for k in keys}
+    return sum(getattr(best, k) == v for k, v in values.items()), len(keys)
+
+
+def test_labelled_set_is_large_and_cited() -> None:
+    """At least 40 labelled items; every item from a real report cites its source URL."""
+    assert len(LABELLED) >= 40
+    real = [row for row in LABELLED if not row["synthetic"]]
+    assert len(real) >= 40 and all(row["source_url"].startswith("http") for row in real)
+
+
+def test_extraction_precision_and_recall_on_labelled_set() -> None:
+    """(amount, currency) precision and recall, and field accuracy, stay above the measured levels."""
+    precision, recall, field_accuracy = _scores(LABELLED)
+    assert precision >= MIN_PRECISION, f"precision {precision:.3f}"
+    assert recall >= MIN_RECALL, f"recall {recall:.3f}"
+    assert field_accuracy >= MIN_FIELD_ACCURACY, f"field accuracy {field_accuracy:.3f}"
+
+
+def test_scores_fall_when_extraction_is_wrong() -> None:
+    """The scorer is not vacuous: mislabelling the currency of one item lowers precision and recall."""
+    row = next(r for r in LABELLED if r["id"] == "ru-twitter-ap")
+    broken = {**row, "expected": [{**row["expected"][0], "currency": "USD"}]}
+    assert _scores([broken])[:2] == (0.0, 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parse_money_never_raises_and_slices_back(text: str) -> None:
+    """On arbitrary text: no exception, amounts >= 0, and each mention's offsets slice back to its text."""
+    for mention in parse_money(text, context=text[::-1]):
+        assert mention.amount is not None and mention.amount >= 0
+        assert text[mention.start : mention.end] == mention.text
+
+
+alphabet = st.sampled_from(list("0123456789.,-$€£¥ ()—") + ["million ", "bn", "rubles", "US$", "about "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(alphabet, max_size=30).map("".join))
+def test_parse_money_holds_on_money_like_text(text: str) -> None:
+    """On dense money-like text: no exception, amounts >= 0, offsets slice back, mentions do not overlap."""
+    mentions = parse_money(text)
+    for mention in mentions:
+        assert mention.amount is not None and mention.amount >= 0
+        assert text[mention.start : mention.end] == mention.text
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(), st.text())
+def test_extract_candidates_never_raises(title: str, summary: str) -> None:
+    """On arbitrary input: no exception, confidence in [0, 1], and sentences come from the input."""
+    for candidate in extract_candidates(title, summary):
+        assert 0.0 <= candidate.confidence <= 1.0
+        assert candidate.sentence in f"{title}\n{summary}"
