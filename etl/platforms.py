@@ -62,7 +62,9 @@ def resolve_platforms(actions: pl.DataFrame, *, aliases: pl.DataFrame, owners: p
     keyed = actions.with_row_index("_row").with_columns(
         platform_reported=pl.col("platform"), _alias=alias_key(pl.col("platform"))
     )
-    matched = keyed.join(aliases.rename({"platform": "_canonical"}), left_on="_alias", right_on="alias", how="left")
+    matched = keyed.join(
+        aliases.rename({"platform": "_canonical"}), left_on="_alias", right_on="alias", how="left"
+    )
     parents = (
         matched.select("_row", "_canonical", "decision_date")
         .join(owners, left_on="_canonical", right_on="platform", how="inner")
