@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
     ingest.add_argument("location", help="local path or http(s) URL")
-    ingest.add_argument("--format", required=True, choices=["csv", "jsonl"])
+    ingest.add_argument("--format", required=True, choices=["csv", "jsonl", "gdpr-tracker", "rss", "atom"])
     ingest.add_argument("--source", help="source name recorded on rows that have none")
     ingest.add_argument("--feed", help="feed name (default: derived from the file name)")
     ingest.add_argument("--encoding", default="utf-8")
