@@ -45,6 +45,7 @@ STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
 FX_CONVERTED = "converted"
 FX_NO_RATE = "no_rate"
 FX_NOT_MONETARY = "not_monetary"
+FX_QUALITIES = ("exact_day", "carried_forward", "weekly_source")
 
 
 def feed_uri(feed: str) -> str:

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from decimal import Decimal
 
+import polars as pl
+
 from etl import catalog, fx, load, pipeline
 from etl.config import Settings, load_settings
 from etl.feeds import Feed, RegistryError, enabled_feeds, load_registry
@@ -104,17 +106,28 @@ def _report_and_print(settings: Settings, report: pipeline.RunReport) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    row = fx.convert_one(args.amount, args.currency, on=args.on, rates=fx.embedded_ecb_rates())
-    target = args.to
-    value, rate = (
-        (row["amount_usd"], row["fx_rate_usd"])
-        if target == "USD"
-        else (row["amount_eur"], row["fx_rate_eur"])
-    )
-    print(f"{args.amount:,.2f} {args.currency.upper()} = {value:,.2f} {target}")
-    print(f"rate: 1 {args.currency.upper()} = {rate:.10f} {target}")
-    print(f"rate date: {row['fx_rate_date']} (decision date {args.on})")
-    print(f"source: {fx.ECB_SOURCE_LABEL}, triangulated through EUR")
+    row = fx.convert_one(args.amount, args.currency, on=args.on, rates=fx.embedded_rates())
+    target, currency = args.to, args.currency.upper()
+    leg = "usd" if target == "USD" else "eur"
+    value, rate = row[f"amount_{leg}"], row[f"fx_rate_{leg}"]
+    print(f"{args.amount:,.2f} {currency} = {value:,.2f} {target}")
+    print(f"rate: 1 {currency} = {rate:.10f} {target}")
+    print(f"rate date: {row['fx_rate_date']} (decision date {args.on}; {row['fx_quality'].replace('_', ' ')})")
+    print(f"source: {fx.SOURCE_LABELS.get(row['fx_source'], row['fx_source'])}, triangulated through EUR")
+    if row.get("fx_note"):
+        print(f"note: {row['fx_note']}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    table = fx.coverage(fx.embedded_rates())
+    if args.currency:
+        table = table.filter(pl.col("currency") == args.currency.upper())
+    if table.is_empty():
+        raise fx.FxError(f"no source has rates for {args.currency.upper()}")
+    print(f"{'source':<8} {'currency':<8} {'first':<10} {'last':<10} {'days':>6}")
+    for r in table.iter_rows(named=True):
+        print(f"{r['source']:<8} {r['currency']:<8} {r['first_date']!s:<10} {r['last_date']!s:<10} {r['days']:>6}")
     return 0
 
 
@@ -158,7 +171,7 @@ def dispatch(args: argparse.Namespace) -> int:
         )
         return _run(settings, [feed], args.as_of)
     if args.command == "fx":
-        return _convert(args)
+        return _convert(args) if args.fx_command == "convert" else _coverage(args)
     if args.command == "quarantine":
         return _quarantine(settings, args)
     print_fines_by_platform(settings)

@@ -55,6 +55,9 @@ _ACTION_COLUMNS = (
     "fx_rate_date",
     "batch_date",
     "source_kind",
+    "amount_exact",
+    "is_outlier",
+    "fx_quality",
 )
 
 
@@ -143,9 +146,11 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
             con.execute(
                 f"delete from {catalog.FX_RATES} where source in (select distinct source from rates_batch)"
             )
+            valid_days = "valid_days" if "valid_days" in rates.columns else "null"
             con.execute(
-                f"insert into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, rate_date) "
-                "select source, currency, published_rate, units_per_eur, rate_date from rates_batch"
+                f"insert into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, rate_date, "
+                f"valid_days) select source, currency, published_rate, units_per_eur, rate_date, {valid_days} "
+                "from rates_batch"
             )
     finally:
         con.unregister("rates_batch")

@@ -72,8 +72,8 @@ def process_feed(
 
 def prepare_warehouse(settings: Settings, *, rates_dir: Path) -> Path:
     """Migrate the warehouse and load the embedded rates; returns the rates Parquet path."""
-    rates_path = rates_dir / "rates_ecb.parquet"
-    fx.write_embedded_rates(rates_path)
+    rates_path = rates_dir / "rates.parquet"
+    fx.write_embedded_rates(rates_path, nbp=True)
     with load.connect(settings.warehouse) as con:
         load.migrate(con)
         load.load_rates(con, rates_path)

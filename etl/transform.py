@@ -179,6 +179,11 @@ def _stable_ids(keys: pl.Series) -> pl.Series:
     return pl.Series([f"fa_{hashlib.sha256(k.encode()).hexdigest()[:16]}" for k in keys], dtype=pl.String)
 
 
+def canonical_amount(text: pl.Expr) -> pl.Expr:
+    """An amount as exact text, as the source wrote it, without leading zeros."""
+    return text.str.replace(r"^(-?)0+(\d)", "${1}${2}")
+
+
 def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
     """Type the parsed text, resolve platform and parent, and derive the stable ``action_id``.
 
@@ -188,6 +193,10 @@ def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFra
     typed = parsed.with_columns(
         pl.col("decision_date", "reported_date").str.to_date("%Y-%m-%d", strict=False),
         pl.col("amount", "reported_usd", "reported_eur").cast(MONEY, strict=False),
+        amount_exact=canonical_amount(pl.col("amount")),
+        # An amount beyond DECIMAL(38,2) (Russia's 2024 claim on Google: 2 x 10^36 rubles) is
+        # kept exactly as text and flagged; the conversion step adds implausible USD values.
+        is_outlier=pl.col("amount").is_not_null() & pl.col("amount").cast(MONEY, strict=False).is_null(),
         violation=pl.col("violation").fill_null("other"),
         status=pl.col("status").fill_null("imposed"),
     )

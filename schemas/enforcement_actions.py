@@ -102,9 +102,14 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     reported_eur: str = pa.Field(nullable=True, str_matches=_NUMBER)  # idem
     status: str = pa.Field(nullable=True)  # defaults to "imposed"
 
-    @pa.check("amount", "reported_usd", "reported_eur")
+    @pa.check("amount")
+    def amount_has_at_most_2_decimals(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An amount has at most 2 decimals (cents, kopecks), so storing it loses nothing."""
+        return data.lazyframe.select(pl.col(data.key).is_null() | pl.col(data.key).str.contains(r"^-?\d+(\.\d{1,2})?$"))
+
+    @pa.check("reported_usd", "reported_eur")
     def amount_fits_decimal_38_2(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """An amount has at most 36 integer digits and 2 decimals, so typing it loses nothing."""
+        """A stated conversion has at most 36 integer digits and 2 decimals."""
         return data.lazyframe.select(
             pl.col(data.key).is_null() | pl.col(data.key).str.contains(r"^-?\d{1,36}(\.\d{1,2})?$")
         )
@@ -154,7 +159,9 @@ class EnforcementAction(pa.DataFrameModel):
     action_type: str = pa.Field(isin=catalog.ACTION_TYPES)
     violation: str = pa.Field(isin=catalog.VIOLATIONS)
     legal_basis: str = pa.Field(nullable=True)  # not always known
-    amount: MONEY = pa.Field(nullable=True, gt=0)  # empty for non-monetary actions
+    amount: MONEY = pa.Field(nullable=True)  # empty for non-monetary actions and outliers
+    amount_exact: str = pa.Field(nullable=True, str_matches=r"^-?\d+(\.\d{1,2})?$")  # non-monetary: none
+    is_outlier: bool
     currency: str = pa.Field(nullable=True)  # idem
     reported_usd: MONEY = pa.Field(nullable=True, ge=0)  # only when the source states it
     reported_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
@@ -170,6 +177,22 @@ class EnforcementAction(pa.DataFrameModel):
         """The jurisdiction is an ISO 3166-1 alpha-2 code, or EU for EU institutions."""
         return data.lazyframe.select(pl.col(data.key).is_in(sorted(JURISDICTIONS)))
 
+    @pa.check("amount_exact")
+    def amount_is_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An amount, however large, is above zero."""
+        exact = pl.col(data.key)
+        return data.lazyframe.select(exact.is_null() | (~exact.str.starts_with("-") & exact.str.contains("[1-9]")))
+
+    @pa.dataframe_check
+    def amount_is_exact_or_outlier(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The typed amount equals the exact one; only an outlier may lack a typed amount."""
+        typed = pl.col("amount_exact").cast(MONEY, strict=False)
+        return data.lazyframe.select(
+            pl.col("amount_exact").is_null()
+            | (pl.col("amount").is_not_null() & (typed == pl.col("amount")))
+            | (pl.col("amount").is_null() & pl.col("is_outlier"))
+        )
+
     @pa.dataframe_check
     def decision_not_after_batch_date(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A decision cannot be dated after the run that reports it."""
@@ -179,8 +202,8 @@ class EnforcementAction(pa.DataFrameModel):
     def amount_matches_action_type(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Monetary actions carry an amount and currency; other actions carry neither."""
         monetary = pl.col("action_type").is_in(catalog.MONETARY_ACTION_TYPES)
-        has_amount = pl.col("amount").is_not_null() & pl.col("currency").is_not_null()
-        neither = pl.col("amount").is_null() & pl.col("currency").is_null()
+        has_amount = pl.col("amount_exact").is_not_null() & pl.col("currency").is_not_null()
+        neither = pl.col("amount_exact").is_null() & pl.col("currency").is_null()
         other = pl.col("action_type") == "other"
         return data.lazyframe.select((monetary & has_amount) | (~monetary & neither) | (other & has_amount))
 
@@ -200,12 +223,13 @@ class ConvertedEnforcementAction(EnforcementAction):
     fx_rate_date: dt.date = pa.Field(nullable=True)  # idem
     fx_source: str = pa.Field(nullable=True)  # idem
     fx_status: str = pa.Field(isin=[catalog.FX_CONVERTED, catalog.FX_NO_RATE, catalog.FX_NOT_MONETARY])
-    fx_note: str = pa.Field(nullable=True)  # the reason when there is no rate
+    fx_quality: str = pa.Field(nullable=True, isin=list(catalog.FX_QUALITIES))  # empty when not converted
+    fx_note: str = pa.Field(nullable=True)  # the reason when there is no rate, or how it was derived
 
     @pa.dataframe_check
     def converted_rows_carry_provenance(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A converted row has both values, both rates, a rate date and a source."""
-        cols = ["amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source"]
+        cols = ["amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source", "fx_quality"]
         converted = pl.col("fx_status") == catalog.FX_CONVERTED
         return data.lazyframe.select(
             pl.when(converted)

@@ -19,6 +19,7 @@ class FinesByPlatform(pa.DataFrameModel):
     action_count: int = pa.Field(ge=1)
     fine_count: int = pa.Field(ge=0)
     unconverted_fine_count: int = pa.Field(ge=0)
+    outlier_count: int = pa.Field(ge=0)
     jurisdiction_count: int = pa.Field(ge=1)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
@@ -106,10 +107,32 @@ class LargestFines(pa.DataFrameModel):
         name = "LargestFines"
 
 
+class OutlierActions(pa.DataFrameModel):
+    """``marts.outlier_actions``: one row per action whose amount is beyond any plausible fine."""
+
+    action_id: str = pa.Field(unique=True)
+    platform: str
+    jurisdiction: str
+    authority: str
+    action_type: str
+    currency: str
+    amount_exact: str = pa.Field(str_matches=r"^\d+(\.\d{1,2})?$")
+    source_url: str = pa.Field(nullable=True)  # offline sources have no URL
+    fx_note: str = pa.Field(nullable=True)  # why no conversion, when there is none
+    amount_usd: MONEY = pa.Field(nullable=True)  # outliers too large to convert have none
+    decision_date: dt.date
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "OutlierActions"
+
+
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     "marts.fines_by_platform": FinesByPlatform,
     "marts.fines_over_time": FinesOverTime,
     "marts.largest_fines": LargestFines,
+    "marts.outlier_actions": OutlierActions,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from etl import catalog, fx
+from etl.redenominations import CHANGEOVERS, Changeover
 
 ECB_SAMPLE = Path(__file__).parents[1] / "fixtures" / "fx" / "ecb_eurofxref-hist_sample.csv"
 
@@ -131,3 +132,254 @@ def test_convert_one_raises_with_reason():
     """The command-line conversion refuses a missing rate with the reason."""
     with pytest.raises(fx.FxError, match="RUB"):
         fx.convert_one(Decimal(1), "RUB", on=date(2023, 4, 6), rates=fx.embedded_ecb_rates())
+
+
+# --- Several sources: precedence, staleness per source, quality, redenominations (issue 4) ---
+
+SAMPLE_FEED = Path(fx.__file__).parent / "data" / "sample_actions.csv"
+
+
+def _rates(*rows: tuple[str, str, str, str], valid_days: list[int | None] | None = None) -> pl.DataFrame:
+    """Inline rates: (source, currency, ISO day, units per EUR)."""
+    frame = pl.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "currency": [r[1] for r in rows],
+            "rate_date": [date.fromisoformat(r[2]) for r in rows],
+            "units_per_eur": [Decimal(r[3]) for r in rows],
+            "published_rate": [r[3] for r in rows],
+        },
+        schema=fx.RATES_SCHEMA,
+    )
+    if valid_days is not None:
+        frame = frame.with_columns(valid_days=pl.Series(valid_days, dtype=pl.Int32))
+    return fx.combine_rates([frame])
+
+
+def _legs(source: str, *days: str, usd: str = "1.25") -> list[tuple[str, str, str, str]]:
+    return [(source, "USD", day, usd) for day in days] + [(source, "EUR", day, "1") for day in days]
+
+
+def test_precedence_puts_cbr_before_nbp_for_rub_only():
+    """Override > ECB > CBR (RUB) > NBP A > NBP B; for other currencies CBR comes last."""
+    assert fx.precedence("RUB") == ("override", "ecb", "cbr", "nbp_a", "nbp_b")
+    assert fx.precedence("KZT") == ("override", "ecb", "nbp_a", "nbp_b", "cbr")
+
+
+@pytest.mark.parametrize(
+    ("decided", "source", "rate_day"),
+    [
+        (date(2022, 2, 28), "ecb", date(2022, 2, 28)),  # every source has a rate: ECB wins
+        (date(2022, 3, 9), "cbr", date(2022, 3, 9)),  # ECB's last RUB (03-01) is 8 days old
+        (date(2022, 3, 20), "nbp_a", date(2022, 3, 18)),  # CBR's last (03-10) is 10 days old
+        (date(2022, 4, 1), "nbp_b", date(2022, 3, 30)),  # NBP A stale too: the weekly table
+    ],
+)
+def test_first_source_in_precedence_with_a_fresh_rate_wins(decided: date, source: str, rate_day: date):
+    """Each source counts only within its staleness bound; the best-ranked fresh one is used."""
+    rates = _rates(
+        ("ecb", "RUB", "2022-02-28", "98.7"),
+        ("ecb", "RUB", "2022-03-01", "117.3"),
+        *_legs("ecb", "2022-02-28", "2022-03-01"),
+        ("cbr", "RUB", "2022-02-28", "93.5"),
+        ("cbr", "RUB", "2022-03-09", "130.0"),
+        ("cbr", "RUB", "2022-03-10", "128.0"),
+        *_legs("cbr", "2022-02-28", "2022-03-09", "2022-03-10"),
+        ("nbp_a", "RUB", "2022-02-28", "99.0"),
+        ("nbp_a", "RUB", "2022-03-18", "120.0"),
+        *_legs("nbp_a", "2022-02-28", "2022-03-18"),
+        ("nbp_b", "RUB", "2022-03-30", "95.0"),
+        *_legs("nbp_b", "2022-03-30"),
+    )
+    row = fx.convert_amounts(_actions(("1000", "RUB", decided)), rates).row(0, named=True)
+    assert (row["fx_source"], row["fx_rate_date"]) == (source, rate_day)
+
+
+def test_weekly_table_carries_forward_16_days_daily_table_only_7():
+    """A 9-day-old NBP B rate is used (weekly_source), a 10-day-old NBP A rate is not; 17 days is too old."""
+    rates = _rates(
+        ("nbp_a", "KZT", "2024-01-02", "500"),
+        *_legs("nbp_a", "2024-01-02"),
+        ("nbp_b", "KZT", "2024-01-03", "490"),
+        *_legs("nbp_b", "2024-01-03", usd="1.1"),
+    )
+    frame = fx.convert_amounts(
+        _actions(("4900", "KZT", date(2024, 1, 12)), ("4900", "KZT", date(2024, 1, 20))), rates
+    )
+    first, second = frame.rows(named=True)
+    assert (first["fx_source"], first["fx_quality"], first["amount_eur"]) == (
+        "nbp_b",
+        "weekly_source",
+        Decimal("10.00"),
+    )
+    assert first["amount_usd"] == Decimal("11.00")
+    assert second["fx_status"] == catalog.FX_NO_RATE and second["fx_quality"] is None
+    assert (
+        second["fx_note"] == "last KZT rate (2024-01-03, nbp_b) is older than the staleness bound (16 days)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("decided", "quality"),
+    [
+        (date(2024, 1, 3), "exact_day"),
+        (date(2024, 1, 6), "carried_forward"),
+        (date(2024, 1, 13), "weekly_source"),
+    ],
+)
+def test_fx_quality_says_how_the_rate_relates_to_the_decision_date(decided: date, quality: str):
+    """exact_day on a rate day, carried_forward from an earlier daily rate, weekly_source from table B."""
+    rates = _rates(
+        ("nbp_a", "GBP", "2024-01-03", "0.86"),
+        ("nbp_a", "GBP", "2024-01-05", "0.87"),
+        *_legs("nbp_a", "2024-01-03", "2024-01-05"),
+        ("nbp_b", "GBP", "2024-01-09", "0.88"),
+        *_legs("nbp_b", "2024-01-09"),
+    )
+    row = fx.convert_amounts(_actions(("100", "GBP", decided)), rates).row(0, named=True)
+    assert row["fx_quality"] == quality
+
+
+def test_usd_leg_comes_from_the_same_source_and_day_or_the_source_is_skipped():
+    """NBP A has KZT on 01-05 but no USD that day: not mixed with ECB's USD; NBP B's own legs are used."""
+    rates = _rates(
+        ("nbp_a", "KZT", "2024-01-05", "500"),
+        ("ecb", "USD", "2024-01-05", "1.09"),
+        ("ecb", "EUR", "2024-01-05", "1"),
+        ("nbp_b", "KZT", "2024-01-03", "480"),
+        *_legs("nbp_b", "2024-01-03", usd="1.2"),
+    )
+    row = fx.convert_amounts(_actions(("960", "KZT", date(2024, 1, 5))), rates).row(0, named=True)
+    assert (row["fx_source"], row["fx_rate_date"]) == ("nbp_b", date(2024, 1, 3))
+    assert row["fx_rate_usd"] == Decimal("1.2") / Decimal(480)
+    assert row["amount_usd"] == Decimal("2.40")
+
+
+@pytest.mark.parametrize("step", CHANGEOVERS, ids=lambda step: step.legacy)
+def test_legacy_code_after_changeover_goes_through_the_fixed_ratio(step: Changeover):
+    """After the changeover the amount is divided by the legislated ratio and converted as the successor."""
+    day = step.on.isoformat()
+    rows = [*_legs("ecb", day)]
+    if step.successor != "EUR":
+        rows.append(("ecb", step.successor, day, "4"))
+    rates = _rates(*rows)
+    amount = Decimal(100_000) * step.ratio  # at most 6 decimals in a ratio: an exact amount in cents
+    row = fx.convert_amounts(_actions((str(amount), step.legacy, step.on)), rates).row(0, named=True)
+    per_eur = Decimal(1) if step.successor == "EUR" else Decimal(4)
+    assert row["amount_eur"] == (Decimal(100_000) / per_eur).quantize(Decimal("0.01"))
+    assert row["amount_usd"] == (Decimal(125_000) / per_eur).quantize(Decimal("0.01"))
+    assert row["fx_note"] == f"{step.legacy} via fixed ratio {step.ratio:f} {step.legacy}/{step.successor}"
+    assert row["fx_source"] == "ecb"
+
+
+@pytest.mark.parametrize("step", CHANGEOVERS, ids=lambda step: step.legacy)
+def test_legacy_code_before_changeover_uses_its_own_rates_or_none(step: Changeover):
+    """The day before the changeover the old code's own rate is used; without one there is no rate."""
+    before = step.on - timedelta(days=1)
+    rates = _rates(("nbp_a", step.legacy, before.isoformat(), "8"), *_legs("nbp_a", before.isoformat()))
+    none = fx.convert_amounts(_actions(("80", step.legacy, before)), rates.head(0)).row(0, named=True)
+    assert none["fx_note"] == f"no rate for {step.legacy} on or before {before}"
+    row = fx.convert_amounts(_actions(("80", step.legacy, before)), rates).row(0, named=True)
+    ecu = "EUR figures are ECU (XEU), which became the euro 1:1" if before.year < 1999 else None
+    assert (row["amount_eur"], row["fx_source"], row["fx_note"]) == (Decimal("10.00"), "nbp_a", ecu)
+
+
+def test_chained_redenomination_and_missing_successor_rate_say_why():
+    """VEB decided in 2019 goes to VES at 1000 x 100000; with no VES rate the note names both codes."""
+    rates = _rates(("nbp_b", "VES", "2019-01-02", "1000"), *_legs("nbp_b", "2019-01-02"))
+    frame = fx.convert_amounts(
+        _actions(("100000000000", "VEB", date(2019, 1, 2)), ("100000", "VEF", date(2018, 8, 20))), rates
+    )
+    veb, vef = frame.rows(named=True)
+    assert veb["amount_eur"] == Decimal("1.00") and "VEB via fixed ratio 100000000 VEB/VES" == veb["fx_note"]
+    assert vef["fx_status"] == catalog.FX_NO_RATE
+    assert vef["fx_note"] == "no rate for VES on or before 2018-08-20; VEF via fixed ratio 100000 VEF/VES"
+
+
+def test_override_wins_over_a_source_within_its_validity():
+    """An override beats the ECB on its day and for valid_days after; USD amounts ignore override USD rows."""
+    rates = fx.combine_rates(
+        [
+            _rates(
+                ("ecb", "GBP", "2026-10-27", "0.85"),
+                ("ecb", "GBP", "2026-10-29", "0.86"),
+                *_legs("ecb", "2026-10-27", "2026-10-29", usd="1.1"),
+            ),
+            _rates(
+                ("override", "GBP", "2026-10-27", "0.80"),
+                ("override", "USD", "2026-10-27", "1.1"),
+                valid_days=[1, 0],
+            ),
+        ]
+    )
+    frame = fx.convert_amounts(
+        _actions(
+            ("80", "GBP", date(2026, 10, 27)),
+            ("80", "GBP", date(2026, 10, 28)),
+            ("86", "GBP", date(2026, 10, 29)),
+            ("11", "USD", date(2026, 10, 27)),
+        ),
+        rates,
+    )
+    assert frame["fx_source"].to_list() == ["override", "override", "ecb", "ecb"]
+    assert frame["amount_eur"].to_list() == [
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("100.00"),
+        Decimal("10.00"),
+    ]
+
+
+def test_unknown_source_ranks_last_and_counts_on_its_own_day_only():
+    """A source outside the precedence table is used after all others, without carrying forward."""
+    rates = _rates(("imf", "XYZ", "2024-01-03", "10"), *_legs("imf", "2024-01-03"))
+    frame = fx.convert_amounts(
+        _actions(("10", "XYZ", date(2024, 1, 3)), ("10", "XYZ", date(2024, 1, 4))), rates
+    )
+    assert frame["fx_status"].to_list() == [catalog.FX_CONVERTED, catalog.FX_NO_RATE]
+    assert "(0 days)" in frame["fx_note"].to_list()[1]
+
+
+def test_results_beyond_decimal_38_18_are_flagged_not_raised():
+    """A large amount in a strong currency (EUR value over 10^19) is flagged instead of overflowing."""
+    rates = _rates(("ecb", "KWD", "2024-01-03", "0.33"), *_legs("ecb", "2024-01-03"))
+    frame = fx.convert_amounts(
+        _actions(("9000000000000000000", "KWD", date(2024, 1, 3)), ("33", "KWD", date(2024, 1, 3))), rates
+    )
+    assert frame["fx_note"].to_list()[0] == "amount too large to convert exactly"
+    assert frame["amount_eur"].to_list()[1] == Decimal("100.00")
+
+
+@pytest.fixture(scope="module")
+def embedded() -> pl.DataFrame:
+    """The embedded ECB and NBP rates (built once per module: about 1.5 s)."""
+    return fx.embedded_rates()
+
+
+def test_embedded_rates_convert_rub_after_the_ecb_stopped(embedded: pl.DataFrame):
+    """With the embedded NBP tables, a RUB fine of 2023 is converted from the weekly table B."""
+    row = fx.convert_one(Decimal(500000), "RUB", on=date(2023, 6, 1), rates=embedded)
+    assert (row["fx_source"], row["fx_rate_date"], row["fx_quality"]) == (
+        "nbp_b",
+        date(2023, 5, 31),
+        "weekly_source",
+    )
+    assert Decimal(6000) < row["amount_usd"] < Decimal(6500)
+
+
+def test_sample_feed_converted_usd_is_within_1_percent_of_the_reported_figure_for_most_rows(
+    embedded: pl.DataFrame,
+):
+    """On the bundled real cases that state a USD figure, at least 70% are within 1% of it."""
+    stated = pl.read_csv(SAMPLE_FEED, infer_schema=False).filter(pl.col("reported_usd").is_not_null())
+    feed = stated.select(
+        pl.col("decision_date").str.to_date(),
+        pl.col("amount").cast(fx.MONEY),
+        "currency",
+        pl.col("reported_usd").cast(fx.MONEY),
+    )
+    out = fx.convert_amounts(feed, embedded)
+    ratio = out["amount_usd"].cast(pl.Float64) / out["reported_usd"].cast(pl.Float64)
+    within = ((ratio - 1).abs() <= 0.01).sum()
+    assert out.height >= 15 and (out["fx_status"] == catalog.FX_CONVERTED).all()
+    assert within / out.height >= 0.7, out.select("currency", "decision_date", "amount_usd", "reported_usd")

@@ -29,7 +29,7 @@ def test_bad_row_is_quarantined_with_all_three_reasons(tmp_path: Path):
     """Negative amount, unknown currency and future date: one reject, three reasons."""
     result = transform.run(_feed(BAD_ROWS), BAD_ROWS, as_of=AS_OF, out_dir=tmp_path)
     reasons = _rejects(result)[1]
-    assert any(r.startswith("amount: greater_than(0)") for r in reasons)
+    assert any(r.startswith("amount_exact: amount_is_positive") for r in reasons)
     assert any(r.startswith("currency: currency_is_iso_4217") for r in reasons)
     assert "decision_not_after_batch_date" in reasons
     assert len(reasons) == 3

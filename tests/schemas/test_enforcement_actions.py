@@ -58,6 +58,8 @@ ACTION_ROW = {
     "violation": "content_removal",
     "legal_basis": None,
     "amount": Decimal("2500000"),
+    "amount_exact": "2500000",
+    "is_outlier": False,
     "currency": "RUB",
     "reported_usd": Decimal("32700"),
     "reported_eur": None,
@@ -73,6 +75,7 @@ ACTION_SCHEMA = {
     "decision_date": pl.Date,
     "reported_date": pl.Date,
     "is_known_platform": pl.Boolean,
+    "is_outlier": pl.Boolean,
     "amount": MONEY,
     "reported_usd": MONEY,
     "reported_eur": MONEY,
@@ -97,8 +100,8 @@ def test_valid_rows_pass_both_contracts():
         ({"decision_date": "06.04.2021"}, "str_matches"),
         ({"decision_date": "2021-02-30"}, "date_exists_in_calendar"),
         ({"amount": "2.5 million"}, "str_matches"),
-        ({"amount": "1" * 37}, "amount_fits_decimal_38_2"),
-        ({"amount": "10.001"}, "amount_fits_decimal_38_2"),
+        ({"reported_usd": "1" * 37}, "amount_fits_decimal_38_2"),
+        ({"amount": "10.001"}, "amount_has_at_most_2_decimals"),
         ({"source_url": "javascript:alert(1)"}, "str_matches"),
         ({"jurisdiction": "Russia"}, "str_matches"),
         ({"authority": "Court\x07"}, "text_free_of_control_characters"),
@@ -114,8 +117,10 @@ def test_parsed_contract_fires(change: dict, check: str):
 @pytest.mark.parametrize(
     ("change", "check"),
     [
-        ({"amount": Decimal("-5")}, "greater_than(0)"),
-        ({"amount": Decimal("0")}, "greater_than(0)"),
+        ({"amount": Decimal("-5"), "amount_exact": "-5"}, "amount_is_positive"),
+        ({"amount": Decimal("0"), "amount_exact": "0"}, "amount_is_positive"),
+        ({"amount": Decimal("1"), "amount_exact": "2"}, "amount_is_exact_or_outlier"),
+        ({"amount": None, "amount_exact": "2" + "0" * 36}, "amount_is_exact_or_outlier"),
         ({"currency": "XYZ"}, "currency_is_iso_4217"),
         ({"jurisdiction": "ZZ"}, "jurisdiction_is_iso_3166_or_eu"),
         ({"decision_date": dt.date(2027, 1, 1)}, "decision_not_after_batch_date"),
@@ -123,7 +128,7 @@ def test_parsed_contract_fires(change: dict, check: str):
         ({"action_type": "fined"}, "isin"),
         ({"status": "pending"}, "isin"),
         ({"action_type": "block"}, "amount_matches_action_type"),
-        ({"amount": None, "currency": None}, "amount_matches_action_type"),
+        ({"amount": None, "amount_exact": None, "currency": None}, "amount_matches_action_type"),
         ({"action_id": "not-an-id"}, "str_matches"),
     ],
 )
@@ -142,7 +147,8 @@ def test_historic_currency_and_eu_jurisdiction_are_valid():
 def test_non_monetary_action_without_amount_is_valid():
     """A block carries no amount and no currency."""
     frame = pl.DataFrame(
-        [{**ACTION_ROW, "action_type": "block", "amount": None, "currency": None}], schema=ACTION_SCHEMA
+        [{**ACTION_ROW, "action_type": "block", "amount": None, "amount_exact": None, "currency": None}],
+        schema=ACTION_SCHEMA,
     )
     EnforcementAction.validate(frame, lazy=True)
 
@@ -151,3 +157,9 @@ def test_duplicate_action_ids_fail():
     """action_id is unique within a batch."""
     frame = pl.DataFrame([ACTION_ROW, ACTION_ROW], schema=ACTION_SCHEMA)
     assert "field_uniqueness" in _failed_checks(EnforcementAction, frame)
+
+
+def test_outlier_without_typed_amount_is_valid():
+    """An amount beyond DECIMAL(38,2) is kept exactly when flagged as an outlier."""
+    row = {**ACTION_ROW, "amount": None, "amount_exact": "2" + "0" * 36, "is_outlier": True}
+    EnforcementAction.validate(pl.DataFrame([row], schema=ACTION_SCHEMA), lazy=True)

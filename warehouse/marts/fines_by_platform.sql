@@ -15,6 +15,7 @@ per_platform as (
         count(*) filter (where is_monetary) as fine_count,
         count(*) filter (where is_monetary and not is_converted)
             as unconverted_fine_count,
+        count(*) filter (where is_outlier) as outlier_count,
         count(distinct jurisdiction) as jurisdiction_count,
         coalesce(sum(fine_amount_usd), 0)::decimal(38, 2) as total_fines_usd,
         coalesce(sum(fine_amount_eur), 0)::decimal(38, 2) as total_fines_eur,

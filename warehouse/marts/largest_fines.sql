@@ -26,7 +26,7 @@ ranked as (
         decision_date,
         fx_rate_date
     from actions
-    where is_monetary and is_converted
+    where is_monetary and is_converted and not is_outlier
 )
 
 select * from ranked

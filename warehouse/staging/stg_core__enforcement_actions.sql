@@ -22,15 +22,27 @@ flagged as (
         status,
         fx_status,
         fx_source,
+        fx_note,
         amount,
         amount_usd,
         amount_eur,
-        case when action_type in ('fine', 'turnover_fine', 'periodic_penalty')
-            then amount_usd end as fine_amount_usd,
-        case when action_type in ('fine', 'turnover_fine', 'periodic_penalty')
-            then amount_eur end as fine_amount_eur,
+        amount_exact,
+        -- Outliers stay visible in marts.outlier_actions but out of default totals.
+        case
+            when
+                action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+                and not coalesce(is_outlier, false)
+                then amount_usd
+        end as fine_amount_usd,
+        case
+            when
+                action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+                and not coalesce(is_outlier, false)
+                then amount_eur
+        end as fine_amount_eur,
         action_type in ('fine', 'turnover_fine', 'periodic_penalty') as is_monetary,
         fx_status = 'converted' as is_converted,
+        coalesce(is_outlier, false) as is_outlier,
         decision_date,
         fx_rate_date,
         date_trunc('month', decision_date)::date as decision_month,

@@ -4,7 +4,8 @@ with
 enforcement_actions as (
     select
         *,
-        action_type in ('fine', 'turnover_fine', 'periodic_penalty') as is_fine
+        action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+        and not coalesce(is_outlier, false) as is_fine
     from core.enforcement_actions
 ),
 
