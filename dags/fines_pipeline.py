@@ -2,7 +2,8 @@
 The whole pipeline over the feeds of the registry, the same steps as `fines run`:
 land each feed, parse and validate it (rejects go to `ops.quarantine`), convert amounts to
 USD and EUR at the rate of each decision date, merge into `core.enforcement_actions`, then
-rebuild the marts (`marts.fines_by_platform`, `marts.fines_over_time`, `marts.largest_fines`).
+rebuild the marts (`marts.fines_by_platform`, `marts.fines_over_time`, ...) and publish the
+warehouse, all in the one `load` task so that readers never see a half-built state.
 
 - **Schedule:** daily. The run date (`run_after`) is the batch date of every row.
 - **Source:** the feed registry (`FINES_FEEDS`, else the bundled sample feeds).
@@ -33,7 +34,7 @@ MARTS = Asset(name="marts", uri=catalog.MARTS_URI)
     doc_md=__doc__,
 )
 def fines_pipeline():
-    @task(pool=catalog.DUCKDB_POOL)
+    @task
     def prepare(**context) -> str:
         from etl import steps
 
@@ -65,22 +66,20 @@ def fines_pipeline():
 
         return steps.convert_batch(batch, rates_path=rates_path, run_id=context["run_id"])
 
-    @task(pool=catalog.DUCKDB_POOL, outlets=[CORE])
-    def load(batch: dict, **context) -> dict:
+    @task(pool=catalog.DUCKDB_POOL, outlets=[CORE, MARTS])
+    def load(batches: list[dict], rates_path: str, **context) -> dict:
         from etl import steps
 
-        return steps.load_batch(batch, as_of=context["dag_run"].run_after.date(), run_id=context["run_id"])
-
-    @task(pool=catalog.DUCKDB_POOL, outlets=[MARTS], trigger_rule="all_done")
-    def build() -> dict:
-        from etl import steps
-
-        return steps.build()
+        as_of = context["dag_run"].run_after.date()
+        return steps.load_and_publish(
+            list(batches), rates_path=rates_path, as_of=as_of, run_id=context["run_id"]
+        )
 
     rates = prepare()
-    landed = extract.expand(feed=feeds())
-    converted = convert.partial(rates_path=rates).expand(batch=transform.expand(batch=landed))
-    load.expand(batch=converted) >> build()
+    converted = convert.partial(rates_path=rates).expand(
+        batch=transform.expand(batch=extract.expand(feed=feeds()))
+    )
+    load(converted, rates)
 
 
 fines_pipeline()

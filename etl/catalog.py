@@ -8,6 +8,7 @@ SCHEMAS = ("raw", "staging", "core", "marts", "ops")
 
 ENFORCEMENT_ACTIONS = "core.enforcement_actions"
 ACTION_SOURCES = "core.action_sources"
+STATUS_HISTORY = "core.action_status_history"
 FX_RATES = "core.fx_rates"
 QUARANTINE = "ops.quarantine"
 RUN_LOG = "ops.run_log"

@@ -9,14 +9,14 @@ from decimal import Decimal
 
 import polars as pl
 
-from etl import catalog, fx, load, pipeline
+from etl import catalog, fx, load, pipeline, publish
 from etl.config import Settings, load_settings
 from etl.feeds import Feed, RegistryError, enabled_feeds, load_registry
 from etl.fetch import FetchError
 from etl.transform import FeedFormatError
 from etl.validate import ContractError
 
-USER_ERRORS = (RegistryError, load.WarehouseError, fx.FxError, FetchError, FeedFormatError, ContractError)
+USER_ERRORS = (RegistryError, load.WarehouseError, publish.WarehouseBusy, fx.FxError, FetchError, FeedFormatError, ContractError)
 
 
 def _money(value: Decimal | None) -> str:
@@ -136,7 +136,7 @@ def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
     with load.connect(settings.warehouse, read_only=True) as con:
         total = con.execute(
             f"select count(*) from {catalog.QUARANTINE} {where}", [args.feed] if args.feed else []
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         rows = con.execute(
             f"select feed, source_file, source_line, stage, reasons, payload from {catalog.QUARANTINE} {where} "
             "order by feed, source_file, source_line limit ?",

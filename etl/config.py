@@ -21,6 +21,7 @@ class Settings:
     data_dir: Path
     feeds_file: Path
     quarantine_threshold: float = 0.5
+    fx_overrides: Path | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -56,6 +57,11 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         threshold = -1.0
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"FINES_QUARANTINE_THRESHOLD must be a share between 0 and 1, got {raw_threshold!r}")
+    overrides = os.environ.get("FINES_FX_OVERRIDES")
     return Settings(
-        warehouse=Path(wh), data_dir=data_dir, feeds_file=Path(feeds), quarantine_threshold=threshold
+        warehouse=Path(wh),
+        data_dir=data_dir,
+        feeds_file=Path(feeds),
+        quarantine_threshold=threshold,
+        fx_overrides=Path(overrides) if overrides else None,
     )

@@ -452,6 +452,18 @@ def write_embedded_rates(out_path: Path, *, nbp: bool = False) -> int:
 PLAUSIBLE_MAX_USD = Decimal("1000000000000")
 
 
+def flag_implausible(converted: pl.DataFrame) -> pl.DataFrame:
+    """Flag as outliers the amounts worth more than USD 1 trillion.
+
+    No fine ever imposed comes near (the largest are a few billion); such figures are kept
+    exactly, flagged and left out of default totals.
+    """
+    if "is_outlier" not in converted.columns:
+        return converted
+    implausible = pl.col("amount_usd").fill_null(0) > PLAUSIBLE_MAX_USD
+    return converted.with_columns(is_outlier=pl.col("is_outlier") | implausible)
+
+
 def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> dict[str, object]:
     """Convert a batch of validated actions and check the converted contract.
 
@@ -469,11 +481,7 @@ def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> d
     from schemas.enforcement_actions import ConvertedEnforcementAction
 
     converted = convert_amounts(pl.read_parquet(actions_path), pl.read_parquet(rates_path))
-    if "is_outlier" in converted.columns:
-        # Worth more than USD 1 trillion: beyond any fine ever imposed (the largest are a few
-        # billion); kept exactly, flagged, and left out of default totals.
-        implausible = pl.col("amount_usd").fill_null(0) > PLAUSIBLE_MAX_USD
-        converted = converted.with_columns(is_outlier=pl.col("is_outlier") | implausible)
+    converted = flag_implausible(converted)
     valid, rejected = split_valid(converted, ConvertedEnforcementAction, stage="convert", where=where)
     out_dir.mkdir(parents=True, exist_ok=True)
     valid.write_parquet(out_dir / "converted.parquet")

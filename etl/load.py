@@ -18,6 +18,7 @@ import polars as pl
 
 import warehouse
 from etl import catalog
+from etl.faults import pause_point
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,12 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise WarehouseError(f"warehouse {path} is in use by another process: {reason}") from None
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list[str]:
     """Apply the numbered migrations not yet recorded in ``ops.schema_version``.
+
+    Args:
+        con: a write connection.
+        up_to: stop after this version (to build an older warehouse, for upgrade tests).
 
     Returns:
         The file names applied now, in order.
@@ -126,7 +131,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     applied = []
     for path in sorted((warehouse.ROOT / "migrations").glob("*.sql")):
         match = _MIGRATION.match(path.name)
-        if not match or int(match.group(1)) in done:
+        if not match or int(match.group(1)) in done or (up_to is not None and int(match.group(1)) > up_to):
             continue
         with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
@@ -137,24 +142,71 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
-    """Replace each source's rates with the given ones, in one transaction."""
+_RATES_DIGEST = (
+    f"select count(*), bit_xor(hash(source, currency, rate_date, units_per_eur)) from {catalog.FX_RATES}"
+)
+
+
+def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
+    """Upsert the run's rates (overrides replaced as a whole), in one transaction.
+
+    Returns:
+        Whether the stored rates changed, so that stored conversions must be redone.
+    """
     rates = pl.read_parquet(rates_path)
+    before = con.execute(_RATES_DIGEST).fetchall()[0]
+    valid_days = "valid_days" if "valid_days" in rates.columns else "null"
     con.register("rates_batch", rates)
     try:
         with transaction(con):
+            con.execute(f"delete from {catalog.FX_RATES} where source = 'override'")
             con.execute(
-                f"delete from {catalog.FX_RATES} where source in (select distinct source from rates_batch)"
-            )
-            valid_days = "valid_days" if "valid_days" in rates.columns else "null"
-            con.execute(
-                f"insert into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, rate_date, "
-                f"valid_days) select source, currency, published_rate, units_per_eur, rate_date, {valid_days} "
-                "from rates_batch"
+                f"insert or replace into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, "
+                f"rate_date, valid_days) select source, currency, published_rate, units_per_eur, rate_date, "
+                f"{valid_days} from rates_batch"
             )
     finally:
         con.unregister("rates_batch")
-    return rates.height
+    return con.execute(_RATES_DIGEST).fetchall()[0] != before
+
+
+_FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source",
+               "fx_status", "fx_quality", "fx_note", "is_outlier")  # fmt: skip
+
+
+def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
+    """Convert every stored action again with the current rates (a late source, an override).
+
+    Returns:
+        How many actions' converted values changed.
+    """
+    from etl import fx
+
+    columns = "action_id, amount, amount_exact, currency, decision_date, is_outlier"
+    actions = con.sql(f"select {columns} from {catalog.ENFORCEMENT_ACTIONS}").pl()
+    if actions.is_empty():
+        return 0
+    converted = fx.flag_implausible(
+        fx.convert_amounts(actions.with_columns(is_outlier=pl.col("is_outlier").fill_null(False)),
+                           pl.read_parquet(rates_path))
+    ).select("action_id", *_FX_COLUMNS)  # fmt: skip
+    assignments = ", ".join(f"{c} = c.{c}" for c in _FX_COLUMNS)
+    differs = " or ".join(f"a.{c} is distinct from c.{c}" for c in _FX_COLUMNS)
+    con.register("reconverted", converted)
+    try:
+        with transaction(con):
+            changed = con.execute(
+                f"select count(*) from {catalog.ENFORCEMENT_ACTIONS} as a join reconverted as c "
+                f"using (action_id) where {differs}"
+            ).fetchall()[0][0]
+            con.execute(
+                f"update {catalog.ENFORCEMENT_ACTIONS} as a set {assignments} from reconverted as c "
+                f"where a.action_id = c.action_id and ({differs})"
+            )
+    finally:
+        con.unregister("reconverted")
+    log.info("re-converted %s actions after a change of rates", changed)
+    return changed
 
 
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
@@ -231,6 +283,32 @@ select merged_id, survivor_id from candidates where preference = 1
 """
 
 
+def _record_status_history(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+    # A new action opens its first version at its decision date; a changed status closes the
+    # open version the day before this batch and opens a new one from the batch date.
+    changed = f"""
+        select actions.action_id, actions.status, actions.decision_date, open_version.valid_from
+        from {catalog.ENFORCEMENT_ACTIONS} as actions
+        left join {catalog.STATUS_HISTORY} as open_version
+            on actions.action_id = open_version.action_id and open_version.valid_to is null
+        where actions.action_id in (select action_id from batch)
+            and (open_version.status is null or open_version.status != actions.status)
+    """
+    con.execute(f"create or replace temp table status_changes as {changed}")
+    con.execute(
+        f"update {catalog.STATUS_HISTORY} as h set valid_to = greatest(h.valid_from, ?::date - 1) "
+        "from status_changes as c where h.action_id = c.action_id and h.valid_to is null",
+        [batch_date],
+    )
+    con.execute(
+        f"insert or replace into {catalog.STATUS_HISTORY} (action_id, status, run_id, valid_from, valid_to) "
+        "select action_id, status, ?, case when valid_from is null then decision_date "
+        "else greatest(?::date, valid_from + 1) end, null from status_changes",
+        [run_id, batch_date],
+    )
+    con.execute("drop table status_changes")
+
+
 def merge_same_decisions(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Fold facts that report the same decision into one action, keeping every source.
 
@@ -250,6 +328,9 @@ def merge_same_decisions(con: duckdb.DuckDBPyConnection) -> set[str]:
             )
             con.execute(
                 f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select merged_id from merges)"
+            )
+            con.execute(
+                f"delete from {catalog.STATUS_HISTORY} where action_id in (select merged_id from merges)"
             )
         finally:
             con.unregister("merges")
@@ -330,6 +411,7 @@ def load_batch(
             if not open_circuit:
                 _apply_actions(con, run_id=run_id)
                 folded = merge_same_decisions(con) & set(batch["action_id"].to_list())
+                _record_status_history(con, run_id=run_id, batch_date=batch_date)
                 result = replace(
                     result, loaded=result.loaded - len(folded), duplicates=result.duplicates + len(folded)
                 )
@@ -395,6 +477,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 kind = "table" if layer == "marts" else "view"
                 con.execute(f"create or replace {kind} {name} as\n{sql}")
                 if layer == "marts":
+                    pause_point("marts")
                     purpose = sql.splitlines()[0].removeprefix("--").strip()
                     con.execute(f"comment on table {name} is {_quote(purpose)}")
                     frame = con.sql(f"select * from {name}").pl()

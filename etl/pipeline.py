@@ -1,6 +1,8 @@
 """The whole pipeline over the configured feeds, as ``fines run`` runs it without a scheduler.
 
-The Airflow DAG calls the same step functions one by one; this module only chains them.
+Feeds are landed, parsed, validated and converted to Parquet one by one (each may fail alone);
+then one writer session (:func:`etl.publish.writer`) loads every batch, rebuilds the marts and
+publishes the warehouse atomically. The Airflow DAGs call the same functions through etl.steps.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from etl import catalog, fx, load, transform
+import duckdb
+import polars as pl
+
+from etl import catalog, fx, load, publish, transform
 from etl.config import Settings
 from etl.extract import extract_feed
+from etl.faults import pause_point
 from etl.feeds import Feed
 from etl.fetch import FetchError, FetchPolicy
 from etl.transform import FeedFormatError
@@ -38,16 +44,57 @@ class RunReport:
         return [result for result in self.feeds if result.status != "ok"]
 
 
+@dataclass(frozen=True)
+class Batch:
+    """One feed's batch, parsed and converted, ready to load."""
+
+    feed: str
+    source_file: str
+    converted_path: Path
+    reject_paths: list[Path]
+    rows_in: int
+    duplicates: int
+
+
 def make_run_id(as_of: date, digests: list[str]) -> str:
     """A run id that is the same whenever the same payloads are run for the same date."""
     digest = hashlib.sha256("|".join(sorted(digests)).encode()).hexdigest()[:12]
     return f"run_{as_of.isoformat()}_{digest}"
 
 
-def process_feed(
+def rates_for_run(settings: Settings, out_path: Path) -> Path:
+    """Every rate this run may use, as Parquet: embedded sources, refreshed rates, overrides.
+
+    Rates refreshed live into the published warehouse (``core.fx_rates``) win over the embedded
+    copies of the same day; the overrides file (``FINES_FX_OVERRIDES``) wins over both.
+    """
+    frames = [fx.embedded_rates()]
+    if settings.warehouse.exists():
+        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+            stored = con.sql(
+                f"select {', '.join(fx.RATES_SCHEMA)} from {catalog.FX_RATES} where source != 'override'"
+            ).pl()
+        frames.append(stored.cast(fx.RATES_SCHEMA))
+    columns = list(fx.RATES_SCHEMA)
+    rates = pl.concat([frame.select(columns) for frame in frames]).unique(
+        ["source", "currency", "rate_date"], keep="last", maintain_order=True
+    )
+    if settings.fx_overrides is not None:
+        from etl.fx_sources import parse_overrides
+
+        overrides = parse_overrides(settings.fx_overrides.read_bytes(), reference=rates)
+        rates = pl.concat(
+            [rates.with_columns(valid_days=pl.lit(None, pl.Int64)), overrides], how="diagonal_relaxed"
+        )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    rates.sort("source", "currency", "rate_date").write_parquet(out_path)
+    return out_path
+
+
+def prepare_batch(
     feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str, rates_path: Path
-) -> load.LoadResult:
-    """Transform, convert and load one landed feed file.
+) -> Batch:
+    """Parse, validate and convert one landed feed file to Parquet (no warehouse access).
 
     Raises:
         FeedFormatError, ContractError: the file cannot be read or breaks a contract as a whole.
@@ -55,35 +102,48 @@ def process_feed(
     work = settings.work_dir / run_id / feed.name
     parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=work)
     converted = fx.run(Path(parsed.actions_path), rates_path, out_dir=work, where=f"feed {feed.name}")
-    with load.connect(settings.warehouse) as con:
-        return load.load_batch(
-            con,
-            feed=feed.name,
-            run_id=run_id,
-            batch_date=as_of,
-            source_file=str(landed_path),
-            converted_path=Path(converted["converted_path"]),
-            reject_paths=[Path(parsed.rejects_path), Path(converted["rejects_path"])],
-            rows_in=parsed.rows_in,
-            duplicates=parsed.duplicates,
-            threshold=settings.quarantine_threshold,
-        )
+    return Batch(
+        feed=feed.name, source_file=str(landed_path), converted_path=Path(converted["converted_path"]),
+        reject_paths=[Path(parsed.rejects_path), Path(converted["rejects_path"])],
+        rows_in=parsed.rows_in, duplicates=parsed.duplicates,
+    )  # fmt: skip
 
 
-def prepare_warehouse(settings: Settings, *, rates_dir: Path) -> Path:
-    """Migrate the warehouse and load the embedded rates; returns the rates Parquet path."""
-    rates_path = rates_dir / "rates.parquet"
-    fx.write_embedded_rates(rates_path, nbp=True)
-    with load.connect(settings.warehouse) as con:
-        load.migrate(con)
-        load.load_rates(con, rates_path)
-    return rates_path
+def load_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[Batch],
+    errors: dict[str, str],
+    *,
+    settings: Settings,
+    as_of: date,
+    run_id: str,
+    rates_path: Path,
+) -> RunReport:
+    """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts."""
+    report = RunReport(run_id=run_id, as_of=as_of)
+    load.migrate(con)
+    if load.load_rates(con, rates_path):
+        load.reconvert(con, rates_path)
+    for batch in batches:
+        try:
+            report.feeds.append(load.load_batch(
+                con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
+                converted_path=batch.converted_path, reject_paths=batch.reject_paths, rows_in=batch.rows_in,
+                duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
+            ))  # fmt: skip
+        except load.ReconciliationError as error:
+            errors[batch.feed] = str(error)
+        pause_point("load")
+    for feed, error in sorted(errors.items()):
+        report.feeds.append(record_failure(con, feed=feed, run_id=run_id, as_of=as_of, error=error))
+    report.marts = load.build_marts(con)
+    return report
 
 
 def run(
     settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None
 ) -> RunReport:
-    """Land every feed, process each one (each failing on its own), then rebuild the marts.
+    """Land every feed, process each one (each failing on its own), then load and publish.
 
     Args:
         settings: where to read and write.
@@ -93,6 +153,9 @@ def run(
 
     Returns:
         The per-feed results and mart row counts.
+
+    Raises:
+        etl.publish.WarehouseBusy: another run is writing the warehouse.
     """
     landed: dict[str, Path] = {}
     errors: dict[str, str] = {}
@@ -141,55 +204,36 @@ def process(
     run_id: str,
     errors: dict[str, str],
 ) -> RunReport:
-    """Transform, convert and load each landed feed, record failures, and rebuild the marts."""
-    report = RunReport(run_id=run_id, as_of=as_of)
-    rates_path = prepare_warehouse(settings, rates_dir=settings.work_dir / run_id)
+    """Prepare each landed feed, then load everything and publish in one writer session."""
+    rates_path = rates_for_run(settings, settings.work_dir / run_id / "rates.parquet")
+    batches = []
     for feed in feeds:
-        if feed.name in landed:
-            try:
-                result = process_feed(
-                    feed,
-                    landed[feed.name],
-                    settings=settings,
-                    as_of=as_of,
-                    run_id=run_id,
-                    rates_path=rates_path,
-                )
-                report.feeds.append(result)
-                continue
-            except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
-                if not isinstance(error, FEED_ERRORS):
-                    log.exception("feed %s: unexpected error", feed.name)
-                errors[feed.name] = (
-                    str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
-                )
-        source = str(landed.get(feed.name, ""))
-        failure = record_failure(
-            settings, feed=feed.name, run_id=run_id, as_of=as_of, error=errors[feed.name], source=source
-        )
-        report.feeds.append(failure)
-    with load.connect(settings.warehouse) as con:
-        report.marts = load.build_marts(con)
-    return report
+        if feed.name not in landed:
+            continue
+        try:
+            batches.append(
+                prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
+                              rates_path=rates_path)
+            )  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
+            if not isinstance(error, FEED_ERRORS):
+                log.exception("feed %s: unexpected error", feed.name)
+            errors[feed.name] = (
+                str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
+            )
+    with publish.writer(settings.warehouse) as con:
+        return load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
+                            rates_path=rates_path)  # fmt: skip
 
 
 def record_failure(
-    settings: Settings, *, feed: str, run_id: str, as_of: date, error: str, source: str
+    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, as_of: date, error: str
 ) -> load.LoadResult:
     """Record a feed that failed before loading; its earlier actions stay in the warehouse."""
     log.error("feed %s failed: %s", feed, error)
     result = load.LoadResult(
-        feed=feed,
-        status="failed",
-        rows_in=0,
-        loaded=0,
-        duplicates=0,
-        quarantined=0,
-        no_rate=0,
-        held_back=0,
+        feed=feed, status="failed", rows_in=0, loaded=0, duplicates=0, quarantined=0, no_rate=0, held_back=0,
         error=error,
-    )
-    with load.connect(settings.warehouse) as con:
-        load.migrate(con)
-        load.record_run(con, run_id=run_id, batch_date=as_of, source_file=source or None, result=result)
+    )  # fmt: skip
+    load.record_run(con, run_id=run_id, batch_date=as_of, source_file=None, result=result)
     return result

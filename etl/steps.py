@@ -1,7 +1,8 @@
 """One function per Airflow task: plain arguments in, file paths and small counts out.
 
 Each step reads settings at run time and calls the same code as ``fines run``; none of
-them imports Airflow, so they can be tested and run without a scheduler.
+them imports Airflow, so they can be tested and run without a scheduler. Only
+:func:`load_and_publish` and :func:`build` write the warehouse, each in one writer session.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from etl import fx, load, pipeline, transform
+from etl import fx, load, pipeline, publish, transform
 from etl.config import load_settings
 from etl.extract import extract_feed
 from etl.feeds import Feed, enabled_feeds
@@ -34,9 +35,9 @@ def feed_names() -> list[str]:
 
 
 def prepare(*, run_id: str) -> str:
-    """Migrate the warehouse and load the embedded rates; returns the rates Parquet path."""
+    """Write the rates this run may use (embedded, refreshed, overrides); returns the Parquet path."""
     settings = load_settings()
-    return str(pipeline.prepare_warehouse(settings, rates_dir=settings.work_dir / safe_run_id(run_id)))
+    return str(pipeline.rates_for_run(settings, settings.work_dir / safe_run_id(run_id) / "rates.parquet"))
 
 
 def extract(feed: str, *, as_of: date) -> dict[str, object]:
@@ -65,26 +66,40 @@ def convert_batch(batch: dict, *, rates_path: str, run_id: str) -> dict[str, obj
     }
 
 
-def load_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, object]:
-    """Merge a converted batch into the warehouse; returns the run-log counts."""
+def load_and_publish(
+    batches: list[dict], *, rates_path: str, as_of: date, run_id: str, failed: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Load converted batches, rebuild the marts and publish, as one transaction.
+
+    Args:
+        batches: outputs of :func:`convert_batch`, one per feed that got this far.
+        rates_path: the run's rates (from :func:`prepare`).
+        as_of: the run's date.
+        run_id: the scheduler's run id.
+        failed: feeds that failed before loading, with the reason, for the run log.
+
+    Returns:
+        Per-feed counts and mart row counts.
+    """
     settings = load_settings()
-    with load.connect(settings.warehouse) as con:
-        result = load.load_batch(
-            con,
-            feed=batch["feed"],
-            run_id=safe_run_id(run_id),
-            batch_date=as_of,
-            source_file=batch["path"],
-            converted_path=Path(batch["converted_path"]),
-            reject_paths=[Path(batch["rejects_path"]), Path(batch["convert_rejects_path"])],
-            rows_in=int(batch["rows_in"]),
-            duplicates=int(batch["duplicates"]),
-            threshold=settings.quarantine_threshold,
+    ready = [
+        pipeline.Batch(
+            feed=b["feed"], source_file=b["path"], converted_path=Path(b["converted_path"]),
+            reject_paths=[Path(b["rejects_path"]), Path(b["convert_rejects_path"])],
+            rows_in=int(b["rows_in"]), duplicates=int(b["duplicates"]),
         )
-    return result.as_dict()
+        for b in batches
+    ]  # fmt: skip
+    with publish.writer(settings.warehouse) as con:
+        report = pipeline.load_batches(
+            con, ready, dict(failed or {}), settings=settings, as_of=as_of, run_id=safe_run_id(run_id),
+            rates_path=Path(rates_path),
+        )  # fmt: skip
+    return {"feeds": [r.as_dict() for r in report.feeds], "marts": report.marts}
 
 
 def build() -> dict[str, int]:
-    """Rebuild the marts; returns their row counts."""
-    with load.connect(load_settings().warehouse) as con:
+    """Rebuild the marts and publish; returns their row counts."""
+    with publish.writer(load_settings().warehouse) as con:
+        load.migrate(con)
         return load.build_marts(con)

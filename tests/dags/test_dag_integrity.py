@@ -51,15 +51,13 @@ def test_fines_pipeline_tasks_and_edges(dagbag):
     """Each feed is extracted, transformed, converted and loaded before the marts are built."""
     dag = dagbag.dags["fines_pipeline"]
     edges = {(up, task.task_id) for task in dag.tasks for up in task.upstream_task_ids}
-    assert set(dag.task_ids) == {"prepare", "feeds", "extract", "transform", "convert", "load", "build"}
+    assert set(dag.task_ids) == {"prepare", "feeds", "extract", "transform", "convert", "load"}
     assert edges == {
         ("feeds", "extract"),
         ("extract", "transform"),
         ("transform", "convert"),
         ("prepare", "convert"),
+        ("prepare", "load"),
         ("convert", "load"),
-        ("load", "build"),
     }
-    for task_id in ("prepare", "load", "build"):
-        assert dag.get_task(task_id).pool == catalog.DUCKDB_POOL
-    assert dag.get_task("build").trigger_rule == "all_done"
+    assert dag.get_task("load").pool == catalog.DUCKDB_POOL
