@@ -225,10 +225,30 @@ def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFra
     return typed.select("action_id", *[c for c in typed.columns if c != "action_id"])
 
 
-def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Keep the first row of each ``action_id``; later rows are merged as duplicates."""
-    first = actions.filter(pl.col("action_id").is_first_distinct())
-    return first, actions.height - first.height
+def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """Keep the first row of each ``action_id``; repeats of it are merged as duplicates.
+
+    A later row with the same id but other content (a corrected re-export in the same file) is
+    not silently dropped: it is rejected with the line it conflicts with.
+
+    Returns:
+        ``(kept, duplicate_count, conflicting_rejects)``.
+    """
+    first = pl.col("action_id").is_first_distinct()
+    same = pl.col("payload") == pl.col("payload").first().over("action_id")
+    marked = actions.with_columns(
+        _first=first, _same=same, _first_line=pl.col("source_line").first().over("action_id")
+    )
+    conflicts = marked.filter(~pl.col("_first") & ~pl.col("_same")).select(
+        "source_line",
+        "payload",
+        stage=pl.lit("normalize"),
+        reasons=pl.concat_list(
+            pl.format("action_id: conflicting duplicate of line {}", pl.col("_first_line"))
+        ),
+    )
+    duplicates = marked.filter(~pl.col("_first") & pl.col("_same")).height
+    return actions.filter(first), duplicates, conflicts
 
 
 def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResult:
@@ -255,10 +275,10 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
         parse_rows(raw, feed=feed, as_of=as_of), ParsedEnforcementAction, stage="parse", where=where
     )
     aliases, owners = load_tables()
-    actions, duplicates = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
+    actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
     rejected = (
-        pl.concat([rejected_extract, rejected_parse, rejected_norm])
+        pl.concat([rejected_extract, rejected_parse, conflicts, rejected_norm])
         .sort("source_line")
         .with_columns(feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path)))
     )

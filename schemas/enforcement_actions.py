@@ -74,6 +74,8 @@ RATE = pl.Decimal(38, 18)
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_MARKUP = r"(?i)<\s*/?\s*(?:script|iframe|object|embed|style|img|svg|a|div|span|p|br|b|i)\b[^>]*>|javascript:"
+MAX_TEXT = 10_000
 
 
 class ParsedEnforcementAction(pa.DataFrameModel):
@@ -128,6 +130,22 @@ class ParsedEnforcementAction(pa.DataFrameModel):
         text = [c for c, t in data.lazyframe.collect_schema().items() if t == pl.String and c != "payload"]
         return data.lazyframe.select(
             pl.all_horizontal([~pl.col(c).fill_null("").str.contains(_CONTROL) for c in text])
+        )
+
+    @pa.dataframe_check
+    def text_free_of_markup(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """No field holds HTML or script markup (a scraped page pasted into a cell)."""
+        text = [c for c, t in data.lazyframe.collect_schema().items() if t == pl.String and c != "payload"]
+        return data.lazyframe.select(
+            pl.all_horizontal([~pl.col(c).fill_null("").str.contains(_MARKUP) for c in text])
+        )
+
+    @pa.dataframe_check
+    def text_fields_of_plausible_length(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """No field is longer than 10,000 characters (a broken quote swallowing the file)."""
+        text = [c for c, t in data.lazyframe.collect_schema().items() if t == pl.String and c != "payload"]
+        return data.lazyframe.select(
+            pl.all_horizontal([pl.col(c).fill_null("").str.len_chars() <= MAX_TEXT for c in text])
         )
 
     class Config:

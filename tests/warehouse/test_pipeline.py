@@ -184,3 +184,20 @@ def test_second_writer_gets_a_clear_error(settings: Settings, sample_feeds: list
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_fixing_the_column_mapping_releases_quarantined_rows(settings: Settings, tmp_path: Path):
+    """Rows rejected under a wrong mapping leave quarantine once the mapping is fixed and re-run."""
+    feed_file = tmp_path / "other_shape.csv"
+    feed_file.write_text(
+        "Date,Country,Court,Company,Kind,Sum,Ccy\n2021-04-06,RU,Synthetic court,ExampleTube,fine,1000,RUB\n"
+    )
+    base = {"decision_date": "Date", "jurisdiction": "Country", "authority": "Court", "platform": "Company",
+            "action_type": "Kind", "currency": "Ccy"}  # fmt: skip
+    wrong = Feed(name="mapped", format="csv", location=str(feed_file), columns={**base, "amount": "Court"})
+    pipeline.run(settings, [wrong], as_of=AS_OF)
+    assert _query(settings, "select count(*) from ops.quarantine") == [(1,)]
+    fixed = Feed(name="mapped", format="csv", location=str(feed_file), columns={**base, "amount": "Sum"})
+    pipeline.run(settings, [fixed], as_of=AS_OF)
+    assert _query(settings, "select count(*) from ops.quarantine") == [(0,)]
+    assert _query(settings, "select amount_exact from core.enforcement_actions") == [("1000",)]
