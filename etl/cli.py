@@ -70,8 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--on", type=_date, required=True, help="decision date YYYY-MM-DD")
     convert.add_argument("--to", choices=["USD", "EUR"], default="USD", type=str.upper)
 
-    coverage = fx_sub.add_parser("coverage", parents=[common], help="which source covers which currency and dates")
+    coverage = fx_sub.add_parser(
+        "coverage", parents=[common], help="which source covers which currency and dates"
+    )
     coverage.add_argument("currency", nargs="?", help="only this currency")
+
+    refresh = fx_sub.add_parser(
+        "refresh",
+        parents=[common],
+        help="fetch current ECB, NBP and Bank of Russia rates, re-convert, publish",
+    )
+    refresh.add_argument("--as-of", type=_date, help="refresh date YYYY-MM-DD (default: today)")
 
     quarantine = sub.add_parser("quarantine", parents=[common], help="list rejected rows and why")
     quarantine.add_argument("--feed", help="only this feed")

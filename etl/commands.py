@@ -16,7 +16,15 @@ from etl.fetch import FetchError
 from etl.transform import FeedFormatError
 from etl.validate import ContractError
 
-USER_ERRORS = (RegistryError, load.WarehouseError, publish.WarehouseBusy, fx.FxError, FetchError, FeedFormatError, ContractError)
+USER_ERRORS = (
+    RegistryError,
+    load.WarehouseError,
+    publish.WarehouseBusy,
+    fx.FxError,
+    FetchError,
+    FeedFormatError,
+    ContractError,
+)
 
 
 def _money(value: Decimal | None) -> str:
@@ -112,11 +120,26 @@ def _convert(args: argparse.Namespace) -> int:
     value, rate = row[f"amount_{leg}"], row[f"fx_rate_{leg}"]
     print(f"{args.amount:,.2f} {currency} = {value:,.2f} {target}")
     print(f"rate: 1 {currency} = {rate:.10f} {target}")
-    print(f"rate date: {row['fx_rate_date']} (decision date {args.on}; {row['fx_quality'].replace('_', ' ')})")
+    print(
+        f"rate date: {row['fx_rate_date']} (decision date {args.on}; {row['fx_quality'].replace('_', ' ')})"
+    )
     print(f"source: {fx.SOURCE_LABELS.get(row['fx_source'], row['fx_source'])}, triangulated through EUR")
     if row.get("fx_note"):
         print(f"note: {row['fx_note']}")
     return 0
+
+
+def _refresh(settings: Settings, as_of: date) -> int:
+    from etl.fx_refresh import refresh
+
+    fetched = refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=as_of)
+    for source, rows in sorted(fetched["sources"].items()):
+        print(f"  {source}: {rows} rates")
+    for source, error in sorted(fetched["errors"].items()):
+        print(f"  {source}: failed: {error}", file=sys.stderr)
+    published = pipeline.refresh_rates(settings, run_id=f"fx_{as_of.isoformat()}")
+    print(f"rates changed: {published['rates_changed']}; actions re-converted: {published['reconverted']}")
+    return 1 if fetched["errors"] else 0
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -127,7 +150,9 @@ def _coverage(args: argparse.Namespace) -> int:
         raise fx.FxError(f"no source has rates for {args.currency.upper()}")
     print(f"{'source':<8} {'currency':<8} {'first':<10} {'last':<10} {'days':>6}")
     for r in table.iter_rows(named=True):
-        print(f"{r['source']:<8} {r['currency']:<8} {r['first_date']!s:<10} {r['last_date']!s:<10} {r['days']:>6}")
+        print(
+            f"{r['source']:<8} {r['currency']:<8} {r['first_date']!s:<10} {r['last_date']!s:<10} {r['days']:>6}"
+        )
     return 0
 
 
@@ -170,6 +195,8 @@ def dispatch(args: argparse.Namespace) -> int:
             source=args.source or "",
         )
         return _run(settings, [feed], args.as_of)
+    if args.command == "fx" and args.fx_command == "refresh":
+        return _refresh(settings, args.as_of or date.today())
     if args.command == "fx":
         return _convert(args) if args.fx_command == "convert" else _coverage(args)
     if args.command == "quarantine":

@@ -65,10 +65,16 @@ def make_run_id(as_of: date, digests: list[str]) -> str:
 def rates_for_run(settings: Settings, out_path: Path) -> Path:
     """Every rate this run may use, as Parquet: embedded sources, refreshed rates, overrides.
 
-    Rates refreshed live into the published warehouse (``core.fx_rates``) win over the embedded
-    copies of the same day; the overrides file (``FINES_FX_OVERRIDES``) wins over both.
+    Rates refreshed live (``fines fx refresh``, kept under ``<data>/fx/live``) and those already
+    in the published warehouse win over the embedded copies of the same day; the overrides file
+    (``FINES_FX_OVERRIDES``) is a source of its own, first in precedence.
     """
+    from etl.fx_refresh import stored_live_rates
+
     frames = [fx.embedded_rates()]
+    live = stored_live_rates(settings.data_dir)
+    if live is not None:
+        frames.append(live)
     if settings.warehouse.exists():
         with duckdb.connect(str(settings.warehouse), read_only=True) as con:
             stored = con.sql(
@@ -89,6 +95,21 @@ def rates_for_run(settings: Settings, out_path: Path) -> Path:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     rates.sort("source", "currency", "rate_date").write_parquet(out_path)
     return out_path
+
+
+def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
+    """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
+
+    Returns:
+        Whether the rates changed, how many actions were re-converted, and the marts built.
+    """
+    rates_path = rates_for_run(settings, settings.work_dir / run_id / "rates.parquet")
+    with publish.writer(settings.warehouse) as con:
+        load.migrate(con)
+        changed = load.load_rates(con, rates_path)
+        reconverted = load.reconvert(con, rates_path) if changed else 0
+        marts = load.build_marts(con)
+    return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
 
 
 def prepare_batch(
