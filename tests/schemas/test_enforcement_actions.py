@@ -163,3 +163,26 @@ def test_outlier_without_typed_amount_is_valid():
     """An amount beyond DECIMAL(38,2) is kept exactly when flagged as an outlier."""
     row = {**ACTION_ROW, "amount": None, "amount_exact": "2" + "0" * 36, "is_outlier": True}
     EnforcementAction.validate(pl.DataFrame([row], schema=ACTION_SCHEMA), lazy=True)
+
+
+def test_converted_contract_fires_on_missing_provenance():
+    """A row marked converted without its rate date and source is refused."""
+    from schemas.enforcement_actions import ConvertedEnforcementAction
+
+    row = {
+        **ACTION_ROW, "amount_usd": Decimal("32627.17"), "amount_eur": Decimal("27622.05"),
+        "fx_rate_usd": Decimal("0.0130508666"), "fx_rate_eur": Decimal("0.0110488203"),
+        "fx_rate_date": None, "fx_source": None, "fx_status": "converted", "fx_quality": "exact_day",
+        "fx_note": None,
+    }  # fmt: skip
+    schema = {
+        **ACTION_SCHEMA, "amount_usd": MONEY, "amount_eur": MONEY, "fx_rate_usd": pl.Decimal(38, 18),
+        "fx_rate_eur": pl.Decimal(38, 18), "fx_rate_date": pl.Date, "fx_source": pl.String,
+        "fx_status": pl.String, "fx_quality": pl.String, "fx_note": pl.String,
+    }  # fmt: skip
+    frame = pl.DataFrame([row], schema=schema)
+    assert "converted_rows_carry_provenance" in _failed_checks(ConvertedEnforcementAction, frame)
+    good = pl.DataFrame([{**row, "fx_rate_date": dt.date(2021, 4, 6), "fx_source": "ecb"}], schema=schema)
+    ConvertedEnforcementAction.validate(good, lazy=True)
+    later = pl.DataFrame([{**row, "fx_rate_date": dt.date(2021, 4, 7), "fx_source": "ecb"}], schema=schema)
+    assert "rate_not_after_decision_date" in _failed_checks(ConvertedEnforcementAction, later)

@@ -93,7 +93,9 @@ def test_rerun_of_same_input_leaves_identical_warehouse(settings: Settings, samp
     first = content_checksum(settings.warehouse)
     pipeline.run(settings, sample_feeds, as_of=AS_OF)
     assert content_checksum(settings.warehouse) == first
-    rows_in_sample = len(sample_feeds[0].location and Path(sample_feeds[0].location).read_text().splitlines()) - 1
+    rows_in_sample = (
+        len(sample_feeds[0].location and Path(sample_feeds[0].location).read_text().splitlines()) - 1
+    )
     assert _query(settings, "select count(*) from core.enforcement_actions") == [(rows_in_sample,)]
 
 
@@ -201,3 +203,22 @@ def test_fixing_the_column_mapping_releases_quarantined_rows(settings: Settings,
     pipeline.run(settings, [fixed], as_of=AS_OF)
     assert _query(settings, "select count(*) from ops.quarantine") == [(0,)]
     assert _query(settings, "select amount_exact from core.enforcement_actions") == [("1000",)]
+
+
+def test_counts_that_do_not_reconcile_fail_the_load(
+    settings: Settings, sample_feeds: list[Feed], tmp_path: Path
+):
+    """A batch whose counts do not add up is refused and nothing of it is applied."""
+    import polars as pl
+
+    pipeline.run(settings, sample_feeds, as_of=AS_OF)
+    converted = next(settings.work_dir.glob("*/reference_sample/converted.parquet"))
+    rows = pl.read_parquet(converted).height
+    with load.connect(settings.warehouse) as con:
+        before = con.execute("select count(*) from ops.run_log").fetchall()
+        with pytest.raises(load.ReconciliationError, match="do not reconcile"):
+            load.load_batch(
+                con, feed="reference_sample", run_id="run_broken", batch_date=AS_OF, source_file="x",
+                converted_path=converted, reject_paths=[], rows_in=rows + 1, duplicates=0, threshold=0.5,
+            )  # fmt: skip
+        assert con.execute("select count(*) from ops.run_log").fetchall() == before
