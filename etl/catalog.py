@@ -17,6 +17,20 @@ FINES_BY_PLATFORM = "marts.fines_by_platform"
 FINES_OVER_TIME = "marts.fines_over_time"
 LARGEST_FINES = "marts.largest_fines"
 MARTS = (FINES_BY_PLATFORM, FINES_OVER_TIME, LARGEST_FINES)
+FINES_BY_AUTHORITY = "marts.fines_by_authority"
+NON_MONETARY_ACTIONS = "marts.non_monetary_actions"
+OUTLIER_ACTIONS = "marts.outlier_actions"
+FEED_FRESHNESS = "marts.feed_freshness"
+# Every mart that warehouse/marts/*.sql builds (MARTS above predates some of them).
+ALL_MARTS = (
+    FINES_BY_PLATFORM,
+    FINES_OVER_TIME,
+    FINES_BY_AUTHORITY,
+    LARGEST_FINES,
+    NON_MONETARY_ACTIONS,
+    OUTLIER_ACTIONS,
+    FEED_FRESHNESS,
+)
 
 DUCKDB_POOL = "duckdb"
 TAGS = frozenset({"feed", "fx", "marts", "pipeline", "layer:raw", "layer:core", "layer:marts"})
@@ -41,6 +55,8 @@ VIOLATIONS = (
     "other",
 )
 STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
+# Periods of marts.fines_over_time.
+PERIOD_GRAINS = ("month", "quarter", "year")
 
 # Conversion outcome recorded on every converted row.
 FX_CONVERTED = "converted"
@@ -57,3 +73,18 @@ def feed_uri(feed: str) -> str:
 CORE_ACTIONS_URI = "x-fines://core/enforcement_actions"
 FX_RATES_URI = "x-fines://core/fx_rates"
 MARTS_URI = "x-fines://marts"
+
+
+def feed_asset_name(feed: str) -> str:
+    """Readable Airflow asset name of a feed's fresh batch (its URI is :func:`feed_uri`)."""
+    return f"feed_{feed}"
+
+
+def ingest_dag_id(feed: str) -> str:
+    """The Airflow DAG that ingests one feed of the registry."""
+    return f"ingest_{feed}"
+
+
+CORE_ACTIONS_ASSET = "core_enforcement_actions"
+FX_RATES_ASSET = "fx_rates"
+MARTS_ASSET = "marts"

@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--limit", type=int, default=50)
 
     sub.add_parser("report", parents=[common], help="print fines by platform from the warehouse")
+
+    export = sub.add_parser("export", parents=[common], help="write every mart as Parquet for BI tools")
+    export.add_argument("--out", type=Path, required=True, help="output folder")
     return parser
 
 

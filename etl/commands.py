@@ -201,6 +201,12 @@ def dispatch(args: argparse.Namespace) -> int:
         return _convert(args) if args.fx_command == "convert" else _coverage(args)
     if args.command == "quarantine":
         return _quarantine(settings, args)
+    if args.command == "export":
+        from etl.export import export_marts
+
+        for mart, rows in export_marts(settings.warehouse, args.out).items():
+            print(f"{mart}: {rows} rows")
+        return 0
     print_fines_by_platform(settings)
     print_largest_fines(settings)
     return 0

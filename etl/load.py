@@ -466,6 +466,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     Returns:
         Row count per mart table.
     """
+    from etl.comments import apply_comments
     from schemas import marts as mart_schemas
 
     counts: dict[str, int] = {}
@@ -483,6 +484,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                     frame = con.sql(f"select * from {name}").pl()
                     mart_schemas.validate_mart(name, frame)
                     counts[name] = frame.height
+        apply_comments(con)
     return counts
 
 

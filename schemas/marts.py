@@ -7,7 +7,11 @@ import datetime as dt
 import pandera.polars as pa
 import polars as pl
 
+from etl import catalog
+
 MONEY = pl.Decimal(38, 2)
+RATE = pl.Decimal(38, 18)
+NON_MONETARY_TYPES = [t for t in catalog.ACTION_TYPES if t not in catalog.MONETARY_ACTION_TYPES]
 
 
 class FinesByPlatform(pa.DataFrameModel):
@@ -20,6 +24,8 @@ class FinesByPlatform(pa.DataFrameModel):
     fine_count: int = pa.Field(ge=0)
     unconverted_fine_count: int = pa.Field(ge=0)
     outlier_count: int = pa.Field(ge=0)
+    appealed_fine_count: int = pa.Field(ge=0)
+    annulled_fine_count: int = pa.Field(ge=0)
     jurisdiction_count: int = pa.Field(ge=1)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
@@ -30,10 +36,11 @@ class FinesByPlatform(pa.DataFrameModel):
 
     @pa.dataframe_check
     def fines_within_actions(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Fines are a subset of actions, and unconverted fines a subset of fines."""
+        """Fines are a subset of actions; unconverted, appealed and annulled fines subsets of fines."""
         return data.lazyframe.select(
             (pl.col("fine_count") <= pl.col("action_count"))
             & (pl.col("unconverted_fine_count") <= pl.col("fine_count"))
+            & (pl.col("appealed_fine_count") + pl.col("annulled_fine_count") <= pl.col("fine_count"))
         )
 
     @pa.dataframe_check
@@ -48,8 +55,9 @@ class FinesByPlatform(pa.DataFrameModel):
 
 
 class FinesOverTime(pa.DataFrameModel):
-    """``marts.fines_over_time``: one row per month, jurisdiction and platform."""
+    """``marts.fines_over_time``: one row per period grain, period, jurisdiction and platform."""
 
+    period_grain: str = pa.Field(isin=catalog.PERIOD_GRAINS)
     jurisdiction: str
     platform: str
     action_count: int = pa.Field(ge=1)
@@ -57,40 +65,95 @@ class FinesOverTime(pa.DataFrameModel):
     unconverted_fine_count: int = pa.Field(ge=0)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
-    month_start_date: dt.date
-    quarter_start_date: dt.date
+    running_total_fines_usd: MONEY = pa.Field(ge=0)
+    running_total_fines_eur: MONEY = pa.Field(ge=0)
     decision_year: int = pa.Field(ge=1990)
+    period_start_date: dt.date
 
     @pa.dataframe_check
-    def month_is_first_day(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Months are keyed by their first day, inside their quarter."""
+    def period_starts_its_grain(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A period is keyed by its first day: day 1 of a month, quarter or year, in its year."""
+        start = pl.col("period_start_date")
+        grain = pl.col("period_grain")
         return data.lazyframe.select(
-            (pl.col("month_start_date").dt.day() == 1)
-            & (pl.col("quarter_start_date") <= pl.col("month_start_date"))
+            (start.dt.day() == 1)
+            & ((grain != "quarter") | ((start.dt.month() - 1) % 3 == 0))
+            & ((grain != "year") | (start.dt.month() == 1))
+            & (start.dt.year() == pl.col("decision_year"))
+        )
+
+    @pa.dataframe_check
+    def running_total_includes_period(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A running total is at least the period's own total."""
+        return data.lazyframe.select(
+            (pl.col("running_total_fines_usd") >= pl.col("total_fines_usd"))
+            & (pl.col("running_total_fines_eur") >= pl.col("total_fines_eur"))
         )
 
     class Config:
         strict = True
         coerce = False
         name = "FinesOverTime"
-        unique = ["month_start_date", "jurisdiction", "platform"]
+        unique = ["period_grain", "period_start_date", "jurisdiction", "platform"]
+
+
+class FinesByAuthority(pa.DataFrameModel):
+    """``marts.fines_by_authority``: one row per jurisdiction and authority."""
+
+    jurisdiction: str
+    authority: str
+    platforms: str
+    platform_count: int = pa.Field(ge=1)
+    action_count: int = pa.Field(ge=1)
+    fine_count: int = pa.Field(ge=0)
+    non_monetary_count: int = pa.Field(ge=0)
+    unconverted_fine_count: int = pa.Field(ge=0)
+    appealed_fine_count: int = pa.Field(ge=0)
+    annulled_fine_count: int = pa.Field(ge=0)
+    total_fines_usd: MONEY = pa.Field(ge=0)
+    total_fines_eur: MONEY = pa.Field(ge=0)
+    largest_fine_usd: MONEY = pa.Field(nullable=True, ge=0)  # authorities with no converted fine
+    largest_fine_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
+    first_decision_date: dt.date
+    last_decision_date: dt.date
+
+    @pa.dataframe_check
+    def fines_and_others_make_actions(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every action is a fine or a non-monetary action, and unconverted fines are fines."""
+        return data.lazyframe.select(
+            (pl.col("fine_count") + pl.col("non_monetary_count") == pl.col("action_count"))
+            & (pl.col("unconverted_fine_count") <= pl.col("fine_count"))
+        )
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "FinesByAuthority"
+        unique = ["jurisdiction", "authority"]
 
 
 class LargestFines(pa.DataFrameModel):
-    """``marts.largest_fines``: one row per converted fine, ranked by USD value."""
+    """``marts.largest_fines``: one row per converted fine, ranked by USD value, with its sources."""
 
     action_id: str = pa.Field(unique=True)
     platform: str
     parent_company: str
     jurisdiction: str
     authority: str
-    action_type: str = pa.Field(isin=["fine", "turnover_fine", "periodic_penalty"])
+    action_type: str = pa.Field(isin=catalog.MONETARY_ACTION_TYPES)
+    violation: str
+    status: str = pa.Field(isin=[s for s in catalog.STATUSES if s != "annulled"])
     currency: str
     fx_source: str
     source_url: str = pa.Field(nullable=True)  # offline sources have no URL
+    sources: str
+    source_urls: str = pa.Field(nullable=True)  # idem
     amount: MONEY = pa.Field(gt=0)
     amount_usd: MONEY = pa.Field(ge=0)
     amount_eur: MONEY = pa.Field(ge=0)
+    fx_rate_usd: RATE = pa.Field(gt=0)
+    fx_rate_eur: RATE = pa.Field(gt=0)
+    source_count: int = pa.Field(ge=1)
     overall_rank: int = pa.Field(ge=1)
     platform_rank: int = pa.Field(ge=1)
     decision_date: dt.date
@@ -105,6 +168,36 @@ class LargestFines(pa.DataFrameModel):
         strict = True
         coerce = False
         name = "LargestFines"
+
+
+class NonMonetaryActions(pa.DataFrameModel):
+    """``marts.non_monetary_actions``: one row per block, throttle, warning, order or other action."""
+
+    action_id: str = pa.Field(unique=True)
+    platform: str
+    parent_company: str
+    jurisdiction: str
+    authority: str
+    action_type: str = pa.Field(isin=NON_MONETARY_TYPES)
+    violation: str
+    legal_basis: str = pa.Field(nullable=True)  # sources do not always cite the law
+    status: str = pa.Field(isin=catalog.STATUSES)
+    source_url: str = pa.Field(nullable=True)  # offline sources have no URL
+    decision_year: int = pa.Field(ge=1990)
+    decision_date: dt.date
+    decision_month_start_date: dt.date
+
+    @pa.dataframe_check
+    def month_contains_decision(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The decision month is the first day of the decision's month."""
+        return data.lazyframe.select(
+            pl.col("decision_month_start_date") == pl.col("decision_date").dt.truncate("1mo")
+        )
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "NonMonetaryActions"
 
 
 class OutlierActions(pa.DataFrameModel):
@@ -128,11 +221,49 @@ class OutlierActions(pa.DataFrameModel):
         name = "OutlierActions"
 
 
+class FeedFreshness(pa.DataFrameModel):
+    """``marts.feed_freshness``: one row per feed."""
+
+    feed: str = pa.Field(unique=True)
+    last_run_id: str = pa.Field(nullable=True)  # a feed known only from sources has no run
+    last_run_status: str = pa.Field(nullable=True)  # idem
+    last_run_error: str = pa.Field(nullable=True)  # successful runs have no error
+    last_successful_run_id: str = pa.Field(nullable=True)  # a feed may never have succeeded
+    run_count: int = pa.Field(ge=0)
+    successful_run_count: int = pa.Field(ge=0)
+    action_count: int = pa.Field(ge=0)
+    days_from_last_decision_to_last_success: int = pa.Field(nullable=True)  # no success or no action
+    is_last_run_successful: bool
+    first_decision_date: dt.date = pa.Field(nullable=True)  # a feed may have no action yet
+    last_decision_date: dt.date = pa.Field(nullable=True)  # idem
+    last_run_batch_date: dt.date = pa.Field(nullable=True)  # a feed known only from sources
+    last_successful_batch_date: dt.date = pa.Field(nullable=True)  # a feed may never have succeeded
+
+    @pa.dataframe_check
+    def successes_within_runs(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Successful runs are a subset of runs, and the last success is not after the last run."""
+        return data.lazyframe.select(
+            (pl.col("successful_run_count") <= pl.col("run_count"))
+            & (
+                pl.col("last_successful_batch_date").is_null()
+                | (pl.col("last_successful_batch_date") <= pl.col("last_run_batch_date"))
+            )
+        )
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "FeedFreshness"
+
+
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
-    "marts.fines_by_platform": FinesByPlatform,
-    "marts.fines_over_time": FinesOverTime,
-    "marts.largest_fines": LargestFines,
-    "marts.outlier_actions": OutlierActions,
+    catalog.FINES_BY_PLATFORM: FinesByPlatform,
+    catalog.FINES_OVER_TIME: FinesOverTime,
+    catalog.FINES_BY_AUTHORITY: FinesByAuthority,
+    catalog.LARGEST_FINES: LargestFines,
+    catalog.NON_MONETARY_ACTIONS: NonMonetaryActions,
+    catalog.OUTLIER_ACTIONS: OutlierActions,
+    catalog.FEED_FRESHNESS: FeedFreshness,
 }
 
 

@@ -72,7 +72,9 @@ def test_marts_reconcile_with_core_facts(settings: Settings, sample_feeds: list[
         "where action_type in ('fine', 'turnover_fine', 'periodic_penalty')",
     )
     ((by_platform,),) = _query(settings, "select sum(total_fines_usd) from marts.fines_by_platform")
-    ((by_month,),) = _query(settings, "select sum(total_fines_usd) from marts.fines_over_time")
+    ((by_month,),) = _query(
+        settings, "select sum(total_fines_usd) from marts.fines_over_time where period_grain = 'month'"
+    )
     assert facts == by_platform == by_month and facts > 0
 
 

@@ -1,4 +1,5 @@
--- Fines per platform across all feeds, in USD and EUR. Grain: one row per platform.
+-- Fines per platform across all feeds, in USD and EUR. Grain: one row per
+-- platform.
 with
 
 actions as (
@@ -16,6 +17,10 @@ per_platform as (
         count(*) filter (where is_monetary and not is_converted)
             as unconverted_fine_count,
         count(*) filter (where is_outlier) as outlier_count,
+        count(*) filter (where is_monetary and is_appealed)
+            as appealed_fine_count,
+        count(*) filter (where is_monetary and is_annulled)
+            as annulled_fine_count,
         count(distinct jurisdiction) as jurisdiction_count,
         coalesce(sum(fine_amount_usd), 0)::decimal(38, 2) as total_fines_usd,
         coalesce(sum(fine_amount_eur), 0)::decimal(38, 2) as total_fines_eur,

@@ -1,32 +1,50 @@
--- Converted fines ranked by USD value, with sources. Grain: one row per fine.
+-- Converted fines ranked by USD value, with every source that reported them.
+-- Grain: one row per fine (outliers and annulled fines excluded).
 with
 
 actions as (
     select * from staging.stg_core__enforcement_actions
 ),
 
+action_sources as (
+    select * from core.int_action_sources_aggregated
+),
+
+fines as (
+    select * from actions
+    where is_monetary and is_converted and not is_outlier and not is_annulled
+),
+
 ranked as (
     select
-        action_id,
-        platform,
-        parent_company,
-        jurisdiction,
-        authority,
-        action_type,
-        currency,
-        fx_source,
-        source_url,
-        amount,
-        fine_amount_usd as amount_usd,
-        fine_amount_eur as amount_eur,
-        rank() over (order by fine_amount_usd desc) as overall_rank,
+        fines.action_id,
+        fines.platform,
+        fines.parent_company,
+        fines.jurisdiction,
+        fines.authority,
+        fines.action_type,
+        fines.violation,
+        fines.status,
+        fines.currency,
+        fines.fx_source,
+        fines.source_url,
+        action_sources.sources,
+        action_sources.source_urls,
+        fines.amount,
+        fines.fine_amount_usd as amount_usd,
+        fines.fine_amount_eur as amount_eur,
+        fines.fx_rate_usd,
+        fines.fx_rate_eur,
+        coalesce(action_sources.source_count, 0) as source_count,
+        rank() over (order by fines.fine_amount_usd desc) as overall_rank,
         rank() over (
-            partition by platform order by fine_amount_usd desc
+            partition by fines.platform order by fines.fine_amount_usd desc
         ) as platform_rank,
-        decision_date,
-        fx_rate_date
-    from actions
-    where is_monetary and is_converted and not is_outlier
+        fines.decision_date,
+        fines.fx_rate_date
+    from fines
+    left join action_sources
+        on fines.action_id = action_sources.action_id
 )
 
 select * from ranked

@@ -1,5 +1,5 @@
--- Actions whose amount is beyond any plausible fine, kept exact and out of totals.
--- Grain: one row per outlier action.
+-- Actions whose amount is beyond any plausible fine, kept exact and out of
+-- totals. Grain: one row per outlier action.
 with
 
 actions as (

@@ -12,39 +12,52 @@ flagged as (
         source,
         source_url,
         source_record_id,
+        source_kind,
         jurisdiction,
         authority,
         platform,
         coalesce(parent_company, platform) as parent_company,
         action_type,
         violation,
+        legal_basis,
         currency,
         status,
         fx_status,
         fx_source,
+        fx_quality,
         fx_note,
         amount,
         amount_usd,
         amount_eur,
         amount_exact,
-        -- Outliers stay visible in marts.outlier_actions but out of default totals.
+        fx_rate_usd,
+        fx_rate_eur,
+        -- Outliers stay visible in marts.outlier_actions but out of default
+        -- totals; annulled fines were never owed and stay out of them too.
         case
             when
                 action_type in ('fine', 'turnover_fine', 'periodic_penalty')
                 and not coalesce(is_outlier, false)
+                and status != 'annulled'
                 then amount_usd
         end as fine_amount_usd,
         case
             when
                 action_type in ('fine', 'turnover_fine', 'periodic_penalty')
                 and not coalesce(is_outlier, false)
+                and status != 'annulled'
                 then amount_eur
         end as fine_amount_eur,
-        action_type in ('fine', 'turnover_fine', 'periodic_penalty') as is_monetary,
+        action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+            as is_monetary,
         fx_status = 'converted' as is_converted,
         coalesce(is_outlier, false) as is_outlier,
+        status = 'annulled' as is_annulled,
+        status = 'appealed' as is_appealed,
         decision_date,
+        reported_date,
         fx_rate_date,
+        batch_date,
         date_trunc('month', decision_date)::date as decision_month,
         date_trunc('quarter', decision_date)::date as decision_quarter,
         year(decision_date) as decision_year

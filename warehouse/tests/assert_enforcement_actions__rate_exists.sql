@@ -1,4 +1,5 @@
--- Every rate date and source on an action matches a stored rate of that currency.
+-- Every rate date and source on an action matches a stored rate of its
+-- currency.
 select actions.action_id
 from core.enforcement_actions as actions
 left join core.fx_rates as rates
