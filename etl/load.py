@@ -5,6 +5,7 @@ Every write happens in one transaction, so a failed step leaves the warehouse as
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -150,9 +151,14 @@ _RATES_DIGEST = (
 def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
     """Upsert the run's rates (overrides replaced as a whole), in one transaction.
 
+    A rates file identical to the last one loaded (same SHA-256) is skipped.
+
     Returns:
         Whether the stored rates changed, so that stored conversions must be redone.
     """
+    digest = hashlib.sha256(rates_path.read_bytes()).hexdigest()
+    if con.execute("select digest from ops.fx_rates_state").fetchall() == [(digest,)]:
+        return False
     rates = pl.read_parquet(rates_path)
     before = con.execute(_RATES_DIGEST).fetchall()[0]
     valid_days = "valid_days" if "valid_days" in rates.columns else "null"
@@ -165,6 +171,8 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
                 f"rate_date, valid_days) select source, currency, published_rate, units_per_eur, rate_date, "
                 f"{valid_days} from rates_batch"
             )
+            con.execute("delete from ops.fx_rates_state")
+            con.execute("insert into ops.fx_rates_state values (?)", [digest])
     finally:
         con.unregister("rates_batch")
     return con.execute(_RATES_DIGEST).fetchall()[0] != before
@@ -232,8 +240,13 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
         f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch",
         [run_id],
     )
+    # Delete then insert: much faster than "insert or replace" on a large primary key.
     con.execute(
-        f"""insert or replace into {catalog.ACTION_SOURCES} by name
+        f"delete from {catalog.ACTION_SOURCES} where (feed, record_key) in "
+        "(select (feed, coalesce(source_record_id, md5(payload))) from batch)"
+    )
+    con.execute(
+        f"""insert into {catalog.ACTION_SOURCES} by name
         select action_id, feed, coalesce(source_record_id, md5(payload)) as record_key, source,
             source_record_id, source_url, source_line, payload, batch_date
         from batch"""
@@ -242,23 +255,28 @@ def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
 
 # Two rows report the same decision when platform, jurisdiction, amount and currency agree and
 # their dates (decision or reported) are at most DEDUP_DAYS apart, or a news item was published
-# up to NEWS_LAG_DAYS after the decision. The survivor is a structured
-# source before a news extraction, then the earliest decision, then the smallest id.
+# up to NEWS_LAG_DAYS after the decision. The survivor is a structured source before a news
+# extraction, then a fact already stored before one of this batch (so re-runs count the same),
+# then the earliest decision, then the smallest id.
 DEDUP_DAYS = 3
 # A news item is dated by its publication, which follows the decision by up to a few weeks
 # (the DPC announced its TikTok decision of 2023-09-01 on 2023-09-15).
 NEWS_LAG_DAYS = 30
 _MERGES = f"""
-with candidates as (
+with facts as (
+    select *, action_id in (select action_id from batch) as is_new
+    from {catalog.ENFORCEMENT_ACTIONS}
+),
+candidates as (
     select
         dup.action_id as merged_id,
         keep.action_id as survivor_id,
         row_number() over (
             partition by dup.action_id
-            order by keep.source_kind = 'news', keep.decision_date, keep.action_id
+            order by keep.source_kind = 'news', keep.is_new, keep.decision_date, keep.action_id
         ) as preference
-    from {catalog.ENFORCEMENT_ACTIONS} as dup
-    inner join {catalog.ENFORCEMENT_ACTIONS} as keep
+    from facts as dup
+    inner join facts as keep
         on dup.platform = keep.platform
         and dup.jurisdiction = keep.jurisdiction
         and dup.currency = keep.currency
@@ -275,8 +293,8 @@ with candidates as (
                 and date_diff('day', keep.decision_date, dup.decision_date) between 0 and {NEWS_LAG_DAYS}
             )
         )
-        and (keep.source_kind = 'news', keep.decision_date, keep.action_id)
-            < (dup.source_kind = 'news', dup.decision_date, dup.action_id)
+        and (keep.source_kind = 'news', keep.is_new, keep.decision_date, keep.action_id)
+            < (dup.source_kind = 'news', dup.is_new, dup.decision_date, dup.action_id)
     where dup.platform in (select platform from batch)
 )
 select merged_id, survivor_id from candidates where preference = 1

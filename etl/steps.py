@@ -2,19 +2,25 @@
 
 Each step reads settings at run time and calls the same code as ``fines run``; none of
 them imports Airflow, so they can be tested and run without a scheduler. Only
-:func:`load_and_publish` and :func:`build` write the warehouse, each in one writer session.
+:func:`load_and_publish`, :func:`build`, :func:`refresh_rates` and :func:`record_task_failure`
+write the warehouse, each in one writer session.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from etl import fx, load, pipeline, publish, transform
+from etl import catalog, fx, load, pipeline, publish, transform
 from etl.config import load_settings
 from etl.extract import extract_feed
 from etl.feeds import Feed, enabled_feeds
+
+log = logging.getLogger(__name__)
 
 
 def safe_run_id(run_id: str) -> str:
@@ -29,9 +35,18 @@ def _feed(name: str) -> Feed:
     return by_name[name]
 
 
-def feed_names() -> list[str]:
-    """Names of the enabled feeds in the registry."""
-    return [feed.name for feed in enabled_feeds(load_settings().feeds_file)]
+def feed_names(only: Sequence[str] = ()) -> list[str]:
+    """Names of the enabled feeds in the registry, or of the subset ``only`` (registry order).
+
+    Raises:
+        KeyError: ``only`` names a feed that is not an enabled feed of the registry.
+    """
+    registry = load_settings().feeds_file
+    names = [feed.name for feed in enabled_feeds(registry)]
+    unknown = sorted(set(only) - set(names))
+    if unknown:
+        raise KeyError(f"{unknown} are not enabled feeds of the registry {registry}; enabled: {names}")
+    return [name for name in names if not only or name in only]
 
 
 def prepare(*, run_id: str) -> str:
@@ -64,6 +79,12 @@ def convert_batch(batch: dict, *, rates_path: str, run_id: str) -> dict[str, obj
         "converted_path": converted["converted_path"],
         "convert_rejects_path": converted["rejects_path"],
     }
+
+
+def convert_feed_batch(batch: dict, *, run_id: str) -> dict[str, object]:
+    """Write the run's rates (as :func:`prepare`), then convert one batch; adds ``rates_path``."""
+    rates_path = prepare(run_id=run_id)
+    return {**convert_batch(batch, rates_path=rates_path, run_id=run_id), "rates_path": rates_path}
 
 
 def load_and_publish(
@@ -103,3 +124,97 @@ def build() -> dict[str, int]:
     with publish.writer(load_settings().warehouse) as con:
         load.migrate(con)
         return load.build_marts(con)
+
+
+class FeedsNotApplied(RuntimeError):
+    """Some feeds of a run were not applied; ``ops.run_log`` says why."""
+
+
+def check_feeds(names: Sequence[str], result: dict) -> None:
+    """Fail when a feed of the run is not applied (failed earlier, held back, not reconciled).
+
+    Args:
+        names: the feeds the run was meant to apply.
+        result: the :func:`load_and_publish` result.
+
+    Raises:
+        FeedsNotApplied: naming the feeds; their reasons are in ``ops.run_log``.
+    """
+    applied = {row["feed"] for row in result["feeds"] if row["status"] == "ok"}
+    missing = [name for name in names if name not in applied]
+    if missing:
+        raise FeedsNotApplied(
+            f"{len(missing)} feed(s) not applied: {', '.join(missing)} (see {catalog.RUN_LOG})"
+        )
+
+
+def feed_counts(result: dict, feed: str) -> dict[str, object]:
+    """One feed's run-log counts out of a :func:`load_and_publish` result (for an asset event)."""
+    return next((row for row in result["feeds"] if row["feed"] == feed), {"feed": feed, "status": "missing"})
+
+
+def fetch_rates(*, as_of: date) -> dict[str, object]:
+    """Fetch, land and parse every live rate source (``etl.fx_refresh``; addresses from ``FINES_FX_*_URL``).
+
+    One source failing does not stop the others; the parsed rates are kept under
+    ``<data>/fx/live`` for every later run.
+
+    Returns:
+        ``{"rates": rows, "sources": {source: rows}, "errors": {source: reason}}``.
+    """
+    from etl.fx_refresh import refresh
+
+    settings = load_settings()
+    return refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=as_of)
+
+
+def refresh_rates(*, run_id: str) -> dict[str, object]:
+    """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
+
+    Returns:
+        Whether the rates changed, how many actions were re-converted, and the mart row counts.
+    """
+    return pipeline.refresh_rates(load_settings(), run_id=safe_run_id(run_id))
+
+
+class RatesNotRefreshed(RuntimeError):
+    """Some live rate sources could not be fetched or parsed."""
+
+
+def check_rate_sources(fetched: dict) -> None:
+    """Fail when a live rate source failed (the others were still applied).
+
+    Raises:
+        RatesNotRefreshed: naming each failed source and why.
+    """
+    if fetched["errors"]:
+        reasons = "; ".join(f"{source}: {error}" for source, error in sorted(fetched["errors"].items()))
+        raise RatesNotRefreshed(f"{len(fetched['errors'])} rate source(s) not refreshed: {reasons}")
+
+
+def record_task_failure(
+    feeds: Sequence[str], *, run_id: str, as_of: date, error: str, wait_s: float = 300.0
+) -> None:
+    """Record feeds whose task failed for good in ``ops.run_log`` (status ``failed``, the reason).
+
+    Called from the DAGs' failure callback, outside the ``duckdb`` pool: when another run holds
+    the write lock it waits for it, up to ``wait_s`` seconds.
+
+    Raises:
+        etl.publish.WarehouseBusy: the warehouse stayed locked for ``wait_s`` seconds.
+    """
+    warehouse, deadline = load_settings().warehouse, time.monotonic() + wait_s
+    while True:
+        try:
+            with publish.writer(warehouse) as con:
+                load.migrate(con)
+                for feed in feeds:
+                    pipeline.record_failure(
+                        con, feed=feed, run_id=safe_run_id(run_id), as_of=as_of, error=error
+                    )
+            return
+        except publish.WarehouseBusy:
+            if time.monotonic() > deadline:
+                raise
+            log.info("warehouse busy; waiting to record the failure of %s", ", ".join(feeds))
+            time.sleep(1.0)

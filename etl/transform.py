@@ -117,14 +117,20 @@ def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
         FeedFormatError: undecodable bytes, an empty file, or a malformed layout.
     """
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
-    text = None if feed.format in NEWS_FORMATS else _decode(data, feed=feed, path=path)
+    # UTF-8 tables go to Polars as bytes (no decoded copy of a large file); Polars refuses
+    # invalid UTF-8, and the decode below then names the byte offset.
+    utf8 = feed.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    direct = utf8 and feed.format in ("csv", "gdpr-tracker")
+    text = None if feed.format in NEWS_FORMATS or direct else _decode(data, feed=feed, path=path)
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
         return parsers.read_payload(data, text, fmt=feed.format, path=path)
     except parsers.ParseFailure as error:
+        if direct and "utf-8" in str(error):
+            _decode(data, feed=feed, path=path)
         raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {error}") from None
 
 
