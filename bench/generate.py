@@ -35,26 +35,10 @@ import numpy as np
 import polars as pl
 import pycountry
 
-COLUMNS = (
-    "source",
-    "source_record_id",
-    "source_url",
-    "decision_date",
-    "reported_date",
-    "jurisdiction",
-    "authority",
-    "platform",
-    "parent_company",
-    "action_type",
-    "violation",
-    "legal_basis",
-    "amount",
-    "currency",
-    "reported_usd",
-    "reported_eur",
-    "status",
-    "notes",
-)
+from etl.transform import CANONICAL
+
+# The canonical feed columns (spelled once in etl.transform) plus the free-text notes column.
+COLUMNS = (*CANONICAL, "notes")
 SOURCE = "synthetic-bench"
 URL_PREFIX = "https://example.org/synthetic-bench/actions/"
 AS_OF = dt.date(2026, 1, 15)

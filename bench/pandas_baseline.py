@@ -29,31 +29,14 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from etl import catalog, load
+from etl.transform import CANONICAL
 from schemas.enforcement_actions import CURRENCIES, EARLIEST_DECISION, JURISDICTIONS, EnforcementAction
 
 PLATFORM_DATA = Path(__import__("etl").__file__).parent / "data"
 # Platform resolution (alias table, parent at the decision date) when the code measured has it.
 RESOLVES_PLATFORMS = "is_known_platform" in EnforcementAction.to_schema().columns
 
-CANONICAL = (
-    "source",
-    "source_record_id",
-    "source_url",
-    "decision_date",
-    "reported_date",
-    "jurisdiction",
-    "authority",
-    "platform",
-    "parent_company",
-    "action_type",
-    "violation",
-    "legal_basis",
-    "amount",
-    "currency",
-    "reported_usd",
-    "reported_eur",
-    "status",
-)
+# The canonical feed columns, spelled once in etl.transform.
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _FITS = r"^-?\d{1,36}(\.\d{1,2})?$"
