@@ -176,6 +176,11 @@ def build_fixture_warehouse(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     insert(con, catalog.ACTION_SOURCES, fixture_sources(actions))
     insert(con, catalog.RUN_LOG, fixture_runs())
     insert(con, catalog.FX_RATES, fixture_rates(actions))
+    # As a load does: each action's current status opens its history at the decision date.
+    con.execute(
+        f"insert into {catalog.STATUS_HISTORY} select action_id, status, run_id, decision_date, null "
+        f"from {catalog.ENFORCEMENT_ACTIONS}"
+    )
     counts = load.build_marts(con)
     comments.apply_comments(con)
     return counts
