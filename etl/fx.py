@@ -433,22 +433,6 @@ def convert_one(amount: Decimal, currency: str, *, on: date, rates: pl.DataFrame
     return row
 
 
-def write_embedded_rates(out_path: Path, *, nbp: bool = False) -> int:
-    """Write the embedded rates as Parquet for the load and convert steps.
-
-    Args:
-        out_path: where to write.
-        nbp: also the NBP tables A and B (:func:`embedded_rates`); by default the ECB history only.
-
-    Returns:
-        The number of rate rows written.
-    """
-    rates = embedded_rates() if nbp else embedded_ecb_rates()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    rates.write_parquet(out_path)
-    return rates.height
-
-
 PLAUSIBLE_MAX_USD = Decimal("1000000000000")
 
 

@@ -20,6 +20,7 @@ import polars as pl
 import warehouse
 from etl import catalog
 from etl.faults import pause_point
+from etl.validate import REJECT_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -218,19 +219,8 @@ def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
 
 
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
-    frames = [pl.read_parquet(p).select("source_line", "payload", "stage", "reasons") for p in paths]
-    return (
-        pl.concat(frames)
-        if frames
-        else pl.DataFrame(
-            schema={
-                "source_line": pl.Int64,
-                "payload": pl.String,
-                "stage": pl.String,
-                "reasons": pl.List(pl.String),
-            }
-        )
-    )
+    frames = [pl.read_parquet(p).select(list(REJECT_SCHEMA)) for p in paths]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=REJECT_SCHEMA)
 
 
 def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:

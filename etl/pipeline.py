@@ -93,7 +93,7 @@ def rates_for_run(settings: Settings, out_path: Path) -> Path:
     if live is not None:
         frames.append(live)
     if settings.warehouse.exists():
-        with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        with load.connect(settings.warehouse, read_only=True) as con:
             stored = con.sql(
                 f"select {', '.join(fx.RATES_SCHEMA)} from {catalog.FX_RATES} where source != 'override'"
             ).pl()

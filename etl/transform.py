@@ -16,7 +16,7 @@ import polars as pl
 from etl import parsers
 from etl.feeds import Feed
 from etl.platforms import load_tables, resolve_platforms
-from etl.validate import ContractError, split_valid
+from etl.validate import REJECT_SCHEMA, ContractError, split_valid
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
 
 CANONICAL = (
@@ -43,14 +43,6 @@ REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_ty
 META = ("feed", "source_line", "payload", "batch_date")
 _UPPER = ("jurisdiction", "currency")
 _LOWER = ("action_type", "violation", "status")
-
-
-REJECT_SCHEMA = {
-    "source_line": pl.Int64,
-    "payload": pl.String,
-    "stage": pl.String,
-    "reasons": pl.List(pl.String),
-}
 
 
 class FeedFormatError(ValueError):

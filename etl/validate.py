@@ -14,7 +14,14 @@ from pandera.errors import SchemaErrors
 
 log = logging.getLogger(__name__)
 
-REJECT_COLUMNS = ("source_line", "payload", "stage", "reasons")
+# One rejected row: where it was in the feed, its original payload, the step and every reason.
+REJECT_SCHEMA = {
+    "source_line": pl.Int64,
+    "payload": pl.String,
+    "stage": pl.String,
+    "reasons": pl.List(pl.String),
+}
+REJECT_COLUMNS = tuple(REJECT_SCHEMA)
 
 
 class ContractError(ValueError):
@@ -55,14 +62,7 @@ def split_valid(
     Raises:
         ContractError: a failure not attached to rows, such as a missing column or wrong type.
     """
-    empty = pl.DataFrame(
-        schema={
-            "source_line": pl.Int64,
-            "payload": pl.String,
-            "stage": pl.String,
-            "reasons": pl.List(pl.String),
-        }
-    )
+    empty = pl.DataFrame(schema=REJECT_SCHEMA)
     try:
         model.validate(frame, lazy=True)
         return frame, empty
