@@ -54,6 +54,9 @@ VIOLATIONS = (
     "consumer",
     "other",
 )
+# Kinds of source, in the precedence the counted amount of an action follows (docs/identity.md):
+# a court or regulator's own document, structured feeds, wires, a person's review, news.
+SOURCE_KINDS = ("official", "structured", "wire", "reviewed", "news")
 STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
 # Periods of marts.fines_over_time.
 PERIOD_GRAINS = ("month", "quarter", "year")

@@ -10,9 +10,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.catalog import SOURCE_KINDS
+
 FORMATS = ("csv", "jsonl", "gdpr-tracker", "rss", "atom")
+NEWS_FORMATS = ("rss", "atom")
+# Kinds a registry may declare: "reviewed" is given by a person's decision, never by a feed.
+FEED_KINDS = tuple(kind for kind in SOURCE_KINDS if kind != "reviewed")
 FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-_KNOWN_FIELDS = {"format", "location", "encoding", "schedule", "enabled", "columns", "description", "source"}
+_KNOWN_FIELDS = {"kind", "format", "location", "encoding", "schedule", "enabled", "columns", "description", "source"}
 
 
 class RegistryError(ValueError):
@@ -32,6 +37,12 @@ class Feed:
     description: str = ""
     source: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical name -> feed column
+    kind: str = ""  # official, structured, wire or news (precedence of its figures); see source_kind
+
+    @property
+    def source_kind(self) -> str:
+        """The registry's ``kind``, else ``news`` for news formats and ``structured`` otherwise."""
+        return self.kind or ("news" if self.format in NEWS_FORMATS else "structured")
 
     @property
     def is_remote(self) -> bool:
@@ -60,6 +71,9 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
     location = str(_field(path, name, entry, "location", str, ""))
     if not location.startswith(("http://", "https://")):
         location = str((path.parent / location).resolve())
+    kind = str(_field(path, name, entry, "kind", str, ""))
+    if kind and kind not in FEED_KINDS:
+        raise RegistryError(f"{path}: feed {name!r}, field 'kind': must be one of {FEED_KINDS}, got {kind!r}")
     columns = _field(path, name, entry, "columns", dict, {})
     for canonical, column in columns.items():
         if not isinstance(column, str):
@@ -74,6 +88,7 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         description=str(_field(path, name, entry, "description", str, "")),
         source=str(_field(path, name, entry, "source", str, "")),
         columns=dict(columns),
+        kind=kind,
     )
 
 

@@ -83,6 +83,7 @@ def resolve_platforms(actions: pl.DataFrame, *, aliases: pl.DataFrame, owners: p
             platform=pl.coalesce("_canonical", "platform"),
             parent_company=pl.when(known).then(pl.col("_parent")).otherwise(pl.col("parent_company")),
             is_known_platform=known,
+            platform_candidates=pl.lit(None, pl.String),
         )
         .drop("_row", "_alias", "_canonical", "_parent")
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import parsers
-from etl.feeds import Feed
+from etl.feeds import NEWS_FORMATS, Feed
 from etl.platforms import load_tables, resolve_platforms
 from etl.validate import REJECT_SCHEMA, ContractError, split_valid
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
@@ -33,16 +33,16 @@ CANONICAL = (
     "violation",
     "legal_basis",
     "amount",
+    "amount_qualifier",
     "currency",
     "reported_usd",
     "reported_eur",
     "status",
 )
-NEWS_FORMATS = ("rss", "atom")
 REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
 _UPPER = ("jurisdiction", "currency")
-_LOWER = ("action_type", "violation", "status")
+_LOWER = ("action_type", "violation", "status", "amount_qualifier")
 
 
 class FeedFormatError(ValueError):
@@ -160,7 +160,7 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
     ]
     return raw.select(
         pl.lit(feed.name).alias("feed"),
-        pl.lit("news" if feed.format in NEWS_FORMATS else "structured").alias("source_kind"),
+        pl.lit(feed.source_kind).alias("source_kind"),
         "source_line",
         "payload",
         pl.lit(as_of).alias("batch_date"),

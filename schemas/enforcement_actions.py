@@ -82,7 +82,7 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     """A feed row after reading and trimming: text that has the right shape to be typed."""
 
     feed: str
-    source_kind: str = pa.Field(isin=["structured", "news"])
+    source_kind: str = pa.Field(isin=catalog.SOURCE_KINDS)
     source_line: int = pa.Field(ge=1)
     payload: str
     batch_date: dt.date
@@ -99,6 +99,7 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     violation: str = pa.Field(nullable=True)  # defaults to "other"
     legal_basis: str = pa.Field(nullable=True)  # not always known
     amount: str = pa.Field(nullable=True, str_matches=_NUMBER)  # empty for non-monetary actions
+    amount_qualifier: str = pa.Field(nullable=True)  # "about", "more than", ...: only when stated
     currency: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$")  # idem
     reported_usd: str = pa.Field(nullable=True, str_matches=_NUMBER)  # only when the source states it
     reported_eur: str = pa.Field(nullable=True, str_matches=_NUMBER)  # idem
@@ -159,7 +160,7 @@ class EnforcementAction(pa.DataFrameModel):
 
     action_id: str = pa.Field(unique=True, str_matches=r"^fa_[0-9a-f]{16}$")
     feed: str
-    source_kind: str = pa.Field(isin=["structured", "news"])
+    source_kind: str = pa.Field(isin=catalog.SOURCE_KINDS)
     source_line: int = pa.Field(ge=1)
     payload: str
     batch_date: dt.date
@@ -173,6 +174,7 @@ class EnforcementAction(pa.DataFrameModel):
     platform: str
     platform_reported: str
     is_known_platform: bool
+    platform_candidates: str = pa.Field(nullable=True)  # nearest known platforms, unknown ones only
     parent_company: str = pa.Field(nullable=True)  # unknown platforms keep the feed's, if any
     action_type: str = pa.Field(isin=catalog.ACTION_TYPES)
     violation: str = pa.Field(isin=catalog.VIOLATIONS)
@@ -180,6 +182,7 @@ class EnforcementAction(pa.DataFrameModel):
     amount: MONEY = pa.Field(nullable=True)  # empty for non-monetary actions and outliers
     amount_exact: str = pa.Field(nullable=True, str_matches=r"^-?\d+(\.\d{1,2})?$")  # non-monetary: none
     is_outlier: bool
+    amount_qualifier: str = pa.Field(nullable=True)  # only when the source states one
     currency: str = pa.Field(nullable=True)  # idem
     reported_usd: MONEY = pa.Field(nullable=True, ge=0)  # only when the source states it
     reported_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
