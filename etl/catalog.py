@@ -9,6 +9,7 @@ SCHEMAS = ("raw", "staging", "core", "marts", "ops")
 ENFORCEMENT_ACTIONS = "core.enforcement_actions"
 ACTION_SOURCES = "core.action_sources"
 STATUS_HISTORY = "core.action_status_history"
+ACTION_PARTS = "core.action_parts"
 FX_RATES = "core.fx_rates"
 QUARANTINE = "ops.quarantine"
 RUN_LOG = "ops.run_log"
@@ -21,6 +22,7 @@ FINES_BY_AUTHORITY = "marts.fines_by_authority"
 NON_MONETARY_ACTIONS = "marts.non_monetary_actions"
 OUTLIER_ACTIONS = "marts.outlier_actions"
 FEED_FRESHNESS = "marts.feed_freshness"
+DISPUTED_AMOUNTS = "marts.disputed_amounts"
 # Every mart that warehouse/marts/*.sql builds (MARTS above predates some of them).
 ALL_MARTS = (
     FINES_BY_PLATFORM,
@@ -30,6 +32,7 @@ ALL_MARTS = (
     NON_MONETARY_ACTIONS,
     OUTLIER_ACTIONS,
     FEED_FRESHNESS,
+    DISPUTED_AMOUNTS,
 )
 
 DUCKDB_POOL = "duckdb"
@@ -57,6 +60,9 @@ VIOLATIONS = (
 # Kinds of source, in the precedence the counted amount of an action follows (docs/identity.md):
 # a court or regulator's own document, structured feeds, wires, a person's review, news.
 SOURCE_KINDS = ("official", "structured", "wire", "reviewed", "news")
+# Rejected rows that wait for (or got) a person's decision rather than failing a check: they
+# stay in ops.quarantine but never count toward a feed's circuit breaker.
+REVIEW_STAGES = ("review", "review_rejected")
 STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
 # Periods of marts.fines_over_time.
 PERIOD_GRAINS = ("month", "quarter", "year")

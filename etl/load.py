@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 import warehouse
-from etl import catalog
+from etl import catalog, merge
 from etl.faults import pause_point
 from etl.validate import REJECT_SCHEMA
 
@@ -26,42 +26,6 @@ log = logging.getLogger(__name__)
 
 LAYERS = ("staging", "core", "marts")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-_ACTION_COLUMNS = (
-    "action_id",
-    "feed",
-    "source",
-    "source_record_id",
-    "source_url",
-    "jurisdiction",
-    "authority",
-    "platform",
-    "platform_reported",
-    "is_known_platform",
-    "parent_company",
-    "action_type",
-    "violation",
-    "legal_basis",
-    "currency",
-    "status",
-    "fx_source",
-    "fx_status",
-    "fx_note",
-    "amount",
-    "amount_usd",
-    "amount_eur",
-    "fx_rate_usd",
-    "fx_rate_eur",
-    "reported_usd",
-    "reported_eur",
-    "decision_date",
-    "reported_date",
-    "fx_rate_date",
-    "batch_date",
-    "source_kind",
-    "amount_exact",
-    "is_outlier",
-    "fx_quality",
-)
 
 
 class WarehouseError(RuntimeError):
@@ -85,6 +49,7 @@ class LoadResult:
     no_rate: int
     held_back: int
     error: str | None = None
+    awaiting_review: int = 0  # of ``quarantined``: news candidates held for a person's decision
 
     def as_dict(self) -> dict[str, object]:
         """Plain values for XCom and JSON."""
@@ -184,32 +149,44 @@ _FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rat
 
 
 def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
-    """Convert every stored action again with the current rates (a late source, an override).
+    """Convert every stored record again with the current rates (a late source, an override).
+
+    Each source record keeps its own conversion; an action takes its anchor record's.
 
     Returns:
         How many actions' converted values changed.
     """
     from etl import fx
 
-    columns = "action_id, amount, amount_exact, currency, decision_date, is_outlier"
-    actions = con.sql(f"select {columns} from {catalog.ENFORCEMENT_ACTIONS}").pl()
-    if actions.is_empty():
+    columns = "feed, record_key, amount, amount_exact, currency, decision_date, is_outlier"
+    records = con.sql(f"select {columns} from {catalog.ACTION_SOURCES} where decision_date is not null").pl()
+    if records.is_empty():
         return 0
     converted = fx.flag_implausible(
-        fx.convert_amounts(actions.with_columns(is_outlier=pl.col("is_outlier").fill_null(False)),
+        fx.convert_amounts(records.with_columns(is_outlier=pl.col("is_outlier").fill_null(False)),
                            pl.read_parquet(rates_path))
-    ).select("action_id", *_FX_COLUMNS)  # fmt: skip
+    ).select("feed", "record_key", *_FX_COLUMNS)  # fmt: skip
     assignments = ", ".join(f"{c} = c.{c}" for c in _FX_COLUMNS)
     differs = " or ".join(f"a.{c} is distinct from c.{c}" for c in _FX_COLUMNS)
     con.register("reconverted", converted)
     try:
         with transaction(con):
+            con.execute(
+                f"update {catalog.ACTION_SOURCES} as a set {assignments} from reconverted as c "
+                f"where a.feed = c.feed and a.record_key = c.record_key and ({differs})"
+            )
+            anchors = (
+                f"(select s.action_id, {', '.join(f's.{c}' for c in _FX_COLUMNS)} from {catalog.ACTION_SOURCES} "
+                f"as s inner join {catalog.ENFORCEMENT_ACTIONS} as f on s.action_id = f.action_id "
+                "and s.record_action_id = f.action_id and s.feed = f.feed "
+                "qualify row_number() over (partition by s.action_id order by s.record_key) = 1) as c"
+            )
             changed = con.execute(
-                f"select count(*) from {catalog.ENFORCEMENT_ACTIONS} as a join reconverted as c "
+                f"select count(*) from {catalog.ENFORCEMENT_ACTIONS} as a join {anchors} "
                 f"using (action_id) where {differs}"
             ).fetchall()[0][0]
             con.execute(
-                f"update {catalog.ENFORCEMENT_ACTIONS} as a set {assignments} from reconverted as c "
+                f"update {catalog.ENFORCEMENT_ACTIONS} as a set {assignments} from {anchors} "
                 f"where a.action_id = c.action_id and ({differs})"
             )
     finally:
@@ -221,129 +198,6 @@ def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
     frames = [pl.read_parquet(p).select(list(REJECT_SCHEMA)) for p in paths]
     return pl.concat(frames) if frames else pl.DataFrame(schema=REJECT_SCHEMA)
-
-
-def _apply_actions(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
-    columns = ", ".join(_ACTION_COLUMNS)
-    con.execute(f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from batch)")
-    con.execute(
-        f"insert into {catalog.ENFORCEMENT_ACTIONS} ({columns}, run_id) select {columns}, ? from batch",
-        [run_id],
-    )
-    # Delete then insert: much faster than "insert or replace" on a large primary key.
-    con.execute(
-        f"delete from {catalog.ACTION_SOURCES} where (feed, record_key) in "
-        "(select (feed, coalesce(source_record_id, md5(payload))) from batch)"
-    )
-    con.execute(
-        f"""insert into {catalog.ACTION_SOURCES} by name
-        select action_id, feed, coalesce(source_record_id, md5(payload)) as record_key, source,
-            source_record_id, source_url, source_line, payload, batch_date
-        from batch"""
-    )
-
-
-# Two rows report the same decision when platform, jurisdiction, amount and currency agree and
-# their dates (decision or reported) are at most DEDUP_DAYS apart, or a news item was published
-# up to NEWS_LAG_DAYS after the decision. The survivor is a structured source before a news
-# extraction, then a fact already stored before one of this batch (so re-runs count the same),
-# then the earliest decision, then the smallest id.
-DEDUP_DAYS = 3
-# A news item is dated by its publication, which follows the decision by up to a few weeks
-# (the DPC announced its TikTok decision of 2023-09-01 on 2023-09-15).
-NEWS_LAG_DAYS = 30
-_MERGES = f"""
-with facts as (
-    select *, action_id in (select action_id from batch) as is_new
-    from {catalog.ENFORCEMENT_ACTIONS}
-),
-candidates as (
-    select
-        dup.action_id as merged_id,
-        keep.action_id as survivor_id,
-        row_number() over (
-            partition by dup.action_id
-            order by keep.source_kind = 'news', keep.is_new, keep.decision_date, keep.action_id
-        ) as preference
-    from facts as dup
-    inner join facts as keep
-        on dup.platform = keep.platform
-        and dup.jurisdiction = keep.jurisdiction
-        and dup.currency = keep.currency
-        and dup.amount = keep.amount
-        and dup.action_id != keep.action_id
-        and (
-            least(
-                abs(date_diff('day', dup.decision_date, keep.decision_date)),
-                abs(date_diff('day', coalesce(dup.reported_date, dup.decision_date), keep.decision_date)),
-                abs(date_diff('day', dup.decision_date, coalesce(keep.reported_date, keep.decision_date)))
-            ) <= {DEDUP_DAYS}
-            or (
-                dup.source_kind = 'news'
-                and date_diff('day', keep.decision_date, dup.decision_date) between 0 and {NEWS_LAG_DAYS}
-            )
-        )
-        and (keep.source_kind = 'news', keep.is_new, keep.decision_date, keep.action_id)
-            < (dup.source_kind = 'news', dup.is_new, dup.decision_date, dup.action_id)
-    where dup.platform in (select platform from batch)
-)
-select merged_id, survivor_id from candidates where preference = 1
-"""
-
-
-def _record_status_history(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
-    # A new action opens its first version at its decision date; a changed status closes the
-    # open version the day before this batch and opens a new one from the batch date.
-    changed = f"""
-        select actions.action_id, actions.status, actions.decision_date, open_version.valid_from
-        from {catalog.ENFORCEMENT_ACTIONS} as actions
-        left join {catalog.STATUS_HISTORY} as open_version
-            on actions.action_id = open_version.action_id and open_version.valid_to is null
-        where actions.action_id in (select action_id from batch)
-            and (open_version.status is null or open_version.status != actions.status)
-    """
-    con.execute(f"create or replace temp table status_changes as {changed}")
-    con.execute(
-        f"update {catalog.STATUS_HISTORY} as h set valid_to = greatest(h.valid_from, ?::date - 1) "
-        "from status_changes as c where h.action_id = c.action_id and h.valid_to is null",
-        [batch_date],
-    )
-    con.execute(
-        f"insert or replace into {catalog.STATUS_HISTORY} (action_id, status, run_id, valid_from, valid_to) "
-        "select action_id, status, ?, case when valid_from is null then decision_date "
-        "else greatest(?::date, valid_from + 1) end, null from status_changes",
-        [run_id, batch_date],
-    )
-    con.execute("drop table status_changes")
-
-
-def merge_same_decisions(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Fold facts that report the same decision into one action, keeping every source.
-
-    Returns:
-        The ids of the facts folded into another action.
-    """
-    merged: set[str] = set()
-    for _ in range(5):  # chains (a -> b -> c) resolve in a few passes
-        pairs = con.execute(_MERGES).fetchall()
-        if not pairs:
-            break
-        con.register("merges", pl.DataFrame(pairs, schema=["merged_id", "survivor_id"], orient="row"))
-        try:
-            con.execute(
-                f"update {catalog.ACTION_SOURCES} as s set action_id = m.survivor_id "
-                "from merges as m where s.action_id = m.merged_id"
-            )
-            con.execute(
-                f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select merged_id from merges)"
-            )
-            con.execute(
-                f"delete from {catalog.STATUS_HISTORY} where action_id in (select merged_id from merges)"
-            )
-        finally:
-            con.unregister("merges")
-        merged.update(merged_id for merged_id, _ in pairs)
-    return merged
 
 
 def _apply_quarantine(
@@ -393,7 +247,9 @@ def load_batch(
     """
     batch = pl.read_parquet(converted_path)
     rejects = _read_rejects(reject_paths)
-    open_circuit = rows_in > 0 and rejects.height / rows_in > threshold
+    review = rejects.filter(pl.col("stage").is_in(catalog.REVIEW_STAGES)).height
+    # Items held for review are uncertain, not broken: they never open the circuit.
+    open_circuit = rows_in > review and (rejects.height - review) / (rows_in - review) > threshold
     result = LoadResult(
         feed=feed,
         status="circuit_open" if open_circuit else "ok",
@@ -403,8 +259,10 @@ def load_batch(
         quarantined=rejects.height,
         no_rate=batch.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
         held_back=batch.height if open_circuit else 0,
+        awaiting_review=rejects.filter(pl.col("stage") == "review").height,
         error=(
-            f"{rejects.height} of {rows_in} rows rejected, above the threshold of {threshold:.0%}: "
+            f"{rejects.height - review} of {rows_in - review} rows rejected, above the threshold of "
+            f"{threshold:.0%}: "
             "batch not applied"
         )
         if open_circuit
@@ -417,12 +275,10 @@ def load_batch(
     try:
         with transaction(con):
             if not open_circuit:
-                _apply_actions(con, run_id=run_id)
-                folded = merge_same_decisions(con) & set(batch["action_id"].to_list())
-                _record_status_history(con, run_id=run_id, batch_date=batch_date)
-                result = replace(
-                    result, loaded=result.loaded - len(folded), duplicates=result.duplicates + len(folded)
-                )
+                # Every valid record is loaded as a source record, whichever action it reports:
+                # counting "merged" rows here would depend on which feed happened to load first.
+                merged = merge.merge_batch(con, run_id=run_id, batch_date=batch_date)
+                log.info("feed %s: %s records report an action another record anchors", feed, merged.joined)
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
     finally:
@@ -443,7 +299,7 @@ def record_run(
     con.execute(
         f"insert or replace into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
         "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
-        "? as no_rate, ? as held_back, ?::date as batch_date",
+        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review",
         [
             run_id,
             result.feed,
@@ -457,6 +313,7 @@ def record_run(
             result.no_rate,
             result.held_back,
             batch_date,
+            result.awaiting_review,
         ],
     )
 
