@@ -21,6 +21,8 @@ per_platform as (
             as appealed_fine_count,
         count(*) filter (where is_monetary and is_annulled)
             as annulled_fine_count,
+        count(*) filter (where is_monetary and amount_disputed)
+            as disputed_fine_count,
         count(distinct jurisdiction) as jurisdiction_count,
         coalesce(sum(fine_amount_usd), 0)::decimal(38, 2) as total_fines_usd,
         coalesce(sum(fine_amount_eur), 0)::decimal(38, 2) as total_fines_eur,

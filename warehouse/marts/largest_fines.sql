@@ -31,6 +31,8 @@ ranked as (
         action_sources.sources,
         action_sources.source_urls,
         fines.amount,
+        fines.amount_low,
+        fines.amount_high,
         fines.fine_amount_usd as amount_usd,
         fines.fine_amount_eur as amount_eur,
         fines.fx_rate_usd,
@@ -40,6 +42,7 @@ ranked as (
         rank() over (
             partition by fines.platform order by fines.fine_amount_usd desc
         ) as platform_rank,
+        fines.amount_disputed,
         fines.decision_date,
         fines.fx_rate_date
     from fines

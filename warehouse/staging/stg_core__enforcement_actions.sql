@@ -16,6 +16,8 @@ flagged as (
         jurisdiction,
         authority,
         platform,
+        platform_reported,
+        platform_candidates,
         coalesce(parent_company, platform) as parent_company,
         action_type,
         violation,
@@ -30,6 +32,9 @@ flagged as (
         amount_usd,
         amount_eur,
         amount_exact,
+        amount_qualifier,
+        amount_low,
+        amount_high,
         fx_rate_usd,
         fx_rate_eur,
         -- Outliers stay visible in marts.outlier_actions but out of default
@@ -52,6 +57,8 @@ flagged as (
             as is_monetary,
         fx_status = 'converted' as is_converted,
         coalesce(is_outlier, false) as is_outlier,
+        coalesce(is_known_platform, true) as is_known_platform,
+        coalesce(amount_disputed, false) as amount_disputed,
         status = 'annulled' as is_annulled,
         status = 'appealed' as is_appealed,
         decision_date,
@@ -62,6 +69,9 @@ flagged as (
         date_trunc('quarter', decision_date)::date as decision_quarter,
         year(decision_date) as decision_year
     from enforcement_actions
+    -- A total reported by one source whose parts are actions of their own
+    -- (core.action_parts) is counted through its parts, never twice.
+    where not coalesce(is_total_of_parts, false)
 )
 
 select * from flagged

@@ -18,6 +18,7 @@ flagged as (
         quarantined,
         no_rate,
         held_back,
+        coalesce(awaiting_review, 0) as awaiting_review,
         status = 'ok' as is_successful,
         batch_date
     from run_log

@@ -9,6 +9,8 @@ enforcement_actions as (
         and not coalesce(is_outlier, false)
         and status != 'annulled' as is_fine
     from core.enforcement_actions
+    -- a total whose parts are actions of their own is counted through them
+    where not coalesce(is_total_of_parts, false)
 ),
 
 facts as (
