@@ -85,25 +85,24 @@ def figure_range(amount: Decimal | None, *, kind: str, qualifier: str | None) ->
     """The amounts a stated figure covers, as a half-open range ``[low, high)``.
 
     Official and structured figures are exact unless qualified. A figure in wire or news copy
-    is rounded to its last significant digit ("4.3 billion" covers 4.25 to 4.35 billion);
-    "about" widens it to 10% either side, "nearly"/"up to" reach down by half, "more than"
-    reaches up by half.
+    is rounded to its last significant digit, counting at least two ("4.3 billion" covers 4.25
+    to 4.35 billion, "10 million" 9.5 to 10.5 million); "about" widens it to 10% either side,
+    "more than" reaches up by half and "up to" or "nearly" down by half.
     """
     if amount is None:
         return None, None
-    if kind in _NEWS_KINDS and amount == amount.to_integral_value():
+    if kind in _NEWS_KINDS and amount == amount.to_integral_value() and amount >= 100:
         digits = str(int(amount))
-        half = Decimal(10) ** (len(digits) - len(digits.rstrip("0"))) / 2
+        zeros = min(len(digits) - len(digits.rstrip("0")), len(digits) - 2)
+        half = Decimal(10) ** zeros / 2
     else:
         half = Decimal("0.005")
     low, high = amount - half, amount + half
-    if qualifier in _APPROXIMATE:
-        low, high = min(low, amount * Decimal("0.9")), max(high, amount * Decimal("1.1"))
-    elif qualifier in _BELOW:
-        low = amount / 2
+    if qualifier in _BELOW:
+        low, high = min(low, amount / 2), amount + Decimal("0.005")
     elif qualifier in _ABOVE:
-        high = amount * Decimal("1.5")
-    elif qualifier:
+        low, high = amount, max(high, amount * Decimal("1.5"))
+    elif qualifier:  # "about" and any qualifier we do not know: looser either side
         low, high = min(low, amount * Decimal("0.9")), max(high, amount * Decimal("1.1"))
     return low, high
 
@@ -115,7 +114,7 @@ def precedence(record: Record) -> tuple:
     a kind the most precise figure, then the earliest decision, the smaller amount (the
     conservative figure) and the record's own id.
     """
-    width = (record.high - record.low) / record.amount if record.amount else Decimal(0)
+    width = record.high - record.low if record.amount is not None else Decimal(0)
     return (SOURCE_KINDS.index(record.source_kind), width, record.decision_date,
             record.amount if record.amount is not None else Decimal(0), record.record_action_id,
             record.feed, record.record_key)  # fmt: skip

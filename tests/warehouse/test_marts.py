@@ -67,11 +67,13 @@ ACTION_FIELDS = ["action_id", "feed", "platform", "parent_company", "jurisdictio
                  "action_type", "status", "decision_date", "amount", "currency", "amount_usd",
                  "amount_eur", "is_outlier"]  # fmt: skip
 UNDECILLION = "2" + "0" * 36
-# Extra sources of an action, beyond the feed that holds its fact: (action, feed, source).
+# Extra sources of an action, beyond the feed that holds its fact: (action, feed, source, kind,
+# the amount it gave). AFP copies gave TikTok's fine as 2.6 million rubles: a dispute.
 EXTRA_SOURCES = [
-    ("a01", "news_rss", "The Moscow Times"),
-    ("a06", "gdpr_tracker_mirror", "enforcementtracker.com mirror"),
+    ("a01", "news_rss", "AFP", "news", D("2600000.00")),
+    ("a06", "gdpr_tracker_mirror", "enforcementtracker.com mirror", "structured", D("1200000000.00")),
 ]
+DISPUTED = {"a01": (D("2500000.00"), D("2600000.00"))}
 # (run, feed, status, batch date): news_rss failed last; gdpr_tracker never succeeded.
 RUNS = [
     ("run_a", "reference_sample", "ok", date(2026, 11, 28)),
@@ -111,14 +113,28 @@ def fixture_actions() -> pl.DataFrame:
         batch_date=pl.lit(BATCH_DATE),
         run_id=pl.lit("run_b"),
         source_kind=pl.lit("structured"),
+        amount_disputed=pl.col("action_id").is_in(list(DISPUTED)),
+        amount_low=pl.col("action_id").replace_strict(
+            {k: low for k, (low, _) in DISPUTED.items()}, default=pl.col("amount"), return_dtype=pl.Decimal(38, 2)
+        ),
+        amount_high=pl.col("action_id").replace_strict(
+            {k: high for k, (_, high) in DISPUTED.items()}, default=pl.col("amount"), return_dtype=pl.Decimal(38, 2)
+        ),
     )
 
 
 def fixture_sources(actions: pl.DataFrame) -> pl.DataFrame:
     """core.action_sources: the fact's own feed, plus the extra sources."""
-    own = actions.select("action_id", "feed", "source", "source_url")
-    extra = pl.DataFrame(EXTRA_SOURCES, schema=["action_id", "feed", "source"], orient="row").with_columns(
-        source_url=pl.format("https://example.net/{}", pl.col("action_id"))
+    columns = ["action_id", "feed", "source", "source_kind", "amount"]
+    own = actions.select(*columns, "currency", "decision_date", "source_url", record_action_id="action_id")
+    extra = (
+        pl.DataFrame(EXTRA_SOURCES, schema=columns, orient="row")
+        .with_columns(pl.col("amount").cast(pl.Decimal(38, 2)))
+        .join(actions.select("action_id", "currency", "decision_date"), on="action_id")
+        .with_columns(
+            source_url=pl.format("https://example.net/{}", pl.col("action_id")),
+            record_action_id=pl.format("{}_extra", pl.col("action_id")),
+        )
     )
     return pl.concat([own, extra]).with_columns(
         record_key=pl.col("action_id"),
@@ -260,6 +276,7 @@ def expected_fines_by_platform() -> pl.DataFrame:
             *_totals(),
             pl.col("is_outlier").sum().alias("outlier_count"),
             pl.col("jurisdiction").n_unique().alias("jurisdiction_count"),
+            (pl.col("is_monetary") & pl.col("amount_disputed")).sum().alias("disputed_fine_count"),
             *_status_counts(),
         )
     )
@@ -316,6 +333,20 @@ def expected_largest_fines() -> pl.DataFrame:
         overall_rank=pl.col("fine_usd").rank("min", descending=True),
         platform_rank=pl.col("fine_usd").rank("min", descending=True).over("platform"),
     )
+
+
+def expected_disputed_amounts() -> pl.DataFrame:
+    counted = _facts().filter(pl.col("amount_disputed"))
+    sources = fixture_sources(fixture_actions())
+    return counted.join(sources, on="action_id", suffix="_record").select(
+        "action_id", "feed_record", "record_key", "platform", "jurisdiction", "authority", "currency",
+        "decision_date", "amount_low", "amount_high",
+        source="source_record", source_kind="source_kind_record", source_url="source_url_record",
+        reported_currency="currency_record", reported_qualifier=pl.lit(None, pl.String),
+        counted_amount="amount", reported_amount="amount_record", reported_amount_usd=pl.lit(None),
+        counted_amount_usd="amount_usd", is_counted_figure=pl.col("record_action_id") == pl.col("action_id"),
+        reported_decision_date="decision_date_record",
+    ).rename({"feed_record": "feed"})
 
 
 def expected_non_monetary_actions() -> pl.DataFrame:
@@ -377,6 +408,7 @@ EXPECTED = {
     catalog.NON_MONETARY_ACTIONS: (expected_non_monetary_actions, ["action_id"]),
     catalog.OUTLIER_ACTIONS: (expected_outlier_actions, ["action_id"]),
     catalog.FEED_FRESHNESS: (expected_feed_freshness, ["feed"]),
+    catalog.DISPUTED_AMOUNTS: (expected_disputed_amounts, ["action_id", "feed", "record_key"]),
 }
 
 

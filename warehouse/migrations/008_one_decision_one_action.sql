@@ -54,6 +54,8 @@ alter table core.action_sources add column fx_quality varchar;
 update core.action_sources as s
 set
     record_action_id = case
+        -- the record a fact was stored from keeps that fact's id
+        when s.feed = a.feed then s.action_id
         when s.source_record_id is not null
             then 'fa_' || left(sha256(
                 'src' || chr(31) || s.source || chr(31) || s.source_record_id

@@ -33,8 +33,8 @@ flagged as (
         amount_eur,
         amount_exact,
         amount_qualifier,
-        amount_low,
-        amount_high,
+        coalesce(amount_low, amount) as amount_low,
+        coalesce(amount_high, amount) as amount_high,
         fx_rate_usd,
         fx_rate_eur,
         -- Outliers stay visible in marts.outlier_actions but out of default
