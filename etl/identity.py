@@ -261,6 +261,7 @@ def assign(records: list[Record]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
         record, dispute flag and range, total flag and source count; total -> part links.
     """
     actions = cluster(records)
+    ids = {"feed": pl.String, "record_key": pl.String, "action_id": pl.String}
     assignment = [(r.feed, r.record_key, a.anchor.record_action_id) for a in actions for r in a.records]
     described = []
     for a in actions:
@@ -270,11 +271,11 @@ def assign(records: list[Record]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
     links = [(a.anchor.record_action_id, p.anchor.record_action_id) for a in actions for p in a.parts]
     money = pl.Decimal(38, 2)
     return (
-        pl.DataFrame(assignment, schema=["feed", "record_key", "action_id"], orient="row"),
+        pl.DataFrame(assignment, schema=ids, orient="row"),
         pl.DataFrame(described, orient="row", schema={
             "action_id": pl.String, "anchor_feed": pl.String, "anchor_record_key": pl.String,
             "amount_disputed": pl.Boolean, "amount_low": money, "amount_high": money,
             "is_total_of_parts": pl.Boolean, "source_count": pl.Int32,
         }),  # fmt: skip
-        pl.DataFrame(links, schema=["total_action_id", "part_action_id"], orient="row"),
+        pl.DataFrame(links, schema={"total_action_id": pl.String, "part_action_id": pl.String}, orient="row"),
     )

@@ -116,7 +116,8 @@ def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame
         "inner join affected_blocks using (platform, jurisdiction)"
     ).pl()
     if contested.is_empty():
-        return assignment, _no_actions(), pl.DataFrame(schema=["total_action_id", "part_action_id"])
+        _, no_actions, no_parts = identity.assign([])
+        return assignment, no_actions, no_parts
     con.register("contested", contested)
     try:
         records = con.sql(
@@ -133,10 +134,6 @@ def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame
     regrouped = pl.concat(grouped)
     assignment = pl.concat([assignment.join(regrouped, on=["feed", "record_key"], how="anti"), regrouped])
     return assignment, pl.concat(actions), pl.concat(parts)
-
-
-def _no_actions() -> pl.DataFrame:
-    return identity.assign([])[1]
 
 
 def _components(pairs: pl.DataFrame) -> list[pl.DataFrame]:
