@@ -272,10 +272,19 @@ def assign(records: list[Record]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
     money = pl.Decimal(38, 2)
     return (
         pl.DataFrame(assignment, schema=ids, orient="row"),
-        pl.DataFrame(described, orient="row", schema={
-            "action_id": pl.String, "anchor_feed": pl.String, "anchor_record_key": pl.String,
-            "amount_disputed": pl.Boolean, "amount_low": money, "amount_high": money,
-            "is_total_of_parts": pl.Boolean, "source_count": pl.Int32,
-        }),  # fmt: skip
+        pl.DataFrame(
+            described,
+            orient="row",
+            schema={
+                "action_id": pl.String,
+                "anchor_feed": pl.String,
+                "anchor_record_key": pl.String,
+                "amount_disputed": pl.Boolean,
+                "amount_low": money,
+                "amount_high": money,
+                "is_total_of_parts": pl.Boolean,
+                "source_count": pl.Int32,
+            },
+        ),  # fmt: skip
         pl.DataFrame(links, schema={"total_action_id": pl.String, "part_action_id": pl.String}, orient="row"),
     )

@@ -98,7 +98,11 @@ def test_two_records_of_one_structured_source_are_never_merged():
     first = record("tw-1", "3200000", on=date(2021, 4, 2))
     second = record("tw-2", "3300000", on=date(2021, 4, 2))
     same_amount = record("tw-3", "3200000", on=date(2021, 4, 2))
-    assert groups([first, second, same_amount]) == {frozenset({"tw-1"}), frozenset({"tw-2"}), frozenset({"tw-3"})}
+    assert groups([first, second, same_amount]) == {
+        frozenset({"tw-1"}),
+        frozenset({"tw-2"}),
+        frozenset({"tw-3"}),
+    }
 
 
 def test_candidates_of_one_news_item_are_never_merged():

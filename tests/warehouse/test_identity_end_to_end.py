@@ -30,7 +30,9 @@ TASS = "https://thefrontierpost.com/moscow-court-hits-twitter-with-fines-over-3-
 AP = "https://wkow.com/2021/04/02/russia-fines-twitter-for-not-taking-down-calls-to-protest/"
 EC = "https://ec.europa.eu/commission/presscorner/detail/en/IP_18_4581"
 WIRE = "https://asiatimes.com/2018/07/eu-hits-google-with-record-fine/"
-CNIL = "https://www.cnil.fr/en/cookies-cnil-fines-google-total-150-million-euros-and-facebook-60-million-euros"
+CNIL = (
+    "https://www.cnil.fr/en/cookies-cnil-fines-google-total-150-million-euros-and-facebook-60-million-euros"
+)
 
 COURT_CSV = [
     # source_record_id, source_url, date, jurisdiction, authority, platform, amount, currency
@@ -55,7 +57,10 @@ NEWS_ITEMS = [
 
 
 def _csv(path: Path, rows: list[tuple[str, ...]], *, source: str) -> Path:
-    header = "source,source_record_id,source_url,decision_date,jurisdiction,authority,platform,action_type,amount,currency"
+    header = (
+        "source,source_record_id,source_url,decision_date,jurisdiction,authority,platform,action_type,"
+        "amount,currency"
+    )
     lines = [header] + [
         ",".join([source, rid, url, day, juris, authority, platform, "fine", amount, currency])
         for rid, url, day, juris, authority, platform, amount, currency in rows
@@ -156,7 +161,11 @@ def test_seed_case_counts_2_5_million_and_lists_2_6_million_as_disputed(files, e
     _, _, amount, currency, usd, disputed, low, high, is_total = tiktok
     assert (amount, currency, usd) == (D("2500000.00"), "RUB", D("32627.17"))
     assert (disputed, low, high, is_total) == (True, D("2500000.00"), D("2600000.00"), False)
-    listed = [(source, amount, counted) for action, source, amount, counted in facts["disputed"] if action == tiktok[0]]
+    listed = [
+        (source, amount, counted)
+        for action, source, amount, counted in facts["disputed"]
+        if action == tiktok[0]
+    ]
     assert sorted(listed) == [
         ("court records (synthetic ids)", D("2500000.00"), True),
         ("wire_news", D("2600000.00"), False),
