@@ -22,6 +22,7 @@ FINES_BY_AUTHORITY = "marts.fines_by_authority"
 NON_MONETARY_ACTIONS = "marts.non_monetary_actions"
 OUTLIER_ACTIONS = "marts.outlier_actions"
 FEED_FRESHNESS = "marts.feed_freshness"
+UNRESOLVED_PLATFORMS = "marts.unresolved_platforms"
 DISPUTED_AMOUNTS = "marts.disputed_amounts"
 # Every mart that warehouse/marts/*.sql builds (MARTS above predates some of them).
 ALL_MARTS = (
@@ -33,6 +34,7 @@ ALL_MARTS = (
     OUTLIER_ACTIONS,
     FEED_FRESHNESS,
     DISPUTED_AMOUNTS,
+    UNRESOLVED_PLATFORMS,
 )
 
 DUCKDB_POOL = "duckdb"

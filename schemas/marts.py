@@ -26,6 +26,7 @@ class FinesByPlatform(pa.DataFrameModel):
     outlier_count: int = pa.Field(ge=0)
     appealed_fine_count: int = pa.Field(ge=0)
     annulled_fine_count: int = pa.Field(ge=0)
+    disputed_fine_count: int = pa.Field(ge=0)
     jurisdiction_count: int = pa.Field(ge=1)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
@@ -41,6 +42,7 @@ class FinesByPlatform(pa.DataFrameModel):
             (pl.col("fine_count") <= pl.col("action_count"))
             & (pl.col("unconverted_fine_count") <= pl.col("fine_count"))
             & (pl.col("appealed_fine_count") + pl.col("annulled_fine_count") <= pl.col("fine_count"))
+            & (pl.col("disputed_fine_count") <= pl.col("fine_count"))
         )
 
     @pa.dataframe_check
@@ -149,6 +151,8 @@ class LargestFines(pa.DataFrameModel):
     sources: str
     source_urls: str = pa.Field(nullable=True)  # idem
     amount: MONEY = pa.Field(gt=0)
+    amount_low: MONEY = pa.Field(gt=0)
+    amount_high: MONEY = pa.Field(gt=0)
     amount_usd: MONEY = pa.Field(ge=0)
     amount_eur: MONEY = pa.Field(ge=0)
     fx_rate_usd: RATE = pa.Field(gt=0)
@@ -156,6 +160,7 @@ class LargestFines(pa.DataFrameModel):
     source_count: int = pa.Field(ge=1)
     overall_rank: int = pa.Field(ge=1)
     platform_rank: int = pa.Field(ge=1)
+    amount_disputed: bool
     decision_date: dt.date
     fx_rate_date: dt.date
 
@@ -164,10 +169,58 @@ class LargestFines(pa.DataFrameModel):
         """Each fine was converted at a rate published on or before its decision date."""
         return data.lazyframe.select(pl.col("fx_rate_date") <= pl.col("decision_date"))
 
+    @pa.dataframe_check
+    def counted_amount_within_reported_range(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The counted amount lies between the lowest and highest figure the sources gave."""
+        return data.lazyframe.select(
+            (pl.col("amount_low") <= pl.col("amount")) & (pl.col("amount") <= pl.col("amount_high"))
+        )
+
     class Config:
         strict = True
         coerce = False
         name = "LargestFines"
+
+
+class DisputedAmounts(pa.DataFrameModel):
+    """``marts.disputed_amounts``: one row per disputed action and source record."""
+
+    action_id: str
+    feed: str
+    record_key: str
+    platform: str
+    jurisdiction: str
+    authority: str
+    currency: str
+    source: str
+    source_kind: str = pa.Field(isin=catalog.SOURCE_KINDS)
+    source_url: str = pa.Field(nullable=True)  # offline sources have no URL
+    reported_currency: str
+    reported_qualifier: str = pa.Field(nullable=True)  # only when the source qualified its figure
+    counted_amount: MONEY = pa.Field(gt=0)
+    amount_low: MONEY = pa.Field(gt=0)
+    amount_high: MONEY = pa.Field(gt=0)
+    reported_amount: MONEY = pa.Field(gt=0)
+    reported_amount_usd: MONEY = pa.Field(nullable=True, ge=0)  # no rate for that figure
+    counted_amount_usd: MONEY = pa.Field(nullable=True, ge=0)  # no rate for the counted figure
+    is_counted_figure: bool
+    decision_date: dt.date
+    reported_decision_date: dt.date
+
+    @pa.dataframe_check
+    def one_counted_figure_per_action(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Exactly one source record per action gives the counted figure (its anchor)."""
+        return data.lazyframe.select(pl.col("is_counted_figure").cast(pl.Int32).sum().over("action_id") == 1)
+
+    @pa.dataframe_check
+    def sources_really_disagree(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A disputed action lists a range: its lowest figure is below its highest."""
+        return data.lazyframe.select(pl.col("amount_low") <= pl.col("amount_high"))
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "DisputedAmounts"
 
 
 class NonMonetaryActions(pa.DataFrameModel):
@@ -256,6 +309,35 @@ class FeedFreshness(pa.DataFrameModel):
         name = "FeedFreshness"
 
 
+class UnresolvedPlatforms(pa.DataFrameModel):
+    """``marts.unresolved_platforms``: one row per reported platform name that matched no platform."""
+
+    platform_reported: str = pa.Field(unique=True, str_length={"min_value": 1})
+    feeds: str
+    platform_candidates: str = pa.Field(nullable=True)  # no known platform is near the name
+    action_count: int = pa.Field(ge=1)
+    first_decision_date: dt.date
+    last_decision_date: dt.date
+
+    @pa.check("platform_candidates")
+    def candidates_are_scored(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Candidates read "Platform (0.94); Other (0.71)": at most three, each with its score."""
+        return data.lazyframe.select(
+            pl.col(data.key).is_null()
+            | pl.col(data.key).str.contains(r"^[^;]+ \([01]\.\d{2}\)(; [^;]+ \([01]\.\d{2}\)){0,2}$")
+        )
+
+    @pa.dataframe_check
+    def first_not_after_last(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The first decision is not after the last."""
+        return data.lazyframe.select(pl.col("first_decision_date") <= pl.col("last_decision_date"))
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "UnresolvedPlatforms"
+
+
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     catalog.FINES_BY_PLATFORM: FinesByPlatform,
     catalog.FINES_OVER_TIME: FinesOverTime,
@@ -264,6 +346,8 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     catalog.NON_MONETARY_ACTIONS: NonMonetaryActions,
     catalog.OUTLIER_ACTIONS: OutlierActions,
     catalog.FEED_FRESHNESS: FeedFreshness,
+    catalog.UNRESOLVED_PLATFORMS: UnresolvedPlatforms,
+    catalog.DISPUTED_AMOUNTS: DisputedAmounts,
 }
 
 

@@ -62,6 +62,8 @@ ACTIONS = [
     ("a16", "news_rss", "X", None, "BR", "Supreme Federal Court", "fine",
      "imposed", date(2024, 9, 27), D("10000000.00"), "BRL", D("1838000.00"), D("1643000.00"),
      False),
+    ("a17", "news_rss", "Telegramm", None, "RU", "Roskomnadzor", "warning",
+     "imposed", date(2022, 2, 1), None, None, None, None, False),
 ]  # fmt: skip
 ACTION_FIELDS = ["action_id", "feed", "platform", "parent_company", "jurisdiction", "authority",
                  "action_type", "status", "decision_date", "amount", "currency", "amount_usd",
@@ -115,11 +117,18 @@ def fixture_actions() -> pl.DataFrame:
         source_kind=pl.lit("structured"),
         amount_disputed=pl.col("action_id").is_in(list(DISPUTED)),
         amount_low=pl.col("action_id").replace_strict(
-            {k: low for k, (low, _) in DISPUTED.items()}, default=pl.col("amount"), return_dtype=pl.Decimal(38, 2)
+            {k: low for k, (low, _) in DISPUTED.items()},
+            default=pl.col("amount"),
+            return_dtype=pl.Decimal(38, 2),
         ),
         amount_high=pl.col("action_id").replace_strict(
-            {k: high for k, (_, high) in DISPUTED.items()}, default=pl.col("amount"), return_dtype=pl.Decimal(38, 2)
+            {k: high for k, (_, high) in DISPUTED.items()},
+            default=pl.col("amount"),
+            return_dtype=pl.Decimal(38, 2),
         ),
+        platform_reported=pl.col("platform"),
+        is_known_platform=pl.col("platform") != "Telegramm",
+        platform_candidates=pl.when(pl.col("platform") == "Telegramm").then(pl.lit("Telegram (0.94)")),
     )
 
 
@@ -338,15 +347,33 @@ def expected_largest_fines() -> pl.DataFrame:
 def expected_disputed_amounts() -> pl.DataFrame:
     counted = _facts().filter(pl.col("amount_disputed"))
     sources = fixture_sources(fixture_actions())
-    return counted.join(sources, on="action_id", suffix="_record").select(
-        "action_id", "feed_record", "record_key", "platform", "jurisdiction", "authority", "currency",
-        "decision_date", "amount_low", "amount_high",
-        source="source_record", source_kind="source_kind_record", source_url="source_url_record",
-        reported_currency="currency_record", reported_qualifier=pl.lit(None, pl.String),
-        counted_amount="amount", reported_amount="amount_record", reported_amount_usd=pl.lit(None),
-        counted_amount_usd="amount_usd", is_counted_figure=pl.col("record_action_id") == pl.col("action_id"),
-        reported_decision_date="decision_date_record",
-    ).rename({"feed_record": "feed"})
+    return (
+        counted.join(sources, on="action_id", suffix="_record")
+        .select(
+            "action_id",
+            "feed_record",
+            "record_key",
+            "platform",
+            "jurisdiction",
+            "authority",
+            "currency",
+            "decision_date",
+            "amount_low",
+            "amount_high",
+            source="source_record",
+            source_kind="source_kind_record",
+            source_url="source_url_record",
+            reported_currency="currency_record",
+            reported_qualifier=pl.lit(None, pl.String),
+            counted_amount="amount",
+            reported_amount="amount_record",
+            reported_amount_usd=pl.lit(None),
+            counted_amount_usd="amount_usd",
+            is_counted_figure=pl.col("record_action_id") == pl.col("action_id"),
+            reported_decision_date="decision_date_record",
+        )
+        .rename({"feed_record": "feed"})
+    )
 
 
 def expected_non_monetary_actions() -> pl.DataFrame:
@@ -362,6 +389,21 @@ def expected_non_monetary_actions() -> pl.DataFrame:
 
 def expected_outlier_actions() -> pl.DataFrame:
     return _facts().filter(pl.col("is_outlier"))
+
+
+def expected_unresolved_platforms() -> pl.DataFrame:
+    return (
+        fixture_actions()
+        .filter(~pl.col("is_known_platform"))
+        .group_by("platform_reported")
+        .agg(
+            _joined("feed").alias("feeds"),
+            pl.col("platform_candidates").sort_by("batch_date", "action_id").last(),
+            pl.len().alias("action_count"),
+            pl.col("decision_date").min().alias("first_decision_date"),
+            pl.col("decision_date").max().alias("last_decision_date"),
+        )
+    )
 
 
 def expected_feed_freshness() -> pl.DataFrame:
@@ -408,6 +450,7 @@ EXPECTED = {
     catalog.NON_MONETARY_ACTIONS: (expected_non_monetary_actions, ["action_id"]),
     catalog.OUTLIER_ACTIONS: (expected_outlier_actions, ["action_id"]),
     catalog.FEED_FRESHNESS: (expected_feed_freshness, ["feed"]),
+    catalog.UNRESOLVED_PLATFORMS: (expected_unresolved_platforms, ["platform_reported"]),
     catalog.DISPUTED_AMOUNTS: (expected_disputed_amounts, ["action_id", "feed", "record_key"]),
 }
 
@@ -482,6 +525,9 @@ def test_every_warehouse_test_returns_zero_rows(con: duckdb.DuckDBPyConnection):
 
 # One mutation per warehouse test that the test must catch.
 MUTATIONS = {
+    "assert_unresolved_platforms__unique_platform_reported": [
+        "insert into marts.unresolved_platforms select * from marts.unresolved_platforms",
+    ],
     "assert_marts__totals_reconcile": [
         "update marts.fines_by_platform set total_fines_usd = total_fines_usd + 1 where platform = 'TikTok'",
         "update marts.fines_by_authority set total_fines_eur = total_fines_eur - 1 where authority = 'CNIL'",
@@ -615,6 +661,12 @@ def test_analyst_queries_in_docs_run_and_return_rows(con: duckdb.DuckDBPyConnect
 
 # A mart row broken in one way, and the contract check that must catch it.
 CONTRACT_BREAKS = [
+    (
+        catalog.UNRESOLVED_PLATFORMS,
+        pl.col("platform_reported") == "Telegramm",
+        {"platform_candidates": pl.lit("Telegram")},
+        "candidates_are_scored",
+    ),
     (
         catalog.FINES_OVER_TIME,
         (pl.col("period_grain") == "quarter") & (pl.col("platform") == "TikTok"),
