@@ -38,7 +38,7 @@ import pycountry
 from etl.transform import CANONICAL
 
 # The canonical feed columns (spelled once in etl.transform) plus the free-text notes column.
-COLUMNS = (*CANONICAL, "notes")
+COLUMNS = (*(c for c in CANONICAL if c != "amount_qualifier"), "notes")  # qualifiers: news only
 SOURCE = "synthetic-bench"
 URL_PREFIX = "https://example.org/synthetic-bench/actions/"
 AS_OF = dt.date(2026, 1, 15)

@@ -235,7 +235,7 @@ def read(path: Path, *, feed: str, as_of: dt.date) -> pd.DataFrame:
     payload = raw.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n").split("\n")
     parsed = pd.DataFrame({"feed": feed, "source_line": np.arange(1, len(raw) + 1), "payload": payload})
     for column in CANONICAL:
-        parsed[column] = raw[column].str.strip().replace("", None)
+        parsed[column] = raw[column].str.strip().replace("", None) if column in raw else None
     for column in ("jurisdiction", "currency"):
         parsed[column] = parsed[column].str.upper()
     for column in ("action_type", "violation", "status"):

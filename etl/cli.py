@@ -1,4 +1,4 @@
-"""The ``fines`` command line: run the pipeline, ingest one feed, convert money, show rejects.
+"""The ``fines`` command line: run the pipeline, ingest one feed, convert money, show rejects, review.
 
 Airflow is never imported here: the command must start fast and work without a scheduler.
 """
@@ -34,12 +34,79 @@ def _amount(text: str) -> Decimal:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(*, nested: bool = False) -> argparse.ArgumentParser:
+    # A nested sub-command's defaults would overwrite the options given to its parent command.
+    default = {"default": argparse.SUPPRESS} if nested else {}
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--warehouse", type=Path, help="DuckDB file (default: $FINES_WAREHOUSE, else data/warehouse.duckdb)"
+        "--warehouse",
+        type=Path,
+        help="DuckDB file (default: $FINES_WAREHOUSE, else data/warehouse.duckdb)",
+        **default,
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    common.add_argument("-v", "--verbose", action="store_true", help="log every step", **default)
+    return common
+
+
+_REVIEW_HELP = """\
+News items that extraction could not decide (low confidence, or a platform, jurisdiction,
+authority, amount or currency it could not find) wait here instead of failing their feed.
+Without a sub-command: list them with their ID, feed, date, the sentence, the candidate
+fields and the reasons. A decision is stored in ops.review_decisions and re-applied whenever
+the same item arrives again (a later run, or `fines run --replay RUN_ID`).
+
+  fines review [--feed NAME]
+  fines review accept ID [--amount N] [--currency CCY] [--platform NAME] [--jurisdiction CC]
+                         [--authority NAME] [--date YYYY-MM-DD] [--reason TEXT] [--config FEEDS.toml]
+  fines review reject ID --reason TEXT [--config FEEDS.toml]
+
+Accepting runs the item through the pipeline's own steps (contracts, conversion at the rate
+of its decision date, load, marts) as a fact of source kind 'reviewed'; a correction that
+breaks a contract is refused and nothing is written. Give --config when the item's feed is in
+another registry than the default one, so the fact gets the source (and action id) a later run
+of that feed gives it.
+"""
+
+
+def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    review = sub.add_parser(
+        "review",
+        parents=[common],
+        help="news items waiting for a person's decision: list, accept, reject",
+        description=_REVIEW_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("--feed", help="list only this feed's items")
+    registry = argparse.ArgumentParser(add_help=False)
+    registry.add_argument(
+        "--config",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="feed registry of the items' feeds (default: $FINES_FEEDS, else the bundled samples)",
+    )
+    review.set_defaults(config=None)
+    decide = review.add_subparsers(dest="review_command", metavar="{accept,reject}")
+    nested = [_common(nested=True), registry]
+    accept = decide.add_parser(
+        "accept", parents=nested, help="turn an item into a fact (source kind 'reviewed')"
+    )
+    accept.add_argument("item_id", metavar="ID", help="the item's ID, as `fines review` lists it")
+    accept.add_argument("--amount", metavar="N", help="the amount as imposed, in its own currency")
+    accept.add_argument("--currency", metavar="CCY", help="ISO 4217 code of the amount")
+    accept.add_argument("--platform", help="the platform fined")
+    accept.add_argument("--jurisdiction", metavar="CC", help="ISO 3166-1 alpha-2 code, or EU")
+    accept.add_argument("--authority", help="the court or regulator that decided")
+    accept.add_argument(
+        "--date", dest="decision_date", metavar="YYYY-MM-DD", help="decision date (default: the item's)"
+    )
+    accept.add_argument("--reason", help="a note kept with the decision")
+    reject = decide.add_parser("reject", parents=nested, help="close an item; it stays quarantined")
+    reject.add_argument("item_id", metavar="ID", help="the item's ID, as `fines review` lists it")
+    reject.add_argument("--reason", required=True, help="why the item is not an enforcement action")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
     parser = argparse.ArgumentParser(
         prog="fines", description="Warehouse of enforcement actions against online platforms."
     )
@@ -85,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
     quarantine = sub.add_parser("quarantine", parents=[common], help="list rejected rows and why")
     quarantine.add_argument("--feed", help="only this feed")
     quarantine.add_argument("--limit", type=int, default=50)
+
+    _review_parser(sub, common)
 
     sub.add_parser("report", parents=[common], help="print fines by platform from the warehouse")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import polars as pl
 
-from etl import catalog, fx, load, pipeline, publish
+from etl import catalog, fx, load, pipeline, publish, review
 from etl.config import Settings, load_settings
 from etl.feeds import Feed, RegistryError, enabled_feeds, load_registry
 from etl.fetch import FetchError
@@ -24,6 +24,7 @@ USER_ERRORS = (
     FetchError,
     FeedFormatError,
     ContractError,
+    review.ReviewError,
 )
 
 
@@ -31,8 +32,9 @@ def _money(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def print_fines_by_platform(settings: Settings, *, out=sys.stdout) -> None:
-    """Print ``marts.fines_by_platform`` as an aligned table."""
+def print_fines_by_platform(settings: Settings, *, out=None) -> None:
+    """Print ``marts.fines_by_platform`` as an aligned table (to ``out``, else standard output)."""
+    out = out or sys.stdout  # looked up at call time: tests and callers may swap sys.stdout
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(f"select * from {catalog.FINES_BY_PLATFORM}").pl()
     header = (
@@ -71,8 +73,9 @@ def print_fines_by_platform(settings: Settings, *, out=sys.stdout) -> None:
         print("  ".join(cells), file=out)
 
 
-def print_largest_fines(settings: Settings, *, per_platform: int = 10, out=sys.stdout) -> None:
+def print_largest_fines(settings: Settings, *, per_platform: int = 10, out=None) -> None:
     """Print each platform's largest fines with the rate date and source behind every figure."""
+    out = out or sys.stdout
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(
             f"select * from {catalog.LARGEST_FINES} where platform_rank <= ? order by platform, platform_rank",
@@ -88,6 +91,10 @@ def print_largest_fines(settings: Settings, *, per_platform: int = 10, out=sys.s
         )
 
 
+def _waiting(count: int) -> str:
+    return f"{count} item waits" if count == 1 else f"{count} items wait"
+
+
 def _print_report(report: pipeline.RunReport) -> None:
     print(f"run {report.run_id} (as of {report.as_of})")
     for r in report.feeds:
@@ -95,6 +102,8 @@ def _print_report(report: pipeline.RunReport) -> None:
             f"  {r.feed}: {r.status}: {r.rows_in} in, {r.loaded} loaded, {r.duplicates} duplicates, "
             f"{r.quarantined} quarantined, {r.no_rate} without rate"
         )
+        if r.awaiting_review:
+            line += f"; {_waiting(r.awaiting_review)} for review (fines review)"
         print(line + (f" - {r.error}" if r.error else ""))
 
 
@@ -176,6 +185,43 @@ def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_waiting(settings: Settings, feed: str | None) -> int:
+    items = review.waiting(settings, feed=feed)
+    print(f"{_waiting(items.height)} for review" + (f" in feed {feed}" if feed else ""))
+    for r in items.iter_rows(named=True):
+        print(f"- {r['quarantine_id']}  {r['feed']}  {r['decision_date'] or 'no date'}")
+        print(f"    sentence: {r['source_text'] or r['item_title'] or '-'}")
+        fields = ("platform", "jurisdiction", "authority", "amount", "currency")
+        proposed = ", ".join(f"{f} {r[f] or '?'}" for f in fields)
+        print(f"    candidates: {proposed} (confidence {r['extraction_confidence'] or '?'})")
+        print(f"    reasons: {'; '.join(r['reasons'])}")
+    if items.height:
+        print(
+            "decide: fines review accept ID [--amount N --currency CCY ...] | fines review reject ID --reason TEXT"
+        )
+    return 0
+
+
+def _review(settings: Settings, args: argparse.Namespace) -> int:
+    # A person's decision records when it was taken; pipeline runs never read this clock.
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if args.review_command == "reject":
+        review.reject(settings, args.item_id, reason=args.reason, decided_at=now)
+        print(f"rejected {args.item_id}: {args.reason} (kept in {catalog.QUARANTINE}, closed)")
+        return 0
+    if args.review_command != "accept":
+        return _print_waiting(settings, args.feed)
+    corrections = review.Corrections.parse(
+        amount=args.amount, date_text=args.decision_date, platform=args.platform,
+        jurisdiction=args.jurisdiction, authority=args.authority, currency=args.currency,
+    )  # fmt: skip
+    done = review.accept(settings, args.item_id, corrections, decided_at=now, reason=args.reason)
+    counted = "" if done.source_kind == "reviewed" else f", counted from its {done.source_kind} report"
+    print(f"accepted {done.item_id}: action {done.action_id}{counted} (run {done.run_id})")
+    print_fines_by_platform(settings)
+    return 0
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed sub-command; returns the exit code."""
     settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
@@ -201,6 +247,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return _convert(args) if args.fx_command == "convert" else _coverage(args)
     if args.command == "quarantine":
         return _quarantine(settings, args)
+    if args.command == "review":
+        return _review(settings, args)
     if args.command == "export":
         from etl.export import export_marts
 

@@ -114,6 +114,27 @@ def rates_for_run(settings: Settings, out_path: Path) -> Path:
     return out_path
 
 
+def decisions_for_run(settings: Settings) -> pl.DataFrame:
+    """The review decisions stored in the published warehouse, as :func:`etl.transform.run` takes them.
+
+    Read once per run, like the rates, so every feed of a run applies the same decisions. The
+    time a decision was taken is left out: it is never compared for idempotency.
+    """
+    empty = pl.DataFrame(schema=transform.DECISION_SCHEMA)
+    if not settings.warehouse.exists():
+        return empty
+    columns = ", ".join(f"cast({c} as varchar) as {c}" for c in transform.DECISION_SCHEMA)
+    with load.connect(settings.warehouse, read_only=True) as con:
+        schema, table = catalog.REVIEW_DECISIONS.split(".")
+        found = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        ).fetchall()[0][0]
+        if not found:
+            return empty
+        decisions = con.sql(f"select {columns} from {catalog.REVIEW_DECISIONS} order by review_key").pl()
+    return decisions.cast(transform.DECISION_SCHEMA)
+
+
 def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
 
@@ -130,15 +151,24 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
 
 
 def prepare_batch(
-    feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str, rates_path: Path
+    feed: Feed,
+    landed_path: Path,
+    *,
+    settings: Settings,
+    as_of: date,
+    run_id: str,
+    rates_path: Path,
+    decisions: pl.DataFrame | None = None,
 ) -> Batch:
     """Parse, validate and convert one landed feed file to Parquet (no warehouse access).
+
+    ``decisions`` (:func:`decisions_for_run`) are re-applied to the news items held for review.
 
     Raises:
         FeedFormatError, ContractError: the file cannot be read or breaks a contract as a whole.
     """
     work = settings.work_dir / run_id / feed.name
-    parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=work)
+    parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=work, decisions=decisions)
     converted = fx.run(Path(parsed.actions_path), rates_path, out_dir=work, where=f"feed {feed.name}")
     return Batch(
         feed=feed.name, source_file=str(landed_path), converted_path=Path(converted["converted_path"]),
@@ -244,6 +274,7 @@ def process(
 ) -> RunReport:
     """Prepare each landed feed, then load everything and publish in one writer session."""
     rates_path = rates_for_run(settings, settings.work_dir / run_id / "rates.parquet")
+    decisions = decisions_for_run(settings)
     batches = []
     for feed in feeds:
         if feed.name not in landed:
@@ -251,7 +282,7 @@ def process(
         try:
             batches.append(
                 prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
-                              rates_path=rates_path)
+                              rates_path=rates_path, decisions=decisions)
             )  # fmt: skip
         except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
             if not isinstance(error, FEED_ERRORS):

@@ -62,9 +62,17 @@ def extract(feed: str, *, as_of: date) -> dict[str, object]:
 
 
 def transform_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, object]:
-    """Parse and validate a landed file; adds the Parquet paths and counts to ``batch``."""
-    out_dir = load_settings().work_dir / safe_run_id(run_id) / batch["feed"]
-    result = transform.run(_feed(batch["feed"]), Path(batch["path"]), as_of=as_of, out_dir=out_dir)
+    """Parse and validate a landed file; adds the Parquet paths and counts to ``batch``.
+
+    Stored review decisions are re-applied to the feed's news items held for review.
+    """
+    settings = load_settings()
+    out_dir = settings.work_dir / safe_run_id(run_id) / batch["feed"]
+    # Review decisions come from the published warehouse (read-only), as in `fines run`.
+    result = transform.run(
+        _feed(batch["feed"]), Path(batch["path"]), as_of=as_of, out_dir=out_dir,
+        decisions=pipeline.decisions_for_run(settings),
+    )  # fmt: skip
     return {**batch, **result.as_dict()}
 
 

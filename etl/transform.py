@@ -7,13 +7,14 @@ Pure frame steps (``parse_rows``, ``normalize``, ``drop_duplicates``) are chaine
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from etl import parsers
+from etl import catalog, parsers
 from etl.feeds import NEWS_FORMATS, Feed
 from etl.platforms import load_tables, resolve_platforms
 from etl.validate import REJECT_SCHEMA, ContractError, split_valid
@@ -41,6 +42,14 @@ CANONICAL = (
 )
 REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
+# News candidates a person decides on: waiting in ops.quarantine, or closed by a rejection.
+STAGE_REVIEW, STAGE_REVIEW_REJECTED = catalog.REVIEW_STAGES
+REVIEWED = "reviewed"  # source_kind of a fact a person accepted
+# A stored review decision as transform takes it; a correction is text, null when not made.
+CORRECTABLE = ("platform", "jurisdiction", "authority", "amount", "currency", "decision_date")
+DECISION_SCHEMA = {"review_key": pl.String, "decision": pl.String, "reason": pl.String} | dict.fromkeys(
+    CORRECTABLE, pl.String
+)
 _UPPER = ("jurisdiction", "currency")
 _LOWER = ("action_type", "violation", "status", "amount_qualifier")
 
@@ -138,15 +147,106 @@ def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
         raise ContractError(f"{where}: missing required columns: {expected}; found {raw.columns[:-2]}")
 
 
+def _missing_fields(columns: list[str]) -> pl.Expr:
+    # A field the contract requires that the extractor could not fill; a reviewer can supply it.
+    monetary = pl.col("action_type").is_in(catalog.MONETARY_ACTION_TYPES)
+    checks = [(c, pl.col(c).is_null()) for c in ("platform", "jurisdiction", "authority", "decision_date")]
+    checks += [(c, monetary & pl.col(c).is_null()) for c in ("amount", "currency")]
+    present = [pl.when(null).then(pl.lit(c)) for c, null in checks if c in columns]
+    return pl.concat_list(present or [pl.lit(None, pl.String)]).list.drop_nulls()
+
+
 def split_extraction_issues(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Set aside rows an adapter flagged (low-confidence news extractions) for review."""
+    """Hold the news candidates extraction could not decide for a person's review.
+
+    Held (stage ``review``): a low-confidence extraction (``extraction_issue``), or a candidate
+    that lacks a field the contract requires (platform, jurisdiction, authority, date; amount or
+    currency of a fine). They wait in quarantine without counting toward the circuit breaker.
+
+    Returns:
+        ``(certain, held)``; ``held`` has :data:`etl.validate.REJECT_COLUMNS`.
+    """
     if "extraction_issue" not in raw.columns:
         return raw, pl.DataFrame(schema=REJECT_SCHEMA)
-    flagged = pl.col("extraction_issue").is_not_null()
-    rejected = raw.filter(flagged).select(
-        "source_line", "payload", stage=pl.lit("extract"), reasons=pl.concat_list(pl.col("extraction_issue"))
+    marked = raw.with_columns(_missing=_missing_fields(raw.columns))
+    flagged = pl.col("extraction_issue").is_not_null() | (pl.col("_missing").list.len() > 0)
+    missing = pl.when(pl.col("_missing").list.len() > 0).then(
+        pl.format("missing {}", pl.col("_missing").list.join(", "))
     )
-    return raw.filter(~flagged).drop("extraction_issue"), rejected
+    held = marked.filter(flagged).select(
+        "source_line",
+        "payload",
+        stage=pl.lit(STAGE_REVIEW),
+        reasons=pl.concat_list(pl.col("extraction_issue"), missing).list.drop_nulls(),
+    )
+    return marked.filter(~flagged).drop("extraction_issue", "_missing"), held
+
+
+def _review_ids(keys: pl.Series) -> pl.Series:
+    return pl.Series([f"rv_{hashlib.sha256(k.encode()).hexdigest()[:16]}" for k in keys], dtype=pl.String)
+
+
+def review_key(feed: pl.Expr) -> pl.Expr:
+    """The identity of a held news item on every run and replay: feed, record id and sentence.
+
+    Args:
+        feed: the feed's name, as an expression; the frame must carry ``payload``.
+    """
+    payload = pl.col("payload")
+    record, sentence = (payload.str.json_path_match(f"$.{c}") for c in ("source_record_id", "source_text"))
+    identity = (
+        pl.when(record.is_null() & sentence.is_null())
+        .then(payload)
+        .otherwise(pl.concat_str([record.fill_null(""), sentence.fill_null("")], separator="\x1f"))
+    )
+    return pl.concat_str([feed, identity], separator="\x1f").map_batches(_review_ids, return_dtype=pl.String)
+
+
+def raw_from_payload(held: pl.DataFrame) -> pl.DataFrame:
+    """Rebuild an adapter's text columns from the payload of held rows (news candidates)."""
+    if held.is_empty():
+        return held.select("source_line", "payload")
+    fields = list(json.loads(held["payload"][0]))
+    row = pl.col("payload").str.json_decode(pl.Struct(dict.fromkeys(fields, pl.String)))
+    return held.select("source_line", "payload", _row=row).unnest("_row")
+
+
+def apply_review_decisions(
+    held: pl.DataFrame, *, feed: str, decisions: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Apply stored review decisions to held items (pure: the decisions are passed in).
+
+    Args:
+        held: held rows from :func:`split_extraction_issues`.
+        feed: the feed's name (part of each item's :func:`review_key`).
+        decisions: rows of :data:`DECISION_SCHEMA`; ``None`` when there are none.
+
+    Returns:
+        ``(accepted, held)``: accepted items as adapter rows rebuilt from their payload with the
+        reviewer's corrections; the rest, rejected ones closed with stage ``review_rejected``.
+    """
+    if decisions is None or decisions.is_empty() or held.is_empty():
+        return raw_from_payload(held.clear()), held
+    fixes = decisions.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA)
+    fixes = fixes.rename({c: f"_fix_{c}" for c in CORRECTABLE})
+    keyed = held.with_columns(_key=review_key(pl.lit(feed))).join(
+        fixes, left_on="_key", right_on="review_key", how="left", maintain_order="left"
+    )
+    accept = pl.col("decision") == "accept"
+    accepted = keyed.filter(accept)
+    rows = raw_from_payload(accepted.select(held.columns))
+    rows = pl.concat([rows, accepted.select(f"_fix_{c}" for c in CORRECTABLE)], how="horizontal")
+    rows = rows.with_columns(
+        pl.coalesce(f"_fix_{c}", pl.col(c) if c in rows.columns else pl.lit(None, pl.String)).alias(c)
+        for c in CORRECTABLE
+    ).drop(f"_fix_{c}" for c in CORRECTABLE)
+    reject = pl.col("decision") == "reject"
+    closed = pl.format("rejected in review: {}", pl.col("reason").fill_null("no reason given"))
+    kept = keyed.filter(~accept.fill_null(False)).with_columns(
+        stage=pl.when(reject).then(pl.lit(STAGE_REVIEW_REJECTED)).otherwise("stage"),
+        reasons=pl.when(reject).then(pl.concat_list("reasons", closed)).otherwise("reasons"),
+    )
+    return rows, kept.select(held.columns)
 
 
 def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
@@ -249,7 +349,32 @@ def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFr
     return actions.filter(first), duplicates, conflicts
 
 
-def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResult:
+def transform_rows(
+    raw: pl.DataFrame, *, feed: Feed, as_of: date, where: str, decisions: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """The steps of :func:`run` after reading: hold, apply decisions, parse, normalise, validate.
+
+    Returns:
+        ``(valid, rejected, duplicates)``; accepted review items are valid rows of source kind
+        ``reviewed``; ``rejected`` has :data:`etl.validate.REJECT_COLUMNS`.
+    """
+    raw, held = split_extraction_issues(raw)
+    accepted, held = apply_review_decisions(held, feed=feed.name, decisions=decisions)
+    rows = pl.concat([
+        parse_rows(raw, feed=feed, as_of=as_of),
+        parse_rows(accepted, feed=feed, as_of=as_of).with_columns(source_kind=pl.lit(REVIEWED)),
+    ])  # fmt: skip
+    parsed, rejected_parse = split_valid(rows, ParsedEnforcementAction, stage="parse", where=where)
+    aliases, owners = load_tables()
+    actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
+    valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
+    rejected = pl.concat([held, rejected_parse, conflicts, rejected_norm]).sort("source_line")
+    return valid, rejected, duplicates
+
+
+def run(
+    feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None
+) -> TransformResult:
     """Read, parse, validate and normalise one landed file; write Parquet for the next step.
 
     Args:
@@ -257,6 +382,8 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
         path: the landed file.
         as_of: the run's date, stored as ``batch_date``.
         out_dir: folder for ``actions.parquet`` and ``rejects.parquet``.
+        decisions: stored review decisions (:data:`DECISION_SCHEMA`), re-applied to held news
+            items: accepted ones become facts, rejected ones stay closed.
 
     Returns:
         Paths written and the counts: rows_in = valid + duplicates + rejected.
@@ -268,22 +395,15 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     where = f"feed {feed.name}: {path}"
     raw = read_feed(path, feed=feed)
     check_columns(raw, feed=feed, where=where)
-    raw, rejected_extract = split_extraction_issues(raw)
-    parsed, rejected_parse = split_valid(
-        parse_rows(raw, feed=feed, as_of=as_of), ParsedEnforcementAction, stage="parse", where=where
+    valid, rejected, duplicates = transform_rows(
+        raw, feed=feed, as_of=as_of, where=where, decisions=decisions
     )
-    aliases, owners = load_tables()
-    actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
-    valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
-    rejected = (
-        pl.concat([rejected_extract, rejected_parse, conflicts, rejected_norm])
-        .sort("source_line")
-        .with_columns(feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path)))
+    rejected = rejected.with_columns(
+        feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path))
     )
-    rows_in = raw.height + rejected_extract.height
-    if rows_in != valid.height + duplicates + rejected.height:
+    if raw.height != valid.height + duplicates + rejected.height:
         raise ContractError(
-            f"{where}: {rows_in} rows in, but {valid.height} valid + {duplicates} duplicates "
+            f"{where}: {raw.height} rows in, but {valid.height} valid + {duplicates} duplicates "
             f"+ {rejected.height} rejected: a row went missing"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -292,7 +412,7 @@ def run(feed: Feed, path: Path, *, as_of: date, out_dir: Path) -> TransformResul
     return TransformResult(
         actions_path=str(out_dir / "actions.parquet"),
         rejects_path=str(out_dir / "rejects.parquet"),
-        rows_in=rows_in,
+        rows_in=raw.height,
         valid=valid.height,
         duplicates=duplicates,
         rejected=rejected.height,
