@@ -105,6 +105,22 @@ def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     reject.add_argument("--reason", required=True, help="why the item is not an enforcement action")
 
 
+_MAX_BYTES_HELP = (
+    "size limit of a remote payload in bytes, for every feed of this run (default: the registry's "
+    "max_bytes, else 50 MiB); local files have no limit"
+)
+
+
+def _size(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of bytes: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of bytes: {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -120,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--replay", metavar="RUN_ID", help="re-run a recorded run from its landed payloads, offline"
     )
+    run.add_argument("--max-bytes", type=_size, help=_MAX_BYTES_HELP)
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
     ingest.add_argument("location", help="local path or http(s) URL")
@@ -128,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--feed", help="feed name (default: derived from the file name)")
     ingest.add_argument("--encoding", default="utf-8")
     ingest.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+    ingest.add_argument("--max-bytes", type=_size, help=_MAX_BYTES_HELP)
 
     fx = sub.add_parser("fx", help="currency conversion")
     fx_sub = fx.add_subparsers(dest="fx_command", required=True, metavar="FX_COMMAND")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -229,7 +230,10 @@ def dispatch(args: argparse.Namespace) -> int:
         report = pipeline.replay(settings, load_registry(settings.feeds_file), run_id=args.replay)
         return _report_and_print(settings, report)
     if args.command == "run":
-        return _run(settings, enabled_feeds(settings.feeds_file), args.as_of)
+        feeds = enabled_feeds(settings.feeds_file)
+        if args.max_bytes is not None:
+            feeds = [dataclasses.replace(feed, max_bytes=args.max_bytes) for feed in feeds]
+        return _run(settings, feeds, args.as_of)
     if args.command == "ingest":
         from etl.cli import _feed_name
 
@@ -239,6 +243,7 @@ def dispatch(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             location=_resolve(args.location),
             source=args.source or "",
+            max_bytes=args.max_bytes,
         )
         return _run(settings, [feed], args.as_of)
     if args.command == "fx" and args.fx_command == "refresh":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def extract_feed(feed: Feed, *, landing: Path, as_of: date, policy: FetchPolicy 
         feed: the registry entry (its location is a local path or an http(s) URL).
         landing: root of the raw landing area.
         as_of: the run's date.
-        policy: timeouts, retries and size limit; the defaults suit scheduled runs.
+        policy: timeouts, retries and size limit; the defaults suit scheduled runs. The feed's
+            own ``max_bytes`` (registry or command line) wins over the policy's limit.
 
     Returns:
         Where the payload landed, with its SHA-256.
@@ -26,11 +28,14 @@ def extract_feed(feed: Feed, *, landing: Path, as_of: date, policy: FetchPolicy 
     Raises:
         etl.fetch.FetchError: the location cannot be read (after retries for HTTP).
     """
+    policy = policy or FetchPolicy()
+    if feed.max_bytes is not None:
+        policy = replace(policy, max_bytes=feed.max_bytes)
     return fetch_feed(
         feed.name,
         feed.location,
         landing=landing,
         as_of=as_of,
-        policy=policy or FetchPolicy(),
+        policy=policy,
         ext=_EXTENSIONS.get(feed.format, "dat"),
     )

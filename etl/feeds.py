@@ -17,7 +17,18 @@ NEWS_FORMATS = ("rss", "atom")
 # Kinds a registry may declare: "reviewed" is given by a person's decision, never by a feed.
 FEED_KINDS = tuple(kind for kind in SOURCE_KINDS if kind != "reviewed")
 FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-_KNOWN_FIELDS = {"kind", "format", "location", "encoding", "schedule", "enabled", "columns", "description", "source"}
+_KNOWN_FIELDS = {
+    "kind",
+    "max_bytes",
+    "format",
+    "location",
+    "encoding",
+    "schedule",
+    "enabled",
+    "columns",
+    "description",
+    "source",
+}
 
 
 class RegistryError(ValueError):
@@ -38,6 +49,7 @@ class Feed:
     source: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical name -> feed column
     kind: str = ""  # official, structured, wire or news (precedence of its figures); see source_kind
+    max_bytes: int | None = None  # size limit of a remote payload; None: etl.fetch's default
 
     @property
     def source_kind(self) -> str:
@@ -74,6 +86,13 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
     kind = str(_field(path, name, entry, "kind", str, ""))
     if kind and kind not in FEED_KINDS:
         raise RegistryError(f"{path}: feed {name!r}, field 'kind': must be one of {FEED_KINDS}, got {kind!r}")
+    max_bytes = entry.get("max_bytes")
+    if max_bytes is not None and (
+        not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0
+    ):
+        raise RegistryError(
+            f"{path}: feed {name!r}, field 'max_bytes': expected a positive integer, got {max_bytes!r}"
+        )
     columns = _field(path, name, entry, "columns", dict, {})
     for canonical, column in columns.items():
         if not isinstance(column, str):
@@ -89,6 +108,7 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         source=str(_field(path, name, entry, "source", str, "")),
         columns=dict(columns),
         kind=kind,
+        max_bytes=max_bytes,
     )
 
 

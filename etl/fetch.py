@@ -45,7 +45,7 @@ class FetchPolicy:
     read_timeout_s: float = 30.0
     retries: int = 3  # after the first attempt; on timeouts, connection errors, 5xx, 408, 429
     backoff_s: float = 1.0  # sleep backoff_s * 2**n before retry n (n from 0)
-    max_bytes: int = 50 * 1024 * 1024  # on decoded bytes, so a gzip bomb is refused too
+    max_bytes: int = 50 * 1024 * 1024  # remote payloads only, on decoded bytes (a gzip bomb too)
     user_agent: str = "platform-fines/0.1 (+https://github.com/platform-fines/platform-fines)"
 
     def __post_init__(self) -> None:
@@ -124,6 +124,42 @@ def land_bytes(data: bytes, *, landing: Path, feed: str, as_of: date, ext: str, 
     return Landed(feed, path, digest, len(data), False, source, etag=None, last_modified=None)
 
 
+_CHUNK = 1 << 20
+
+
+def land_file(path: Path, *, landing: Path, feed: str, as_of: date, ext: str, source: str) -> Landed:
+    """Copy a local file unchanged into the landing area, in chunks: any size, bounded memory.
+
+    Like :func:`land_bytes`: ``<landing>/<feed>/<as_of>/<sha256>.<ext>``, written atomically.
+
+    Raises:
+        FetchError: the file cannot be read.
+    """
+    if not _EXT.fullmatch(ext):
+        raise ValueError(f"feed {feed!r}: invalid extension {ext!r}")
+    folder = safe_feed_dir(landing, feed) / as_of.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    try:
+        with path.open("rb") as source_file, os.fdopen(fd, "wb") as handle:
+            while chunk := source_file.read(_CHUNK):
+                digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = folder / f"{digest.hexdigest()}.{ext}"
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FetchError(f"feed {feed}: cannot read {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Landed(feed, target, digest.hexdigest(), size, False, source, etag=None, last_modified=None)
+
+
 def replay(landing: Path, feed: str, as_of: date) -> list[Path]:
     """List the payloads landed for a feed on a batch date, to rerun it without the network.
 
@@ -171,8 +207,8 @@ def fetch_feed(
 
     Raises:
         ValueError: invalid feed name or extension.
-        FetchError: unsupported scheme, missing file, payload over ``policy.max_bytes``,
-            an HTTP error, or retries exhausted.
+        FetchError: unsupported scheme, missing file, remote payload over ``policy.max_bytes``
+            (a local file has no size limit), an HTTP error, or retries exhausted.
     """
     safe_feed_dir(landing, feed)
     parts = urlsplit(location)
@@ -188,9 +224,8 @@ def fetch_feed(
         path = Path(location)
     else:
         raise FetchError(f"feed {feed}: {location}: unsupported scheme {scheme!r}")
-    data = _read_local(feed, path, max_bytes=policy.max_bytes)
-    ext = ext or _guess_ext(path.name)
-    return land_bytes(data, landing=landing, feed=feed, as_of=as_of, ext=ext, source=location)
+    return land_file(path, landing=landing, feed=feed, as_of=as_of, ext=ext or _guess_ext(path.name),
+                     source=location)  # fmt: skip
 
 
 def _fetch_http(feed: str, url: str, *, landing: Path, as_of: date, policy: FetchPolicy, ext: str) -> Landed:
@@ -284,17 +319,6 @@ def _read_body(response: httpx.Response, feed: str, max_bytes: int) -> bytes:
     if inflater and (not inflater.eof or inflater.unused_data):
         raise FetchError(f"feed {feed}: {response.url}: truncated or multi-member gzip body")
     return bytes(body)
-
-
-def _read_local(feed: str, path: Path, *, max_bytes: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise FetchError(f"feed {feed}: cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > max_bytes:
-        raise _too_big(feed, str(path), max_bytes)
-    return data
 
 
 def _too_big(feed: str, source: str, max_bytes: int) -> FetchError:

@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl.extract import extract_feed
+from etl.feeds import Feed
 from etl.fetch import (
     STATE_FILE,
     FetchError,
@@ -300,14 +302,27 @@ def test_fetch_feed_reads_local_files(tmp_path, as_uri):
     assert landed.source == location
 
 
-def test_local_file_over_size_limit_is_refused(tmp_path):
-    """Local payloads obey the same size limit as downloads."""
+def test_local_file_has_no_size_limit_and_lands_in_chunks(tmp_path):
+    """A local file of several read chunks, far over the remote limit, lands byte for byte."""
     source = tmp_path / "big.csv"
-    source.write_bytes(b"x" * 11)
-    policy = FetchPolicy(max_bytes=10)
-    with pytest.raises(FetchError, match="exceeds the size limit of 10 bytes"):
-        fetch_feed(FEED, str(source), landing=tmp_path, as_of=DAY_1, policy=policy)
-    assert not (tmp_path / FEED).exists()
+    payload = bytes(range(256)) * ((3 << 20) // 256 + 7)  # over three 1 MiB chunks
+    source.write_bytes(payload)
+    landed = fetch_feed(
+        FEED, str(source), landing=tmp_path / "landing", as_of=DAY_1, policy=FetchPolicy(max_bytes=10)
+    )
+    assert landed.size == len(payload) and landed.path.read_bytes() == payload
+    assert landed.sha256 == hashlib.sha256(payload).hexdigest() and landed.path.stem == landed.sha256
+    assert [p.name for p in landed.path.parent.iterdir()] == [landed.path.name]  # no temp file left
+
+
+def test_feed_max_bytes_limits_its_remote_payload(server, tmp_path):
+    """A feed's own max_bytes (registry or command line) wins over the default remote limit."""
+    url = server.on("/feed.csv", Reply(body=b"x" * 2000))
+    small = Feed(name=FEED, format="csv", location=url, max_bytes=1000)
+    with pytest.raises(FetchError, match="exceeds the size limit of 1000 bytes"):
+        extract_feed(small, landing=tmp_path, as_of=DAY_1, policy=FetchPolicy(retries=0))
+    roomy = Feed(name=FEED, format="csv", location=url, max_bytes=5000)
+    assert extract_feed(roomy, landing=tmp_path, as_of=DAY_1, policy=FetchPolicy(max_bytes=10)).size == 2000
 
 
 @pytest.mark.parametrize(
