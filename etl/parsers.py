@@ -213,7 +213,8 @@ def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate
         "decision_date": item["published"], "reported_date": item["published"],
         "jurisdiction": candidate.jurisdiction, "authority": candidate.authority, "platform": candidate.platform,
         "action_type": candidate.action_type, "violation": None,
-        "amount": None if candidate.amount is None else str(candidate.amount), "currency": candidate.currency,
+        "amount": None if candidate.amount is None else str(candidate.amount),
+        "amount_qualifier": candidate.qualifier, "currency": candidate.currency,
         "reported_usd": None if candidate.reported_usd is None else str(candidate.reported_usd),
         "reported_eur": None if candidate.reported_eur is None else str(candidate.reported_eur),
         "source_text": candidate.sentence, "extraction_confidence": f"{candidate.confidence:.2f}",
@@ -236,7 +237,10 @@ def read_news(data: bytes) -> pl.DataFrame:
             news.extract_candidates(item["title"] or "", item["summary"] or "")
         ):
             rows.append(_candidate_row(item, index, candidate))
-    empty = news.Candidate(None, None, None, "other", None, None, None, None, "", 1.0, ())
+    empty = news.Candidate(
+        platform=None, jurisdiction=None, authority=None, action_type="other", amount=None, currency=None,
+        qualifier=None, reported_usd=None, reported_eur=None, sentence="", confidence=1.0, reasons=(),
+    )  # fmt: skip
     columns = list(_candidate_row({"id": "", "link": None, "published": None, "title": None}, 0, empty))
     frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
     return _with_lines(frame, columns)
