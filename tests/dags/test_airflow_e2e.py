@@ -232,7 +232,7 @@ def test_real_airflow_ingests_a_feed_builds_the_marts_and_records_a_failing_feed
             ).fetchall()
         }
         ((tiktok_usd,),) = con.execute(
-            "select amount_usd from core.enforcement_actions as a join core.action_sources as s using (action_id) "
+            "select a.amount_usd from core.enforcement_actions as a join core.action_sources as s using (action_id) "
             "where s.feed = 'e2e_ok' and a.platform = 'TikTok' and a.currency = 'RUB'"
         ).fetchall()
         ((actions, in_marts),) = con.execute(
