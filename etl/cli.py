@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -199,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.dispatch(args)
     except commands.USER_ERRORS as error:
         print(f"fines: error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:  # `fines report | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE
 
 

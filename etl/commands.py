@@ -7,26 +7,21 @@ import dataclasses
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from etl import catalog, fx, load, pipeline, publish, review
+from etl import catalog
 from etl.config import Settings, load_settings
-from etl.feeds import Feed, RegistryError, enabled_feeds, load_registry
-from etl.fetch import FetchError
-from etl.transform import FeedFormatError
-from etl.validate import ContractError
+from etl.errors import UserError
+from etl.feeds import Feed, enabled_feeds, load_registry
 
-USER_ERRORS = (
-    RegistryError,
-    load.WarehouseError,
-    publish.WarehouseBusy,
-    fx.FxError,
-    FetchError,
-    FeedFormatError,
-    ContractError,
-    review.ReviewError,
-)
+if TYPE_CHECKING:
+    from etl import pipeline
+
+# The pipeline, pandera and the rate tables load only for the commands that use them, so that
+# `fines fx convert` and `fines report` answer fast.
+USER_ERRORS = (UserError,)
 
 
 def _money(value: Decimal | None) -> str:
@@ -35,6 +30,8 @@ def _money(value: Decimal | None) -> str:
 
 def print_fines_by_platform(settings: Settings, *, out=None) -> None:
     """Print ``marts.fines_by_platform`` as an aligned table (to ``out``, else standard output)."""
+    from etl import load
+
     out = out or sys.stdout  # looked up at call time: tests and callers may swap sys.stdout
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(f"select * from {catalog.FINES_BY_PLATFORM}").pl()
@@ -76,6 +73,8 @@ def print_fines_by_platform(settings: Settings, *, out=None) -> None:
 
 def print_largest_fines(settings: Settings, *, per_platform: int = 10, out=None) -> None:
     """Print each platform's largest fines with the rate date and source behind every figure."""
+    from etl import load
+
     out = out or sys.stdout
     with load.connect(settings.warehouse, read_only=True) as con:
         rows = con.sql(
@@ -109,6 +108,8 @@ def _print_report(report: pipeline.RunReport) -> None:
 
 
 def _run(settings: Settings, feeds: list[Feed], as_of: date | None) -> int:
+    from etl import pipeline
+
     return _report_and_print(settings, pipeline.run(settings, feeds, as_of=as_of or date.today()))
 
 
@@ -123,8 +124,12 @@ def _report_and_print(settings: Settings, report: pipeline.RunReport) -> int:
     return 0
 
 
-def _convert(args: argparse.Namespace) -> int:
-    row = fx.convert_one(args.amount, args.currency, on=args.on, rates=fx.embedded_rates())
+def _convert(settings: Settings, args: argparse.Namespace) -> int:
+    from etl import fx
+    from etl.rates import rates_for_run
+
+    rates = pl.read_parquet(rates_for_run(settings))  # the rates a run would use
+    row = fx.convert_one(args.amount, args.currency, on=args.on, rates=rates)
     target, currency = args.to, args.currency.upper()
     leg = "usd" if target == "USD" else "eur"
     value, rate = row[f"amount_{leg}"], row[f"fx_rate_{leg}"]
@@ -140,6 +145,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _refresh(settings: Settings, as_of: date) -> int:
+    from etl import pipeline
     from etl.fx_refresh import refresh
 
     fetched = refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=as_of)
@@ -152,8 +158,11 @@ def _refresh(settings: Settings, as_of: date) -> int:
     return 1 if fetched["errors"] else 0
 
 
-def _coverage(args: argparse.Namespace) -> int:
-    table = fx.coverage(fx.embedded_rates())
+def _coverage(settings: Settings, args: argparse.Namespace) -> int:
+    from etl import fx
+    from etl.rates import rates_for_run
+
+    table = fx.coverage(pl.read_parquet(rates_for_run(settings)))
     if args.currency:
         table = table.filter(pl.col("currency") == args.currency.upper())
     if table.is_empty():
@@ -167,6 +176,8 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
+    from etl import load
+
     where = "where feed = ?" if args.feed else ""
     with load.connect(settings.warehouse, read_only=True) as con:
         total = con.execute(
@@ -187,6 +198,8 @@ def _quarantine(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _print_waiting(settings: Settings, feed: str | None) -> int:
+    from etl import review
+
     items = review.waiting(settings, feed=feed)
     print(f"{_waiting(items.height)} for review" + (f" in feed {feed}" if feed else ""))
     for r in items.iter_rows(named=True):
@@ -204,6 +217,8 @@ def _print_waiting(settings: Settings, feed: str | None) -> int:
 
 
 def _review(settings: Settings, args: argparse.Namespace) -> int:
+    from etl import review
+
     # A person's decision records when it was taken; pipeline runs never read this clock.
     now = datetime.now(UTC).replace(tzinfo=None)
     if args.review_command == "reject":
@@ -227,6 +242,8 @@ def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed sub-command; returns the exit code."""
     settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
     if args.command == "run" and args.replay:
+        from etl import pipeline
+
         report = pipeline.replay(settings, load_registry(settings.feeds_file), run_id=args.replay)
         return _report_and_print(settings, report)
     if args.command == "run":
@@ -249,7 +266,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "fx" and args.fx_command == "refresh":
         return _refresh(settings, args.as_of or date.today())
     if args.command == "fx":
-        return _convert(args) if args.fx_command == "convert" else _coverage(args)
+        return _convert(settings, args) if args.fx_command == "convert" else _coverage(settings, args)
     if args.command == "quarantine":
         return _quarantine(settings, args)
     if args.command == "review":
@@ -272,5 +289,5 @@ def _resolve(location: str) -> str:
         return location
     path = Path(location)
     if not path.exists():
-        raise FeedFormatError(f"{location}: no such file")
+        raise UserError(f"{location}: no such file")
     return str(path.resolve())

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.catalog import SOURCE_KINDS
+from etl.errors import UserError
 
 FORMATS = ("csv", "jsonl", "gdpr-tracker", "rss", "atom")
 NEWS_FORMATS = ("rss", "atom")
@@ -31,7 +32,7 @@ _KNOWN_FIELDS = {
 }
 
 
-class RegistryError(ValueError):
+class RegistryError(ValueError, UserError):
     """A feed registry entry is invalid; the message names the file, entry and field."""
 
 

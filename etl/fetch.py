@@ -24,6 +24,7 @@ from urllib.request import url2pathname
 
 import httpx
 
+from etl.errors import UserError
 from etl.feeds import FEED_NAME
 
 STATE_FILE = "_http_state.json"
@@ -33,7 +34,7 @@ _PAYLOAD_NAME = re.compile(r"[0-9a-f]{64}\.[a-z0-9.]+")
 _RETRY_STATUSES = frozenset({408, 429})
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """A payload could not be fetched; the message names the feed, the source and the reason."""
 
 

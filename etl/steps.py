@@ -19,6 +19,7 @@ from etl import catalog, fx, load, pipeline, publish, transform
 from etl.config import load_settings
 from etl.extract import extract_feed
 from etl.feeds import Feed, enabled_feeds
+from etl.rates import rates_for_run
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def feed_names(only: Sequence[str] = ()) -> list[str]:
 def prepare(*, run_id: str) -> str:
     """Write the rates this run may use (embedded, refreshed, overrides); returns the Parquet path."""
     settings = load_settings()
-    return str(pipeline.rates_for_run(settings, settings.work_dir / safe_run_id(run_id) / "rates.parquet"))
+    return str(rates_for_run(settings))
 
 
 def extract(feed: str, *, as_of: date) -> dict[str, object]:

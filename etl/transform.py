@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import catalog, parsers
+from etl.errors import UserError
 from etl.feeds import NEWS_FORMATS, Feed
 from etl.platforms import load_tables, resolve_platforms
 from etl.validate import REJECT_SCHEMA, ContractError, split_valid
@@ -54,7 +55,7 @@ _UPPER = ("jurisdiction", "currency")
 _LOWER = ("action_type", "violation", "status", "amount_qualifier")
 
 
-class FeedFormatError(ValueError):
+class FeedFormatError(ValueError, UserError):
     """A feed file cannot be read at all; the message names the feed and file."""
 
 

@@ -12,6 +12,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
+from etl.errors import UserError
+
 log = logging.getLogger(__name__)
 
 # One rejected row: where it was in the feed, its original payload, the step and every reason.
@@ -24,7 +26,7 @@ REJECT_SCHEMA = {
 REJECT_COLUMNS = tuple(REJECT_SCHEMA)
 
 
-class ContractError(ValueError):
+class ContractError(ValueError, UserError):
     """A batch breaks a contract as a whole (columns or types), so no row can be trusted."""
 
 

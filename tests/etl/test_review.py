@@ -15,7 +15,7 @@ import pytest
 
 from etl import steps, transform
 from etl.cli import main
-from etl.pipeline import embedded_rates_cached
+from etl.fx import embedded_rates_cached
 from tests.conftest import write_registry
 
 AS_OF = "2026-11-29"

@@ -39,7 +39,7 @@ def content_checksum(path: Path) -> str:
 
 @pytest.fixture
 def sample_feeds(settings: Settings) -> list[Feed]:
-    """The bundled canonical CSV sample (19 real actions) of the default registry."""
+    """The bundled canonical CSV sample (21 real actions) of the default registry."""
     return [feed for feed in enabled_feeds(settings.feeds_file) if feed.name == "reference_sample"]
 
 
