@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from etl import catalog, fx
+from etl.rates import embedded_rates
 
 # Weighted like real feeds: mostly EUR/USD/RUB, a tail of NBP-only and legacy codes.
 CURRENCIES = {
@@ -70,7 +71,7 @@ def _rss_mib() -> float:
 
 def bench(rows: int, seed: int) -> None:
     started = time.perf_counter()
-    rates = fx.embedded_rates()
+    rates = embedded_rates()
     loaded = time.perf_counter()
     actions = synthetic_actions(rows, seed=seed)
     generated = time.perf_counter()
@@ -94,7 +95,7 @@ def compare(path: Path) -> None:
         pl.col("reported_usd").cast(fx.MONEY),
         *[c for c in ("source_record_id", "platform") if c in feed.columns],
     )
-    out = fx.convert_amounts(actions, fx.embedded_rates())
+    out = fx.convert_amounts(actions, embedded_rates())
     out = out.with_columns(
         difference_pct=((pl.col("amount_usd").cast(pl.Float64) / pl.col("reported_usd").cast(pl.Float64)) - 1)
         * 100

@@ -47,7 +47,7 @@ def registry_feeds() -> list[Any]:
     """The enabled feeds of the registry (``FINES_FEEDS``, else the bundled one), at parse time.
 
     This is the one deliberate exception to "no I/O when a DAG file is parsed": the registry
-    *is* the shape of the DAGs (one ingest DAG per feed, the assets ``build_marts`` waits for),
+    *is* the shape of the DAGs (one ingest DAG per feed),
     so it has to be read when the file is parsed. It is one small local TOML file, read by
     ``etl.feeds`` with the stdlib ``tomllib`` (no polars, duckdb or network); tests/dags keep
     every DAG file's parse under a second and check that no heavy module is imported.

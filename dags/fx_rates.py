@@ -11,8 +11,8 @@ then fails the run, naming it.
 
 - **Schedule:** weekdays 17:00 UTC, after the ECB's 16:00 CET publication.
 - **Outputs:** `core.fx_rates`, re-converted `core.enforcement_actions`, the marts; asset
-  `x-fines://core/fx_rates` (rates changed, actions re-converted, rows per source), which
-  schedules `build_marts`.
+  `x-fines://core/fx_rates` (rates changed, actions re-converted, rows per source); the marts
+  are rebuilt in the same writer session.
 - **Owner:** platform-fines maintainers. Code: `etl.steps`, `etl.fx_refresh`; guide: `docs/airflow.md`.
 """
 

@@ -12,8 +12,9 @@ did not reconcile); `ops.run_log` says why.
 - **Source:** the feed registry (`FINES_FEEDS`, else the bundled sample feeds), read when this
   file is parsed: adding or disabling a feed adds or removes its DAG.
 - **Outputs:** the warehouse at `FINES_WAREHOUSE`; asset `x-fines://feeds/<feed>` with the
-  batch's run-log counts (rows in, loaded, duplicates, quarantined, ...), which schedules
-  `build_marts`. A final failure is recorded in `ops.run_log` with its reason.
+  batch's run-log counts (rows in, loaded, duplicates, quarantined, ...) and asset
+  `x-fines://marts` (this load rebuilt them: the marts are built once per run, by the writer
+  that changed the facts). A final failure is recorded in `ops.run_log` with its reason.
 - **Owner:** platform-fines maintainers. Code: `etl.steps`; guide: `docs/airflow.md`.
 """
 
@@ -58,7 +59,7 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
 
             return steps.convert_feed_batch(parsed, run_id=context["run_id"])
 
-        @task(pool=catalog.DUCKDB_POOL, outlets=[batch])
+        @task(pool=catalog.DUCKDB_POOL, outlets=[batch, defaults.MARTS])
         def load(converted: dict, **context) -> dict:
             from etl import steps
 
@@ -67,6 +68,7 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
                 run_id=context["run_id"],
             )  # fmt: skip
             context["outlet_events"][batch].extra = steps.feed_counts(result, feed)
+            context["outlet_events"][defaults.MARTS].extra = result["marts"]
             return result
 
         @task(retries=0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -179,12 +178,6 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common], help="write every mart as Parquet for BI tools")
     export.add_argument("--out", type=Path, required=True, help="output folder")
     return parser
-
-
-def _feed_name(location: str) -> str:
-    stem = Path(location.split("?")[0].rstrip("/")).stem.lower()
-    name = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_") or "adhoc"
-    return name if name[0].isalnum() else f"f{name}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -252,8 +254,6 @@ def dispatch(args: argparse.Namespace) -> int:
             feeds = [dataclasses.replace(feed, max_bytes=args.max_bytes) for feed in feeds]
         return _run(settings, feeds, args.as_of)
     if args.command == "ingest":
-        from etl.cli import _feed_name
-
         feed = Feed(
             name=args.feed or _feed_name(args.location),
             format=args.format,
@@ -282,9 +282,13 @@ def dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve(location: str) -> str:
-    from pathlib import Path
+def _feed_name(location: str) -> str:
+    stem = Path(location.split("?")[0].rstrip("/")).stem.lower()
+    name = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_") or "adhoc"
+    return name if name[0].isalnum() else f"f{name}"
 
+
+def _resolve(location: str) -> str:
     if location.startswith(("http://", "https://", "file://")):
         return location
     path = Path(location)

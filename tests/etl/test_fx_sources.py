@@ -25,7 +25,7 @@ CBR_2023 = FX / "cbr_XML_daily_2023-06-01_synthetic.xml"
 @pytest.fixture(scope="module")
 def ecb_sample() -> pl.DataFrame:
     """Real ECB history rows (see the fixture README)."""
-    return fx.parse_ecb_history((FX / "ecb_eurofxref-hist_sample.csv").read_bytes())
+    return fx_sources.parse_ecb_history((FX / "ecb_eurofxref-hist_sample.csv").read_bytes())
 
 
 @pytest.fixture(scope="module")
