@@ -64,9 +64,8 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
             from etl import steps
 
             result = steps.load_and_publish(
-                [converted], rates_path=converted["rates_path"], as_of=defaults.run_date(context),
-                run_id=context["run_id"],
-            )  # fmt: skip
+                [converted], as_of=defaults.run_date(context), run_id=context["run_id"]
+            )
             context["outlet_events"][batch].extra = steps.feed_counts(result, feed)
             context["outlet_events"][defaults.MARTS].extra = result["marts"]
             return result

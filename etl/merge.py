@@ -67,8 +67,7 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
         f"from {catalog.ACTION_SOURCES} as s inner join affected_blocks using (platform, jurisdiction)"
     )
     _store_records(con, run_id=run_id)
-    assignment, actions, parts = _regroup(con)
-    con.register("regrouped", assignment)
+    actions, parts = _regroup(con)
     con.register("identity_actions", actions)
     con.register("identity_parts", parts)
     try:
@@ -80,10 +79,10 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
             "where r.action_id = s.record_action_id"
         ).fetchall()[0][0]
     finally:
-        for name in ("regrouped", "identity_actions", "identity_parts"):
+        for name in ("identity_actions", "identity_parts"):
             con.unregister(name)
     total = con.execute("select count(*) from batch_keys").fetchall()[0][0]
-    for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions"):
+    for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions", "regrouped"):
         con.execute(f"drop table if exists {name}")
     return MergeOutcome(anchors=anchors, joined=total - anchors)
 
@@ -103,21 +102,29 @@ def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     )
 
 
-def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Each record's action in the affected blocks; actions and totals of contested records."""
+def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Group the affected blocks' records again: temp table ``regrouped`` and identity's verdicts.
+
+    A record that no other record may report the same decision as is its own action; only the
+    records of candidate pairs go through :mod:`etl.identity`.
+
+    Returns:
+        Identity's actions and total -> part links for the contested records.
+    """
+    con.execute(
+        "create or replace temp table regrouped as select s.feed, s.record_key, "
+        f"s.record_action_id as action_id from {catalog.ACTION_SOURCES} as s "
+        "inner join affected_blocks using (platform, jurisdiction)"
+    )
     window = identity.NEWS_LAG_DAYS + identity.DATE_WINDOW_DAYS
     pairs = con.sql(_CANDIDATES, params={"window": window}).pl()
+    _, no_actions, no_parts = identity.assign([])
+    if pairs.is_empty():
+        return no_actions, no_parts
     contested = pl.concat([
         pairs.select(feed="feed_a", record_key="record_key_a"),
         pairs.select(feed="feed_b", record_key="record_key_b"),
     ]).unique()  # fmt: skip
-    assignment = con.sql(
-        f"select s.feed, s.record_key, s.record_action_id as action_id from {catalog.ACTION_SOURCES} as s "
-        "inner join affected_blocks using (platform, jurisdiction)"
-    ).pl()
-    if contested.is_empty():
-        _, no_actions, no_parts = identity.assign([])
-        return assignment, no_actions, no_parts
     con.register("contested", contested)
     try:
         records = con.sql(
@@ -126,14 +133,20 @@ def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame
         ).pl()
     finally:
         con.unregister("contested")
-    grouped, actions, parts = [], [], []
+    grouped, actions, parts = [], [no_actions], [no_parts]
     for component in _components(pairs):
         members = records.join(component, on=["feed", "record_key"], how="semi")
         one, two, three = identity.assign(identity.records_from(members))
         grouped.append(one), actions.append(two), parts.append(three)
-    regrouped = pl.concat(grouped)
-    assignment = pl.concat([assignment.join(regrouped, on=["feed", "record_key"], how="anti"), regrouped])
-    return assignment, pl.concat(actions), pl.concat(parts)
+    con.register("identity_assignment", pl.concat(grouped))
+    try:
+        con.execute(
+            "update regrouped as r set action_id = i.action_id from identity_assignment as i "
+            "where r.feed = i.feed and r.record_key = i.record_key"
+        )
+    finally:
+        con.unregister("identity_assignment")
+    return pl.concat(actions), pl.concat(parts)
 
 
 def _components(pairs: pl.DataFrame) -> list[pl.DataFrame]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -47,14 +47,31 @@ class RunReport:
 
 @dataclass(frozen=True)
 class Batch:
-    """One feed's batch, parsed and converted, ready to load."""
+    """One feed's batch on its way to the warehouse, the same shape for ``fines`` and Airflow.
+
+    :func:`parse_batch` fills it (``actions_path``), :func:`convert_batch` adds the conversion
+    (``converted_path``, ``rates_path``). Airflow tasks pass it between them as
+    :meth:`to_dict`; inside one process it stays this object. Paths are strings so that the
+    dict is plain JSON.
+    """
 
     feed: str
     source_file: str
-    converted_path: Path
-    reject_paths: list[Path]
     rows_in: int
     duplicates: int
+    actions_path: str
+    reject_paths: tuple[str, ...]
+    converted_path: str | None = None
+    rates_path: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain values for XCom."""
+        return {**asdict(self), "reject_paths": list(self.reject_paths)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Batch:
+        """The batch an Airflow task received as :meth:`to_dict`."""
+        return cls(**{**data, "reject_paths": tuple(data["reject_paths"])})  # type: ignore[arg-type]
 
 
 def make_run_id(as_of: date, digests: list[str]) -> str:
@@ -99,17 +116,11 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
 
 
-def prepare_batch(
-    feed: Feed,
-    landed_path: Path,
-    *,
-    settings: Settings,
-    as_of: date,
-    run_id: str,
-    rates_path: Path,
+def parse_batch(
+    feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str,
     decisions: pl.DataFrame | None = None,
-) -> Batch:
-    """Parse, validate and convert one landed feed file to Parquet (no warehouse access).
+) -> Batch:  # fmt: skip
+    """Parse and validate one landed feed file to Parquet (no warehouse access).
 
     ``decisions`` (:func:`decisions_for_run`) are re-applied to the news items held for review.
 
@@ -118,12 +129,31 @@ def prepare_batch(
     """
     work = settings.work_dir / run_id / feed.name
     parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=work, decisions=decisions)
-    converted = fx.run(Path(parsed.actions_path), rates_path, out_dir=work, where=f"feed {feed.name}")
     return Batch(
-        feed=feed.name, source_file=str(landed_path), converted_path=Path(converted["converted_path"]),
-        reject_paths=[Path(parsed.rejects_path), Path(converted["rejects_path"])],
-        rows_in=parsed.rows_in, duplicates=parsed.duplicates,
+        feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
+        actions_path=parsed.actions_path, reject_paths=(parsed.rejects_path,),
     )  # fmt: skip
+
+
+def convert_batch(batch: Batch, rates_path: Path) -> Batch:
+    """Convert a parsed batch to USD and EUR with the run's rates, next to its parsed file."""
+    out_dir = Path(batch.actions_path).parent
+    converted = fx.run(Path(batch.actions_path), rates_path, out_dir=out_dir, where=f"feed {batch.feed}")
+    return replace(
+        batch, converted_path=str(converted["converted_path"]), rates_path=str(rates_path),
+        reject_paths=(*batch.reject_paths, str(converted["rejects_path"])),
+    )  # fmt: skip
+
+
+def prepare_batch(
+    feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str, rates_path: Path,
+    decisions: pl.DataFrame | None = None,
+) -> Batch:  # fmt: skip
+    """Parse, validate and convert one landed feed file (:func:`parse_batch`, :func:`convert_batch`)."""
+    parsed = parse_batch(
+        feed, landed_path, settings=settings, as_of=as_of, run_id=run_id, decisions=decisions
+    )
+    return convert_batch(parsed, rates_path)
 
 
 def load_batches(
@@ -145,7 +175,8 @@ def load_batches(
         try:
             report.feeds.append(load.load_batch(
                 con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
-                converted_path=batch.converted_path, reject_paths=batch.reject_paths, rows_in=batch.rows_in,
+                converted_path=Path(batch.converted_path), reject_paths=[Path(p) for p in batch.reject_paths],
+                rows_in=batch.rows_in,
                 duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
             ))  # fmt: skip
         except load.ReconciliationError as error:

@@ -11,15 +11,14 @@ decision and the quarantine row is released. Nothing is written when a step refu
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl import catalog, fx, load, pipeline, publish, transform
+from etl import catalog, load, pipeline, publish, transform
 from etl.config import Settings
 from etl.errors import UserError
 from etl.feeds import Feed, RegistryError, load_registry
@@ -202,14 +201,15 @@ def _prepare(
         raise _refusal(item_id, rejected)
     work.mkdir(parents=True, exist_ok=True)
     valid.write_parquet(work / "actions.parquet")
-    rates_path = rates_for_run(settings)
-    converted = fx.run(work / "actions.parquet", rates_path, out_dir=work, where=f"review item {item_id}")
-    if converted["rejected"]:
-        raise _refusal(item_id, pl.read_parquet(converted["rejects_path"]))
-    return pipeline.Batch(
-        feed=feed_name, source_file=item["source_file"][0], converted_path=Path(converted["converted_path"]),
-        reject_paths=[], rows_in=1, duplicates=0,
+    parsed = pipeline.Batch(
+        feed=feed_name, source_file=item["source_file"][0], rows_in=1, duplicates=0,
+        actions_path=str(work / "actions.parquet"), reject_paths=(),
     )  # fmt: skip
+    batch = pipeline.convert_batch(parsed, rates_for_run(settings))
+    rejected = pl.read_parquet(batch.reject_paths[-1])
+    if rejected.height:
+        raise _refusal(item_id, rejected)
+    return replace(batch, reject_paths=())
 
 
 def accept(settings: Settings, item_id: str, corrections: Corrections, *, decided_at: datetime,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from etl import catalog, fx, load, pipeline, publish, transform
+from etl import catalog, load, pipeline, publish
 from etl.config import load_settings
 from etl.extract import extract_feed
 from etl.feeds import Feed, enabled_feeds
@@ -62,68 +62,58 @@ def extract(feed: str, *, as_of: date) -> dict[str, object]:
     return {"feed": feed, "path": str(landed.path)}
 
 
-def transform_batch(batch: dict, *, as_of: date, run_id: str) -> dict[str, object]:
-    """Parse and validate a landed file; adds the Parquet paths and counts to ``batch``.
+def transform_batch(landed: dict, *, as_of: date, run_id: str) -> dict[str, object]:
+    """Parse and validate a landed file: :func:`etl.pipeline.parse_batch`, as a dict for XCom.
 
     Stored review decisions are re-applied to the feed's news items held for review.
     """
     settings = load_settings()
-    out_dir = settings.work_dir / safe_run_id(run_id) / batch["feed"]
     # Review decisions come from the published warehouse (read-only), as in `fines run`.
-    result = transform.run(
-        _feed(batch["feed"]), Path(batch["path"]), as_of=as_of, out_dir=out_dir,
-        decisions=pipeline.decisions_for_run(settings),
+    batch = pipeline.parse_batch(
+        _feed(landed["feed"]), Path(landed["path"]), settings=settings, as_of=as_of,
+        run_id=safe_run_id(run_id), decisions=pipeline.decisions_for_run(settings),
     )  # fmt: skip
-    return {**batch, **result.as_dict()}
+    return batch.to_dict()
 
 
 def convert_batch(batch: dict, *, rates_path: str, run_id: str) -> dict[str, object]:
-    """Convert a validated batch to USD and EUR; adds the converted path and counts."""
-    out_dir = load_settings().work_dir / safe_run_id(run_id) / batch["feed"]
-    converted = fx.run(
-        Path(batch["actions_path"]), Path(rates_path), out_dir=out_dir, where=f"feed {batch['feed']}"
-    )
-    return {
-        **batch,
-        "converted_path": converted["converted_path"],
-        "convert_rejects_path": converted["rejects_path"],
-    }
+    """Convert a validated batch to USD and EUR: :func:`etl.pipeline.convert_batch`."""
+    return pipeline.convert_batch(pipeline.Batch.from_dict(batch), Path(rates_path)).to_dict()
 
 
 def convert_feed_batch(batch: dict, *, run_id: str) -> dict[str, object]:
-    """Write the run's rates (as :func:`prepare`), then convert one batch; adds ``rates_path``."""
-    rates_path = prepare(run_id=run_id)
-    return {**convert_batch(batch, rates_path=rates_path, run_id=run_id), "rates_path": rates_path}
+    """Take the run's rates (as :func:`prepare`), then convert one batch, which records them."""
+    return convert_batch(batch, rates_path=prepare(run_id=run_id), run_id=run_id)
 
 
 def load_and_publish(
-    batches: list[dict], *, rates_path: str, as_of: date, run_id: str, failed: dict[str, str] | None = None
-) -> dict[str, object]:
+    batches: list[dict], *, as_of: date, run_id: str, rates_path: str | None = None,
+    failed: dict[str, str] | None = None,
+) -> dict[str, object]:  # fmt: skip
     """Load converted batches, rebuild the marts and publish, as one transaction.
 
     Args:
         batches: outputs of :func:`convert_batch`, one per feed that got this far.
-        rates_path: the run's rates (from :func:`prepare`).
         as_of: the run's date.
         run_id: the scheduler's run id.
+        rates_path: the run's rates (from :func:`prepare`); by default the ones the batches
+            were converted with.
         failed: feeds that failed before loading, with the reason, for the run log.
 
     Returns:
         Per-feed counts and mart row counts.
     """
     settings = load_settings()
-    ready = [
-        pipeline.Batch(
-            feed=b["feed"], source_file=b["path"], converted_path=Path(b["converted_path"]),
-            reject_paths=[Path(b["rejects_path"]), Path(b["convert_rejects_path"])],
-            rows_in=int(b["rows_in"]), duplicates=int(b["duplicates"]),
-        )
-        for b in batches
-    ]  # fmt: skip
+    ready = [pipeline.Batch.from_dict(b) for b in batches]
+    rates = (
+        rates_path
+        or next((b.rates_path for b in ready if b.rates_path), None)
+        or str(rates_for_run(settings))
+    )
     with publish.writer(settings.warehouse) as con:
         report = pipeline.load_batches(
             con, ready, dict(failed or {}), settings=settings, as_of=as_of, run_id=safe_run_id(run_id),
-            rates_path=Path(rates_path),
+            rates_path=Path(rates),
         )  # fmt: skip
     return {"feeds": [r.as_dict() for r in report.feeds], "marts": report.marts}
 

@@ -15,7 +15,7 @@ import pytest
 
 from etl import steps, transform
 from etl.cli import main
-from etl.fx import embedded_rates_cached
+from etl.rates import embedded_rates_cached
 from tests.conftest import write_registry
 
 AS_OF = "2026-11-29"
@@ -409,4 +409,4 @@ def test_airflow_transform_step_re_applies_the_stored_decisions(
         {"feed": "news_review", "path": landed}, as_of=date(2026, 11, 29), run_id="t"
     )
     assert pl.read_parquet(result["actions_path"])["source_kind"].to_list() == ["reviewed"]
-    assert pl.read_parquet(result["rejects_path"])["stage"].to_list() == ["review_rejected"]
+    assert pl.read_parquet(result["reject_paths"][0])["stage"].to_list() == ["review_rejected"]
