@@ -81,6 +81,7 @@ PARSED = pa.DataFrameSchema(
         "violation": _text(nullable=True),
         "legal_basis": _text(nullable=True),
         "amount": _text(nullable=True, checks=[pa.Check.str_matches(_NUMBER), pa.Check.str_matches(_FITS)]),
+        "amount_qualifier": _text(nullable=True),
         "currency": _text(nullable=True, checks=[pa.Check.str_matches(r"^[A-Z]{3}$")]),
         "reported_usd": _text(
             nullable=True, checks=[pa.Check.str_matches(_NUMBER), pa.Check.str_matches(_FITS)]
@@ -123,6 +124,7 @@ ACTION_COLUMNS = {
     "violation": _text(checks=[pa.Check.isin(catalog.VIOLATIONS)]),
     "legal_basis": _text(nullable=True),
     "amount": pa.Column(float, pa.Check.gt(0), nullable=True),
+    "amount_qualifier": _text(nullable=True),
     "currency": _text(nullable=True, checks=[pa.Check.isin(sorted(CURRENCIES))]),
     "reported_usd": pa.Column(float, pa.Check.ge(0), nullable=True),
     "reported_eur": pa.Column(float, pa.Check.ge(0), nullable=True),
