@@ -231,12 +231,22 @@ def read_news(data: bytes) -> pl.DataFrame:
     """
     from etl import news  # the extractor's pattern tables load only for news feeds
 
-    rows = []
-    for item in parse_news_xml(data):
-        for index, candidate in enumerate(
-            news.extract_candidates(item["title"] or "", item["summary"] or "")
-        ):
-            rows.append(_candidate_row(item, index, candidate))
+    items = parse_news_xml(data)
+    return news_rows([(i, news.extract_candidates(i["title"] or "", i["summary"] or "")) for i in items])
+
+
+def news_rows(extracted: list[tuple[dict[str, str | None], list[Candidate]]]) -> pl.DataFrame:
+    """The adapter rows of news items and their candidates (what :func:`read_news` returns).
+
+    Args:
+        extracted: each item (as :func:`parse_news_xml` gives it) with its candidates in order.
+
+    Returns:
+        One row per candidate, all columns text, with ``source_line`` and ``payload``.
+    """
+    from etl import news
+
+    rows = [_candidate_row(item, index, c) for item, found in extracted for index, c in enumerate(found)]
     empty = news.Candidate(
         platform=None, jurisdiction=None, authority=None, action_type="other", amount=None, currency=None,
         qualifier=None, reported_usd=None, reported_eur=None, sentence="", confidence=1.0, reasons=(),

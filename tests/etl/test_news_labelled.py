@@ -1,17 +1,21 @@
-"""Item outcomes and per-field quality of news extraction on the labelled set.
+"""Item outcomes and per-field quality of news extraction on the labelled set, scored as the pipeline decides.
 
-An item's candidates whose confidence reaches ``parsers.MIN_CONFIDENCE`` become facts (as in
-``etl.parsers.read_news``); the rest wait for human review. Per item:
+Each item is written as a one-item RSS document (fixed publication date) and goes the way a news
+feed goes: ``etl.parsers`` reads it and builds the candidate rows, and
+``etl.transform.split_extraction_issues`` holds for review every row below
+``parsers.MIN_CONFIDENCE`` or missing a field the contract requires (platform, jurisdiction,
+authority, date; amount and currency of a fine). Only the rows it lets through are FACTS. Per item:
 
-- CORRECT: at least one candidate passes, the passing candidates and the expected actions pair
-  up one to one on amount, currency, platform, jurisdiction and action type (an item that expects
-  nothing and passes nothing is also correct);
-- WRONG: some passing candidate pairs with no expected action (a duplicate of an action already
-  paired counts too: it would double the money);
+- CORRECT: at least one fact, and the facts and the expected actions pair up one to one on
+  amount, currency, platform, jurisdiction and action type (an item that expects nothing and
+  gives no fact is also correct);
+- WRONG: some fact pairs with no expected action (a duplicate of an action already paired counts
+  too: it would double the money);
 - REVIEW: anything else (nothing wrong became a fact, but not every action did).
 
-The targets are gated on the held-out split only, the items the rules were not tuned on.
-``scripts/measure_news.py`` prints the same figures for docs/news_extraction.md.
+The targets are gated on the held-out split only (items of split "holdout" in labelled.jsonl and
+in heldout.jsonl, written blind by someone who did not tune the rules); the gate reports counts,
+never items. ``scripts/measure_news.py`` prints the same figures for docs/news_extraction.md.
 """
 
 from __future__ import annotations
@@ -19,29 +23,40 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
 from etl.news import Candidate, extract_candidates
-from etl.parsers import MIN_CONFIDENCE
+from etl.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
 from etl.platforms import ALIASES
+from etl.transform import split_extraction_issues
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
-LABELLED = [json.loads(line) for line in (NEWS / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+HELD_OUT_FILE = NEWS / "heldout.jsonl"  # written blind by another person; never read item by item
+
+
+def _load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+LABELLED = _load(NEWS / "labelled.jsonl")
 HELD_OUT = "holdout"
 SPLITS = ("dev", "holdout", "holdout2")
+MIN_HELD_OUT_REAL = 40  # fewer real held-out items than this and the gate says nothing: it is skipped
+PUBLISHED = "Mon, 01 Jan 2024 12:00:00 +0000"  # every item gets a date, as a feed item has one
 
 # Targets from the issue tracker; not to be lowered to make a run pass.
 MIN_CORRECT = 0.70
 MIN_CORRECT_OR_REVIEW = 0.95
 MAX_WRONG = 0
-# Floors for each field over all splits: precision mirrors "no wrong fact" (with some slack for
-# items that go to review), recall mirrors "at least 70% of items become facts".
+# Floors for each field over all labelled items: precision mirrors "no wrong fact" (with some
+# slack for items that go to review), recall mirrors "at least 70% of items become facts".
 MIN_FIELD_PRECISION = 0.95
 MIN_FIELD_RECALL = 0.70
 
@@ -74,10 +89,33 @@ def label_values(label: dict) -> dict[str, object]:
     }  # fmt: skip
 
 
-def candidate_values(candidate: Candidate) -> dict[str, object]:
-    """A candidate as comparable field values."""
-    values = {k: getattr(candidate, k) for k in (*CORE, "reported_usd", "reported_eur")}
-    return {**values, "platform": canonical_platform(candidate.platform)}
+def fact_values(row: dict) -> dict[str, object]:
+    """A fact (a candidate row the pipeline kept) as comparable field values."""
+    values = {k: row[k] for k in ("currency", "jurisdiction", "action_type")}
+    amounts = {k: _dec(row[k]) for k in ("amount", "reported_usd", "reported_eur")}
+    return {**values, **amounts, "platform": canonical_platform(row["platform"])}
+
+
+def rss(row: dict) -> bytes:
+    """A one-item RSS 2.0 document carrying a labelled item's title and summary."""
+    return (
+        f'<rss version="2.0"><channel><item><title>{escape(row["title"])}</title>'
+        f"<description>{escape(row['summary'])}</description><guid>{escape(row['id'])}</guid>"
+        f"<pubDate>{PUBLISHED}</pubDate></item></channel></rss>"
+    ).encode()
+
+
+@cache
+def _feed_item(title: str, summary: str) -> dict[str, str | None]:
+    [item] = parse_news_xml(rss({"id": "labelled-item", "title": title, "summary": summary}))
+    return item
+
+
+def pipeline_facts(row: dict, candidates: list[Candidate]) -> list[dict[str, object]]:
+    """The facts the pipeline keeps of an item's candidates: the adapter's rows minus those held for review."""
+    item = _feed_item(row["title"], row["summary"])
+    certain, _held = split_extraction_issues(news_rows([(item, candidates)]))
+    return [fact_values(r) for r in certain.iter_rows(named=True)]
 
 
 def _agreement(want: dict, got: dict) -> int:
@@ -102,27 +140,43 @@ def pair_up(labels: list[dict], candidates: list[dict]) -> list[tuple[int | None
     return pairs + [(None, j) for j in range(len(candidates)) if j not in used_c]
 
 
-def item_outcome(row: dict, candidates: Iterable[Candidate]) -> str:
-    """'correct', 'review' or 'wrong' for one item, given its candidates."""
-    passing = [candidate_values(c) for c in candidates if c.confidence >= MIN_CONFIDENCE]
+def outcome_of_facts(row: dict, facts: list[dict]) -> str:
+    """'correct', 'review' or 'wrong' for one item, given the facts the pipeline kept."""
     labels = [label_values(e) for e in row["expected"]]
-    if not passing:
+    if not facts:
         return "correct" if not labels else "review"
     exact = [
-        (i, j) for i, j in pair_up(labels, passing)
-        if i is not None and j is not None and all(labels[i][k] == passing[j][k] for k in CORE)
+        (i, j) for i, j in pair_up(labels, facts)
+        if i is not None and j is not None and all(labels[i][k] == facts[j][k] for k in CORE)
     ]  # fmt: skip
-    if len(exact) < len(passing):
+    if len(exact) < len(facts):
         return "wrong"
     return "correct" if len(exact) == len(labels) else "review"
+
+
+def item_outcome(row: dict, candidates: list[Candidate]) -> str:
+    """'correct', 'review' or 'wrong' for one item, given its candidates."""
+    return outcome_of_facts(row, pipeline_facts(row, candidates))
 
 
 Extractor = Callable[[str, str], list[Candidate]]
 
 
+@cache
+def _extracted_facts(extract: Extractor, row_id: str, title: str, summary: str) -> list[dict]:
+    item = _feed_item(title, summary)
+    row = {"id": row_id, "title": title, "summary": summary}
+    return pipeline_facts(row, extract(item["title"] or "", item["summary"] or ""))
+
+
+def facts_of(row: dict, extract: Extractor = extract_candidates) -> list[dict]:
+    """The facts the pipeline keeps for an item with the given extractor (cached)."""
+    return _extracted_facts(extract, row["id"], row["title"], row["summary"])
+
+
 def outcomes(rows: list[dict], extract: Extractor = extract_candidates) -> Counter[str]:
     """Count of item outcomes over rows."""
-    return Counter(item_outcome(row, extract(row["title"], row["summary"])) for row in rows)
+    return Counter(outcome_of_facts(row, facts_of(row, extract)) for row in rows)
 
 
 def _field(values: dict, field: str) -> object:
@@ -132,16 +186,15 @@ def _field(values: dict, field: str) -> object:
 
 
 def field_counts(rows: list[dict], extract: Extractor = extract_candidates) -> dict[str, list[int]]:
-    """Per field: [correct, predicted, expected] over the facts (passing candidates) of rows."""
+    """Per field: [correct, predicted, expected] over the facts of rows."""
     counts = {f: [0, 0, 0] for f in FIELDS}
     for row in rows:
-        candidates = extract(row["title"], row["summary"])
-        passing = [candidate_values(c) for c in candidates if c.confidence >= MIN_CONFIDENCE]
+        facts = facts_of(row, extract)
         labels = [label_values(e) for e in row["expected"]]
-        for i, j in pair_up(labels, passing):
+        for i, j in pair_up(labels, facts):
             for f in FIELDS:
                 want = None if i is None else _field(labels[i], f)
-                got = None if j is None else _field(passing[j], f)
+                got = None if j is None else _field(facts[j], f)
                 counts[f][0] += want is not None and want == got
                 counts[f][1] += got is not None
                 counts[f][2] += want is not None
@@ -154,27 +207,60 @@ def ratio(num: int, den: int) -> float:
 
 
 def by_split(split: str) -> list[dict]:
-    """The labelled items of one split."""
+    """The labelled items of one split (labelled.jsonl only)."""
     return [row for row in LABELLED if row["split"] == split]
 
 
+def _held_out_file_rows() -> list[dict]:
+    extra = _load(HELD_OUT_FILE) if HELD_OUT_FILE.exists() else []
+    return [row for row in extra if row.get("split") == HELD_OUT]
+
+
+def held_out_rows() -> list[dict]:
+    """Items of split "holdout" from labelled.jsonl and, when it exists, heldout.jsonl."""
+    return by_split(HELD_OUT) + _held_out_file_rows()
+
+
+def all_rows() -> list[dict]:
+    """Every labelled item: labelled.jsonl and the held-out items of heldout.jsonl."""
+    return LABELLED + _held_out_file_rows()
+
+
+def _well_formed(row: dict) -> bool:
+    labels_ok = all(
+        {"amount", "currency", "platform", "action_type"} <= set(label)
+        and label["action_type"] in ACTION_TYPES
+        for label in row.get("expected", [])
+    )
+    cited = row.get("synthetic") or (row.get("source_url") or "").startswith(("http://", "https://"))
+    return labels_ok and bool(cited) and row.get("split") in SPLITS and isinstance(row.get("expected"), list)
+
+
+ACTION_TYPES = {"fine", "turnover_fine", "periodic_penalty", "block", "throttle", "warning", "order", "other"}
+
+
 def test_labelled_set_has_enough_real_cited_items() -> None:
-    """At least 60 real items, 40 of them held out; every real item cites an http(s) report."""
+    """At least 100 real items in labelled.jsonl; every real item cites an http(s) report."""
     real = [row for row in LABELLED if not row["synthetic"]]
-    assert len(real) >= 60
-    assert len([row for row in real if row["split"] == HELD_OUT]) >= 40
+    assert len(real) >= 100
     assert all((row["source_url"] or "").startswith(("http://", "https://")) for row in real)
 
 
 def test_labelled_items_are_well_formed() -> None:
-    """Ids are unique, splits are known, and every label names a currency whenever it has an amount."""
+    """Ids are unique, splits are known, labels have their fields and real items cite a report."""
     assert len({row["id"] for row in LABELLED}) == len(LABELLED)
-    assert {row["split"] for row in LABELLED} <= set(SPLITS)
     for row in LABELLED:
-        for label in row["expected"]:
-            assert {"amount", "currency", "platform", "action_type"} <= set(label), row["id"]
-            assert label["action_type"] in {"fine", "turnover_fine", "periodic_penalty", "block",
-                                            "throttle", "warning", "order", "other"}, row["id"]  # fmt: skip
+        assert _well_formed(row), row["id"]
+
+
+def test_held_out_items_are_well_formed() -> None:
+    """Held-out items are well formed and their ids unique across both files (counts only, never items)."""
+    rows = held_out_rows()
+    ids = [row.get("id") for row in rows + by_split("dev") + by_split("holdout2")]
+    duplicates, malformed = len(ids) - len(set(ids)), sum(not _well_formed(row) for row in rows)
+    del rows, ids  # assertion rewriting must not show the items
+    assert duplicates == 0, f"{duplicates} duplicate ids"
+    assert malformed == 0, f"{malformed} malformed held-out items"
 
 
 def _perfect(row: dict) -> list[Candidate]:
@@ -183,17 +269,17 @@ def _perfect(row: dict) -> list[Candidate]:
         Candidate(
             platform=e["platform"],
             jurisdiction=e.get("jurisdiction"),
-            authority=None,
+            authority="Tagansky District Court",
             action_type=e["action_type"],
             amount=_dec(e["amount"]),
             currency=e["currency"],
+            qualifier=None,
             reported_usd=_dec(e.get("reported_usd")),
             reported_eur=_dec(e.get("reported_eur")),
             sentence="",
             confidence=1.0,
             reasons=(),
-            **({"qualifier": None} if "qualifier" in Candidate.__dataclass_fields__ else {}),
-        )  # fmt: skip
+        )
         for e in row["expected"]
     ]
 
@@ -212,6 +298,27 @@ def test_scoring_rewards_right_facts_and_punishes_wrong_ones() -> None:
     assert item_outcome({**row, "expected": []}, []) == "correct"
 
 
+@pytest.mark.parametrize("missing", ["platform", "jurisdiction", "authority", "amount", "currency"])
+def test_a_confident_candidate_the_contract_would_hold_is_no_fact(missing: str) -> None:
+    """Confidence alone does not make a fact: a row missing a required field waits for review, as in the pipeline."""
+    row = next(r for r in LABELLED if r["id"] == "ru-twitter-ap")
+    [good] = _perfect(row)
+    assert item_outcome(row, [replace(good, **{missing: None})]) == "review"
+    assert item_outcome({**row, "expected": []}, [replace(good, **{missing: None})]) == "correct"
+
+
+def test_the_scorer_keeps_the_facts_the_pipeline_keeps() -> None:
+    """Scoring item by item gives the rows that read_news and split_extraction_issues keep from one feed."""
+    rows = [r for r in LABELLED if r["split"] == "dev"][:12]
+    body = b"".join(rss(r).split(b"<channel>")[1].split(b"</channel>")[0] for r in rows)
+    certain, _ = split_extraction_issues(
+        read_news(b'<rss version="2.0"><channel>' + body + b"</channel></rss>")
+    )
+    from_feed = [fact_values(r) for r in certain.iter_rows(named=True)]
+    assert from_feed == [fact for r in rows for fact in facts_of(r)]
+    assert from_feed  # the sample has facts to compare
+
+
 def test_scores_fall_when_the_extractor_is_corrupted() -> None:
     """Feeding corrupted candidates for the whole set turns correct items wrong and lowers field scores."""
 
@@ -227,18 +334,25 @@ def test_scores_fall_when_the_extractor_is_corrupted() -> None:
 
 def test_held_out_items_meet_the_targets() -> None:
     """On items the rules were not tuned on: >= 70% correct facts, >= 95% correct or review, no wrong fact."""
-    rows = by_split(HELD_OUT)
+    rows = held_out_rows()
+    real, total = sum(not row.get("synthetic") for row in rows), len(rows)
+    if real < MIN_HELD_OUT_REAL:
+        pytest.skip(f"held-out gate not run: {real} real held-out items, at least {MIN_HELD_OUT_REAL} needed")
     counts = outcomes(rows)
-    # Counts only: naming held-out items in a failure message would invite tuning on them.
-    assert counts["wrong"] <= MAX_WRONG, f"{counts}"
-    assert ratio(counts["correct"], len(rows)) >= MIN_CORRECT, f"{counts}"
-    assert ratio(counts["correct"] + counts["review"], len(rows)) >= MIN_CORRECT_OR_REVIEW, f"{counts}"
+    del rows  # counts only: assertion rewriting must not show held-out items (it would invite tuning on them)
+    correct, review, wrong = counts["correct"], counts["review"], counts["wrong"]
+    summary = f"{total} held-out items ({real} real): {correct} correct, {review} review, {wrong} wrong"
+    correct_share, either_share = ratio(correct, total), ratio(correct + review, total)
+    print(summary)  # aggregate counts, shown with pytest -rP
+    assert wrong <= MAX_WRONG, summary
+    assert correct_share >= MIN_CORRECT, summary
+    assert either_share >= MIN_CORRECT_OR_REVIEW, summary
 
 
 @pytest.mark.parametrize("field", FIELDS)
-def test_field_precision_and_recall_over_all_splits(field: str) -> None:
-    """Each field's precision and recall over every labelled item stay above their floors."""
-    correct, predicted, expected = field_counts(LABELLED)[field]
+def test_field_precision_and_recall_over_all_items(field: str) -> None:
+    """Each field's precision and recall over every labelled and held-out item stay above their floors."""
+    correct, predicted, expected = field_counts(all_rows())[field]
     precision, recall = ratio(correct, predicted), ratio(correct, expected)
     assert precision >= MIN_FIELD_PRECISION, f"{field} precision {precision:.3f} ({correct}/{predicted})"
     assert recall >= MIN_FIELD_RECALL, f"{field} recall {recall:.3f} ({correct}/{expected})"

@@ -1,17 +1,24 @@
 """Tests for the news extraction rules that keep invented facts out of the warehouse.
 
 One action per item, converted figures, exchange-rate notes, jurisdiction, large number words,
-review versus facts, and the amount qualifier. The sentences are written for these tests in
-wire phrasing. Real figures: Google's 7.2 and 21.1 billion rouble fines in Moscow (Dec 2021,
-July 2022), the KFTC's 207.4 billion won fine (Sept 2021), Twitter's 8.9 million rouble fines
-(April 2021), Turkey's 10 million lira fines (Nov 2020) and 296 million lira fine on Google
-(Oct 2021), the CNIL's cookie fines, Apple's 1.84 billion euro and Google's 2.42 and 4.34
-billion euro EU fines (cut to 4.125 billion by the General Court), Meta's 1.2 billion euros and
-Amazon's 746 million, the AGCM's Amazon fine, the FTC's $5 billion, Spotify's 58 million
-kronor, WhatsApp's 225 million euros, TikTok's 750,000 euros in the Netherlands and the CNMC's
-194 million euros on Amazon and Apple. Every other figure (the small rouble fines, the qualifier
-examples, the Tokyo, Italian ride-hailing, Meta-and-TikTok and settlement-offer items) is
-invented.
+review versus facts, the amount qualifier, the authority as the text names it, local dollars,
+who was fined when several platforms are named, and totals, ranges and possible fines. The
+sentences are written for these tests in wire phrasing. Real figures: Google's 7.2 and 21.1
+billion rouble fines in Moscow (Dec 2021, July 2022), the KFTC's 207.4 billion won fine (Sept
+2021), Twitter's 8.9 million rouble fines (April 2021), Turkey's 10 million lira fines (Nov
+2020) and 296 million lira fine on Google (Oct 2021), the CNIL's cookie fines, Apple's 1.84
+billion euro and Google's 2.42 and 4.34 billion euro EU fines (cut to 4.125 billion by the
+General Court), Meta's 1.2 billion euros and Amazon's 746 million, the AGCM's Amazon fine, the
+FTC's $5 billion, Spotify's 58 million kronor (IMY), WhatsApp's 225 million euros, TikTok's
+750,000 euros in the Netherlands, the CNMC's 194 million euros on Amazon and Apple, the DPC's
+€210m (Facebook) and €180m (Instagram) on Meta (Jan 2023, €390m together), the PIPC's 69.2 and
+30.8 billion won on Google and Meta (Sept 2022), the CMA's £50.5 million on Facebook (Oct 2021),
+the CCI's Rs 213.14 crore on Meta (Nov 2024), Microsoft's 561 million euros (EU, 2013), the
+French competition authority's 1.1 billion euros on Apple and 139 million on its wholesalers
+(2020), and the 13 billion euros of Irish back taxes the EU's top court upheld against Apple
+(2024). Every other figure (the small rouble fines, the qualifier examples, the Tokyo, Italian
+ride-hailing, Meta-and-TikTok, settlement-offer, dollar-country, range and possible-fine items)
+is invented.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import pytest
 
 from etl.news import Candidate, extract_candidates, parse_money
 from etl.parsers import MIN_CONFIDENCE, read_news
+from etl.transform import split_extraction_issues
 
 D = Decimal
 
@@ -544,3 +552,291 @@ def test_read_news_rows_carry_the_amount_qualifier_and_the_review_reason() -> No
     assert rows[0] == ("Amazon", "1100000000", "more than", "EUR", None)
     assert rows[1][:4] == ("Google", "98000000", None, None)
     assert "currency_ambiguous" in rows[1][4]
+
+
+# Rule 8: the authority is taken as the text names or describes it, so a fact can pass the contract.
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "authority", "jurisdiction"),
+    [
+        ("", "A Russian court fined Twitch 3 million roubles.", "Russian court", "RU"),
+        ("", "A Moscow court fined Twitch 3 million roubles.", "Moscow court", "RU"),
+        ("", "Moscow's Tagansky court fined Twitch 3 million roubles.", "Moscow's Tagansky court", "RU"),
+        ("", "Twitch must pay 3 million roubles after a Moscow magistrate ruled.", "Moscow magistrate", "RU"),
+        ("", "Turkey's competition authority fined Google 296 million lira.", "Turkey's competition authority", "TR"),
+        ("", "The Irish data regulator fined Meta 390 million euros.", "Irish data regulator", "IE"),
+        ("", "South Korea's antitrust regulator fined Google 207.4 billion won.", "South Korea's antitrust regulator",
+         "KR"),
+        ("", "Regulators in Beijing fined Tencent 500,000 yuan.", "Regulators in Beijing", "CN"),
+        ("", "Amazon was ordered to pay 10 lakh rupees by an Indian consumer court.", "Indian consumer court", "IN"),
+        ("", "India's antitrust body fined Meta Rs 213.14 crore.", "India's antitrust body", "IN"),
+        ("Russia fines Google", "Google was fined 500,000 roubles, the communications watchdog said.",
+         "communications watchdog", "RU"),
+        ("Russian court fines TikTok", "TikTok was fined 2.6 million roubles on Tuesday.", "Russian court", "RU"),
+        ("Twitch fined", "Twitch was fined 3 million roubles on Tuesday. The Tagansky court gave no details.",
+         "Tagansky court", "RU"),
+        ("", "The Competition and Markets Authority fined Facebook £50.5 million.",
+         "Competition and Markets Authority", "GB"),
+        ("", "Spotify was fined SEK 58 million by Sweden's IMY.", "IMY", "SE"),
+        ("", "Turkey fined Twitter 10 million lira.", "Turkey", "TR"),
+        ("", "Ankara has imposed fines of 10 million lira each on Twitter and TikTok.", "Ankara", "TR"),
+    ],
+)  # fmt: skip
+def test_the_authority_is_taken_as_the_text_names_it(
+    title: str, summary: str, authority: str, jurisdiction: str
+) -> None:
+    """A described authority ("a Russian court", "Turkey's competition authority") is kept as written."""
+    candidates = extract_candidates(title, summary)
+    assert candidates and all((c.authority, c.jurisdiction) == (authority, jurisdiction) for c in candidates)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Turkey fines social networks", "Twitter was fined 10 million lira, a deputy minister said."),
+        ("", "The court ordered Telegram blocked in Russia."),
+        ("", "Reddit was fined 2 million euros, the regulator said."),
+    ],
+)
+def test_a_state_in_another_sentence_or_a_bare_court_is_no_authority(title: str, summary: str) -> None:
+    """A headline "Turkey fines ..." does not say which body fined; nor does "the court": review."""
+    [candidate] = extract_candidates(title, summary)
+    assert candidate.authority is None
+
+
+def test_a_fact_with_a_described_authority_passes_the_contract() -> None:
+    """A Russian court's fine read from a feed is a fact, not an item held for a missing authority."""
+    rss = (
+        "<rss><channel><item><title>Russian court fines Twitch</title><description>A Russian court fined "
+        "Twitch 3 million roubles on Tuesday.</description><guid>synthetic-authority-1</guid>"
+        "<pubDate>Tue, 05 Mar 2024 10:00:00 +0000</pubDate></item></channel></rss>"
+    )
+    certain, held = split_extraction_issues(read_news(rss.encode()))
+    assert held.is_empty()
+    assert certain.select("authority", "jurisdiction", "amount", "currency").rows() == [
+        ("Russian court", "RU", "3000000", "RUB")
+    ]
+
+
+# Rule 9: bare "$" is the local dollar of the fine's only dollar country.
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "currency"),
+    [
+        ("Australian court fines Twitch", "Australia's Federal Court fined Twitch $600,000.", "AUD"),
+        ("", "Microsoft was fined 20 million dollars by a Canadian court.", "CAD"),
+        ("", "New Zealand's privacy commissioner fined Uber $1.2 million.", "NZD"),
+        # Another dollar country named, a dollar written out, or the figure is a conversion: unresolved.
+        ("", "Australia's Federal Court fined Twitch $600,000, a U.S. company.", None),
+        ("", "Canada's regulator fined Twitch $600,000; a New Zealand fine is pending.", None),
+        ("", "A Russian court fined Twitch $600,000.", None),
+    ],
+)
+def test_bare_dollars_of_a_fine_in_a_dollar_country_are_its_dollars(
+    title: str, summary: str, currency: str | None
+) -> None:
+    """Bare "$" is AUD in an Australian court's fine when the item names no other dollar country (invented)."""
+    candidates = extract_candidates(title, summary)
+    assert candidates[0].currency == currency
+
+
+def test_a_bare_dollar_conversion_in_an_australian_item_stays_unresolved() -> None:
+    """A bracketed "$" after a yuan figure in an Australian item is not read as USD nor as AUD."""
+    [candidate] = extract_candidates(
+        "", "Australia's regulator noted China fined Alibaba 18 billion yuan ($3.7 billion)."
+    )
+    assert (candidate.currency, candidate.reported_usd) == ("CNY", None)
+
+
+# Rule 10: who was fined, when several platforms are named.
+
+
+@pytest.mark.parametrize(
+    ("summary", "platform"),
+    [
+        ("Meta, the owner of Facebook and Instagram, was fined 2 billion roubles by a Moscow court.", "Meta"),
+        ("Meta, which owns WhatsApp, was fined 2 billion roubles by a Moscow court.", "Meta"),
+        ("Meta, Instagram's owner, was fined 2 billion roubles by a Moscow court.", "Meta"),
+        ("Instagram owner Meta was fined 2 billion roubles by a Moscow court.", "Meta"),
+        ("A Moscow court fined Meta 2 billion roubles over posts on Instagram and WhatsApp.", "Meta"),
+        ("A Moscow court fined Google 2 million roubles over YouTube videos.", "Google"),
+    ],
+)
+def test_platforms_that_describe_the_owner_or_the_subject_are_not_the_party_fined(
+    summary: str, platform: str
+) -> None:
+    """Platforms in an apposition ("the owner of ...") or a subject ("over ...") do not take the fine (invented)."""
+    [candidate] = extract_candidates("", summary)
+    assert candidate.platform == platform and candidate.confidence >= MIN_CONFIDENCE
+
+
+def test_two_amounts_each_over_a_service_of_one_family_are_that_services_fines() -> None:
+    """The DPC's €210m over Facebook and €180m over Instagram (Jan 2023) are facts; €390m is their total."""
+    candidates = extract_candidates(
+        "Data Protection Commission fines Meta €390m",
+        "Ireland's Data Protection Commission has fined Meta €210m over Facebook and €180m over Instagram.",
+    )
+    assert [(c.platform, c.amount) for c in candidates if c.confidence >= MIN_CONFIDENCE] == [
+        ("Facebook", D(210000000)),
+        ("Instagram", D(180000000)),
+    ]
+    assert "amount_is_total" in candidates[0].reasons and candidates[0].amount == D(390000000)
+
+
+def test_a_headline_sure_of_the_platform_names_a_repeated_fine() -> None:
+    """A body that names two platforms of one family takes the platform from the headline naming one."""
+    [candidate] = extract_candidates(
+        "Russia fines Google 5 billion roubles",
+        "Russian courts have fined Google over YouTube channels a total of 5 billion roubles, RBC said.",
+    )
+    assert (candidate.platform, "multiple_platforms" in candidate.reasons) == ("Google", False)
+
+
+def test_another_party_between_two_amounts_leaves_the_second_unclear() -> None:
+    """A second amount "... and its wholesalers ... 139 million euros" is not Apple's (French 2020 case)."""
+    candidates = extract_candidates(
+        "",
+        "France's competition authority fined Apple 1.1 billion euros, and its wholesalers Tech Data and Ingram "
+        "Micro 139 million euros together.",
+    )
+    assert [(c.amount, c.confidence >= MIN_CONFIDENCE) for c in candidates] == [
+        (D(1100000000), True),
+        (D(139000000), False),
+    ]
+    assert "platform_unclear" in candidates[1].reasons
+
+
+# Rule 11: totals, ranges, possible fines and figures that are something else are no facts.
+
+
+def test_a_sum_of_the_items_fines_is_their_total() -> None:
+    """The PIPC's 69.2 and 30.8 billion won (Sept 2022) are facts; "the combined 100 billion won" is not a third."""
+    candidates = extract_candidates(
+        "South Korea fines Google, Meta",
+        "South Korea's privacy regulator fined Google 69.2 billion won and Meta 30.8 billion won. The combined "
+        "100 billion won is its largest penalty.",
+    )
+    assert [(c.platform, c.amount) for c in candidates if c.confidence >= MIN_CONFIDENCE] == [
+        ("Google", D(69200000000)),
+        ("Meta", D(30800000000)),
+    ]
+    assert ["amount_is_total" in c.reasons for c in candidates] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "reason"),
+    [
+        ("Twitter expects FTC fine of $150 million to $250 million", "", "amount_is_range"),
+        ("", "The FTC said Twitter could pay between $150 million and $250 million.", "amount_is_range"),
+        ("", "A Moscow court said Google, Apple and Twitch together face fines of 140 million roubles.",
+         "planned_action"),
+        ("Twitch expects fine", "Twitch expects a fine of 5 million roubles from a Moscow court.", "planned_action"),
+        ("Apple ordered to pay 13 billion euros", "The EU's top court ordered Apple to pay 13 billion euros in back "
+         "taxes to Ireland.", "amount_not_penalty"),
+    ],
+)  # fmt: skip
+def test_ranges_possible_fines_and_taxes_go_to_review(title: str, summary: str, reason: str) -> None:
+    """A range, a fine that could come, or a figure the item calls back taxes is held with its reason (invented)."""
+    candidates = extract_candidates(title, summary)
+    assert candidates and all(c.confidence < MIN_CONFIDENCE for c in candidates)
+    assert all(reason in c.reasons for c in candidates if c.amount is not None)
+
+
+def test_a_possible_fine_casts_no_doubt_on_the_decided_one() -> None:
+    """Fines that Twitter "together face" leave its decided 3 million rouble fine a fact (invented)."""
+    candidates = extract_candidates(
+        "Court upholds Twitter fine",
+        "Moscow's Tagansky court confirmed a 3 million rouble fine on Twitter. Google, Facebook and Twitter "
+        "together face fines of more than 140 million roubles, an official said.",
+    )
+    assert [c.amount for c in candidates if c.confidence >= MIN_CONFIDENCE] == [D(3000000)]
+
+
+def test_a_warning_that_fines_could_follow_is_a_warning() -> None:
+    """A court that "warned ... it could face fines" gave a warning, not a fine (invented)."""
+    [candidate] = extract_candidates(
+        "", "A Moscow court warned Wikipedia it could face fines of up to 4 million roubles."
+    )
+    assert (candidate.action_type, candidate.amount) == ("warning", None)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "EU regulators fined Microsoft 561 million euros ($731 million) in 2013 for its browser choice.",
+        "A Moscow court fined Twitch 3 million roubles. Earlier this year Twitch was fined 2 million roubles.",
+    ],
+)
+def test_a_year_after_the_conversion_or_earlier_this_year_looks_back(summary: str) -> None:
+    """A year after the conversion, or "earlier this year", puts the amount in the past (the 2013 fine is real)."""
+    assert "earlier_action" in extract_candidates("", summary)[-1].reasons
+
+
+def test_a_conversion_the_local_figure_already_states_is_not_taken_again() -> None:
+    """A figure stating its conversion ("about $37.5 million") absorbs no other dollar figure (invented)."""
+    candidates = extract_candidates(
+        "Nigeria fines Meta",
+        "Nigeria's advertising regulator fined Meta ₦60 billion (about $37.5 million). The data regulator "
+        "imposed $32.8 million on Meta.",
+    )
+    assert len(candidates) == 2
+    assert (candidates[0].amount, candidates[0].currency, candidates[0].reported_usd) == (
+        D(60000000000),
+        "NGN",
+        D(37500000),
+    )
+
+
+def test_raising_a_penalty_is_no_change_of_figure() -> None:
+    """Being told to "raise the penalties" does not make two listed fines one changed figure (invented)."""
+    candidates = extract_candidates(
+        "",
+        "The regulator in Dublin fined TikTok €20m and Snapchat €10m after European regulators told it to "
+        "raise the penalties.",
+    )
+    assert "conflicting_amounts" not in {r for c in candidates for r in c.reasons}
+
+
+# Rule 12: more money forms.
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("Rp 202.5 billion", "202500000000", "IDR"),
+        ("IDR202.5 billion", "202500000000", "IDR"),
+        ("USD12.4 million", "12400000", "USD"),
+        ("RMB18.23 billion", "18230000000", "CNY"),
+        ("₦60 billion", "60000000000", "NGN"),
+        ("42-point-one billion won", "42100000000", "KRW"),
+    ],
+)
+def test_parse_money_reads_attached_codes_rupiah_naira_and_spoken_decimals(
+    text: str, amount: str, currency: str
+) -> None:
+    """Codes written against the digits, "Rp", "₦" and broadcast "42-point-one" are read exactly."""
+    [mention] = parse_money(text)
+    assert (str(mention.amount), mention.currency) == (amount, currency)
+
+
+def test_a_lead_eu_regulator_is_no_eu_jurisdiction() -> None:
+    """A "lead EU privacy regulator" is a national regulator: without its country, no jurisdiction (invented)."""
+    [candidate] = extract_candidates(
+        "", "Twitch was fined 90 million euros by its lead EU privacy regulator."
+    )
+    assert candidate.jurisdiction is None and candidate.confidence < MIN_CONFIDENCE
+
+
+def test_a_fine_compared_with_another_platforms_is_not_this_items_fact() -> None:
+    """Another platform's fine it is compared with ("after Snapchat's 12 million euros") is held (invented)."""
+    candidates = extract_candidates(
+        "",
+        "Ireland's regulator fined Twitch 9 million euros, the second-largest fine after Snapchat's 12 million euros.",
+    )
+    assert [(c.amount, c.confidence >= MIN_CONFIDENCE) for c in candidates] == [
+        (D(9000000), True),
+        (D(12000000), False),
+    ]
+    assert "earlier_action" in candidates[1].reasons
