@@ -41,11 +41,20 @@ def test_column_mapping_and_url_location(tmp_path: Path):
     [
         ('[feeds.a]\nformat = "xml"\nlocation = "x"\n', r"feed 'a', field 'format': must be one of"),
         ('[feeds.a]\nformat = "csv"\n', r"feed 'a', field 'location': missing"),
-        ('[feeds.a]\nformat = "csv"\nlocation = "x"\nenabled = "yes"\n', r"feed 'a', field 'enabled': expected bool"),
+        (
+            '[feeds.a]\nformat = "csv"\nlocation = "x"\nenabled = "yes"\n',
+            r"feed 'a', field 'enabled': expected bool",
+        ),
         ('[feeds.a]\nformat = "csv"\nlocation = "x"\nurl = "y"\n', r"feed 'a', field 'url': unknown field"),
         ('[feeds."../etc"]\nformat = "csv"\nlocation = "x"\n', r"feed '../etc': name must match"),
-        ('[feeds.a]\nformat = "csv"\nlocation = "x"\n[feeds.a.columns]\nplatform = 3\n', r"field 'columns.platform'"),
-        ('[feeds.a]\nformat = "csv"\nlocation = "x"\nmax_bytes = -1\n', r"field 'max_bytes': expected a positive"),
+        (
+            '[feeds.a]\nformat = "csv"\nlocation = "x"\n[feeds.a.columns]\nplatform = 3\n',
+            r"field 'columns.platform'",
+        ),
+        (
+            '[feeds.a]\nformat = "csv"\nlocation = "x"\nmax_bytes = -1\n',
+            r"field 'max_bytes': expected a positive",
+        ),
         ('[feeds.a]\nformat = "csv"\nlocation = "x"\nkind = "tabloid"\n', r"field 'kind': must be one of"),
         ("[feeds.a\n", "not valid TOML"),
         ("title = 'no feeds'\n", r"no \[feeds.<name>\] tables"),

@@ -51,7 +51,7 @@ def test_jsonl_keeps_nested_values_in_payload(tmp_path: Path):
     ("content", "message"),
     [
         ('{"a": 1}\n{"a": 2\n', "line 2: not JSON"),
-        ('[1, 2]\n', "line 1: expected a JSON object"),
+        ("[1, 2]\n", "line 1: expected a JSON object"),
     ],
 )
 def test_broken_jsonl_names_the_line(tmp_path: Path, content: str, message: str):
@@ -92,7 +92,10 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
     ("payload", "message"),
     [
         (BILLION_LAUGHS, "refused unsafe XML"),
-        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", "not an RSS 2.0 or Atom feed: root element <html>"),
+        (
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "not an RSS 2.0 or Atom feed: root element <html>",
+        ),
         (b"<rss version='2.0'><channel><item><title>cut off", "not well-formed XML at line 1"),
     ],
 )
@@ -138,7 +141,9 @@ def test_ragged_or_broken_csv_is_a_clear_error(tmp_path: Path, content: str, fmt
 def test_semicolon_delimited_file_fails_the_batch_not_each_row(tmp_path: Path):
     """A wrong delimiter makes one column; the batch fails naming the missing columns."""
     path = tmp_path / "semi.csv"
-    path.write_text("decision_date;jurisdiction;authority;platform;action_type\n2021-04-06;RU;Court;TikTok;fine\n")
+    path.write_text(
+        "decision_date;jurisdiction;authority;platform;action_type\n2021-04-06;RU;Court;TikTok;fine\n"
+    )
     with pytest.raises(transform.ContractError, match="missing required columns"):
         transform.run(_feed("csv", path), path, as_of=AS_OF, out_dir=tmp_path / "o")
 

@@ -45,7 +45,8 @@ def test_same_decision_from_structured_feed_and_news_is_one_action(settings: Set
     )
     assert len(rows) == 1 and rows[0][2] == "structured"
     feeds = {
-        r[0] for r in _query(settings, f"select feed from core.action_sources where action_id = '{rows[0][0]}'")
+        r[0]
+        for r in _query(settings, f"select feed from core.action_sources where action_id = '{rows[0][0]}'")
     }
     assert {"reference_sample", "gdpr_tracker_sample", "news_rss_sample"} <= feeds
 
@@ -53,7 +54,9 @@ def test_same_decision_from_structured_feed_and_news_is_one_action(settings: Set
 def test_structured_source_replaces_an_earlier_news_fact(settings: Settings):
     """News first, structured feed later: one fact, from the structured source; both sources kept."""
     news = Feed(name="news_first", format="atom", location=str(DATA / "sample_news.atom"))
-    tracker = Feed(name="tracker_later", format="gdpr-tracker", location=str(DATA / "sample_gdpr_tracker.csv"))
+    tracker = Feed(
+        name="tracker_later", format="gdpr-tracker", location=str(DATA / "sample_gdpr_tracker.csv")
+    )
     pipeline.run(settings, [news], as_of=AS_OF)
     before = _query(settings, "select count(*) from core.enforcement_actions where platform = 'TikTok'")
     assert before == [(1,)]
@@ -64,7 +67,9 @@ def test_structured_source_replaces_an_earlier_news_fact(settings: Settings):
         "select action_id, feed from core.enforcement_actions where platform = 'TikTok' and amount = 345000000",
     )
     assert fact[1] == "tracker_later"
-    sources = _query(settings, f"select feed from core.action_sources where action_id = '{fact[0]}' order by feed")
+    sources = _query(
+        settings, f"select feed from core.action_sources where action_id = '{fact[0]}' order by feed"
+    )
     assert sources == [("news_first",), ("tracker_later",)]
 
 

@@ -37,7 +37,9 @@ def test_undecillion_claim_is_stored_exactly_and_flagged(warehouse: duckdb.DuckD
 
 def test_outliers_are_visible_in_their_view_and_out_of_totals(warehouse: duckdb.DuckDBPyConnection):
     """marts.outlier_actions lists the claim; fines_by_platform totals leave it out but count it."""
-    assert warehouse.execute("select amount_exact from marts.outlier_actions").fetchall() == [(UNDECILLION_CLAIM,)]
+    assert warehouse.execute("select amount_exact from marts.outlier_actions").fetchall() == [
+        (UNDECILLION_CLAIM,)
+    ]
     ((total, outliers, fines),) = warehouse.execute(
         "select total_fines_usd, outlier_count, fine_count from marts.fines_by_platform where platform = 'Google'"
     ).fetchall()
@@ -57,7 +59,9 @@ def test_kopecks_survive_from_feed_to_marts(warehouse: duckdb.DuckDBPyConnection
     ).fetchall()
     assert amount == KOPECKS and exact == "21077392317.80"
     assert source == "nbp_b" and quality == "weekly_source" and usd is not None
-    (ranked,) = warehouse.execute("select amount from marts.largest_fines where amount = 21077392317.80").fetchone()
+    (ranked,) = warehouse.execute(
+        "select amount from marts.largest_fines where amount = 21077392317.80"
+    ).fetchone()
     assert ranked == KOPECKS
 
 
@@ -73,7 +77,9 @@ def test_implausible_usd_value_is_an_outlier(settings: Settings, tmp_path):
     )
     pipeline.run(settings, [Feed(name="synthetic", format="csv", location=str(path))], as_of=AS_OF)
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        flags = con.execute("select source_record_id, is_outlier from core.enforcement_actions order by 1").fetchall()
+        flags = con.execute(
+            "select source_record_id, is_outlier from core.enforcement_actions order by 1"
+        ).fetchall()
         (total,) = con.execute("select total_fines_usd from marts.fines_by_platform").fetchone()
     assert flags == [("big", True), ("normal", False)]
     assert total == Decimal("5000000.00")

@@ -77,7 +77,9 @@ def test_duckdb_reader_is_not_blocked_and_sees_old_state_until_publish(settings:
         assert _count(fresh) == before + 5  # the JSON Lines feed's five actions
 
 
-def test_sqlalchemy_reader_is_not_blocked_and_sees_new_state_after_publish(settings: Settings, tmp_path: Path):
+def test_sqlalchemy_reader_is_not_blocked_and_sees_new_state_after_publish(
+    settings: Settings, tmp_path: Path
+):
     """A read-only SQLAlchemy engine (duckdb-engine, as BI tools use it) works through a run."""
     pipeline.run(settings, [CSV], as_of=AS_OF)
     engine = sqlalchemy.create_engine(f"duckdb:///{settings.warehouse}", connect_args={"read_only": True})
