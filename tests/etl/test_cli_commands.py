@@ -277,6 +277,26 @@ def test_ingest_http_url_lands_the_payload_and_loads_it(site: Site, env: dict[st
     ]
 
 
+def test_max_bytes_limits_remote_payloads_but_not_local_files(
+    site: Site, env: dict[str, str], tmp_path: Path
+):
+    """`--max-bytes` refuses a bigger download in one line; a local file of any size is ingested."""
+    (site.root / "limit").mkdir()
+    payload = shutil.copy(ETL_DATA / "sample_actions.jsonl", site.root / "limit" / "turkey.jsonl")
+    size = Path(payload).stat().st_size
+    refused = fines(
+        "ingest", f"{site.url}/limit/turkey.jsonl", "--format", "jsonl", "--as-of", AS_OF,
+        "--max-bytes", str(size - 1), "--warehouse", str(tmp_path / "w.duckdb"), env=env,
+    )  # fmt: skip
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"exceeds the size limit of {size - 1} bytes" in refused.stderr
+    local = ok(fines(
+        "ingest", payload, "--format", "jsonl", "--as-of", AS_OF, "--max-bytes", "10",
+        "--warehouse", str(tmp_path / "w.duckdb"), env=env,
+    ))  # fmt: skip
+    assert feed_lines(local) == {"turkey": ("ok", 5, 5, 0, 0)}
+
+
 @pytest.mark.parametrize(
     ("fmt", "sample", "rows_in"),
     [
