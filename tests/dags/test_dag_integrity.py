@@ -152,7 +152,8 @@ def test_ingest_dag_tasks_edges_and_asset(dagbag, feed: str):
     load = dag.get_task("load")
     assert load.pool == catalog.DUCKDB_POOL
     assert [(a.name, a.uri) for a in load.outlets] == [
-        (catalog.feed_asset_name(feed), catalog.feed_uri(feed)), (catalog.MARTS_ASSET, catalog.MARTS_URI)
+        (catalog.feed_asset_name(feed), catalog.feed_uri(feed)),
+        (catalog.MARTS_ASSET, catalog.MARTS_URI),
     ]
     assert dag.get_task("check").retries == 0
     assert set(dag.params) == {"as_of"}

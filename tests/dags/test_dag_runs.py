@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.config import load_settings
+from etl.feeds import enabled_feeds
 from tests.conftest import write_registry
 from tests.dags.conftest import FeedServer, airflow_env, new_airflow_home, run_airflow
 
@@ -105,6 +107,23 @@ def test_ingest_dag_publishes_the_feed_and_build_marts_rebuilds(tmp_path: Path, 
     assert _succeeded(log), log[-5000:]
     rebuilt = _asset_events(home)["marts"][-1]
     assert rebuilt == built and built["marts.fines_by_platform"] >= 5
+
+
+@pytest.mark.parametrize(
+    "feed", [f.name for f in enabled_feeds(load_settings().feeds_file) if f.name != "reference_sample"]
+)
+def test_every_bundled_ingest_dag_runs_to_success(tmp_path: Path, migrated_db: Path, feed: str):
+    """Each bundled feed's ingest DAG (JSON Lines, tracker, RSS, Atom) loads its sample under `dags test`."""
+    env = airflow_env(new_airflow_home(tmp_path, migrated_db), tmp_path / "data")
+    log = _dags_test(f"ingest_{feed}", env)
+    assert _succeeded(log), log[-5000:]
+    with duckdb.connect(env["FINES_WAREHOUSE"], read_only=True) as con:
+        ((status, rows_in, sources),) = con.execute(
+            "select status, rows_in, (select count(*) from core.action_sources where feed = ?) "
+            "from ops.run_log where feed = ?",
+            [feed, feed],
+        ).fetchall()
+    assert status == "ok" and rows_in > 0 and sources > 0
 
 
 def test_fx_rates_dag_refreshes_live_rates_from_configured_urls(tmp_path: Path, migrated_db: Path):
