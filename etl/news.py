@@ -27,15 +27,16 @@ from etl.news_money import (
     scan,
 )  # fmt: skip
 from etl.news_names import (
-    BARE_PLACE,
     PLACE_RULES,
     Spans,
+    authority_code,
     authority_of,
     first_code,
     platform_spans,
     split_sentences,
 )  # fmt: skip
 from etl.news_platforms import by_service, choose_platform
+from etl.news_scope import PLAN_FINE, TURNOVER, scope, turnover_based
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -57,10 +58,6 @@ _OFFERED = re.compile(
     r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
     r"(?:\w+\s+){0,2}?to\s+pay\b"
 )
-# A fine computed from turnover (Russia's "turnover-based fines"), not turnover named as a cap.
-_TURNOVER = re.compile(
-    r"(?i)\bturnover[- ]based|\b(?:based|calculated)\s+(?:on|from|as)\s+(?:[\w'’%]+\s+){0,6}?turnover\b"
-)
 _PER_DAY = re.compile(r"(?i)\s*(?:a|per|each|every|for\s+each)\s+(?:day|week)\b|\s*daily\b")
 _DAILY = re.compile(r"(?i)daily\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
 _NON_MONETARY = compiled(
@@ -70,6 +67,11 @@ _NON_MONETARY = compiled(
         "warning": r"(?i)\bwarn(?:s|ed|ing)?\b",
         "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b",
     }
+)
+# A ban on the platform's advertising is no block of the platform ("banned new advertising on X").
+_AD_BAN = re.compile(
+    r"(?i)\b(?:advertising|advert|ad)s?\s+ban(?:s|ned)?\b|\bban(?:s|ned|ning)?\s+(?:on\s+)?(?:new\s+|all\s+)?"
+    r"(?:advertising|adverts?|ads)\b"
 )
 _EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
 _EACH_BEFORE = re.compile(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
@@ -99,6 +101,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
 _EARLIER = re.compile(
     r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
+    r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
+    r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
+    r"(?:had|has|have)\s+(?:also\s+)?(?:already\s+)?(?:been\s+)?(?:fined|penali[sz]ed)\s+(?:[\w$€£¥₽.,-]+\s+){0,6}?before|"
     r"over\s+the\s+(?:past|last)|in\s+the\s+past|years?\s+ago|"
     r"(?:largest|biggest|highest|record)\s+since|surpass\w*|eclips\w*|exceed\w*|compared\s+(?:with|to))\b"
 )
@@ -179,6 +185,7 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     found = [c for s in sentences for c in _sentence_candidates(s, item)]
     # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
+    found = scope(turnover_based(found, sentences), sentences, item.title)
     kept = consolidate(found, item.title)
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
@@ -227,7 +234,7 @@ def _sentence_candidates(sentence: str, item: _Item) -> list[Candidate]:
 def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
     """The authority and jurisdiction of a sentence (its amounts blanked), else the item's."""
     authority = authority_of(masked) or item.authority or authority_of(masked, actor=True)
-    place = first_code(authority or "", BARE_PLACE) or first_code(masked, PLACE_RULES)
+    place = (authority and authority_code(masked, authority)) or first_code(masked, PLACE_RULES)
     return authority, place or item.jurisdiction
 
 
@@ -281,6 +288,7 @@ def _doubts(
     return [reason for reason, doubt in (
         ("planned_action", mention is None and cues.planned),  # "threatened to block"
         ("planned_action", mention is not None and bool(_OFFERED.search(sentence, max(0, start - 60), start))),
+        ("planned_action", mention is not None and bool(PLAN_FINE.search(sentence, 0, start))),  # "plans to fine"
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
         ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
@@ -335,12 +343,16 @@ def _cues(sentence: str) -> _Cues:
     """Action words of a sentence; avoided ("to avoid penalties") and negated ("never fined") ones do not count."""
     plain = _blank(_NEGATED, _blank(_AVOIDED, sentence))
     fine, pay = _FINE.search(plain), _PAY.search(plain)
-    hits = sorted((m.start(), kind) for kind, rx in _NON_MONETARY if (m := rx.search(plain)))
+    ad_ban = _AD_BAN.search(plain)
+    hits = sorted(
+        [(m.start(), kind) for kind, rx in _NON_MONETARY if (m := rx.search(_blank(_AD_BAN, plain)))]
+        + ([(ad_ban.start(), "other")] if ad_ban else [])
+    )
     kinds = [k for _, k in hits if k != "order"] or [k for _, k in hits]  # "ordered ... blocked": block
     position = min([h for h, _ in hits] + ([fine.start()] if fine else []), default=0)
     clause = re.split(r"[,;:(—–]", sentence[max(0, position - 60) : position])[-1]
     return _Cues(
-        fine=fine is not None, daily=bool(_DAILY.search(plain)), pay=pay, turnover=bool(_TURNOVER.search(plain)),
+        fine=fine is not None, daily=bool(_DAILY.search(plain)), pay=pay, turnover=bool(TURNOVER.search(plain)),
         kind=kinds[0] if kinds else None, position=position, planned=bool(_PLANNED.search(clause)),
     )  # fmt: skip
 

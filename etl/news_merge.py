@@ -49,7 +49,7 @@ PENALTIES = {
     "currency_not_local": 0.45, "conflicting_amounts": 0.45, "amount_is_conversion": 0.45,
     "fined_party_not_platform": 0.45, "planned_action": 0.45, "too_many_candidates": 0.45, "earlier_action": 0.45,
     "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
-    "amount_not_penalty": 0.45,
+    "amount_not_penalty": 0.45, "beyond_lead": 0.45,
     # Softer doubts: each passes alone, and they add up.
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
     "platform_from_context": 0.1, "amount_qualified_approximate": 0.1, "conversion_currency_ambiguous": 0.05,
@@ -246,6 +246,8 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
     if best.action_type == "fine" and other.action_type in MONETARY:
         fills["action_type"] = other.action_type  # the more specific kind of fine
     dropped = {"no_jurisdiction"} if "jurisdiction" in fills else set()
+    if "beyond_lead" not in other.reasons:  # a later figure that repeats the lead's fine is the lead's
+        dropped.add("beyond_lead")
     if _sure_of_platform(other) and "multiple_platforms" in best.reasons and other.platform != best.platform:
         fills["platform"], dropped = (
             other.platform,

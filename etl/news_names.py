@@ -81,7 +81,7 @@ _PLACE = "(?<!\\w)(?<!lead )(?<!main )(?P<place>{})(?!\\w)".format(
 )
 _PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
 _BODY = (
-    r"(?i:court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
+    r"(?i:justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
     r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|bod(?:y|ies))\b"
 )
 _VERB = (
@@ -141,12 +141,12 @@ _CITY_COURT = re.compile(
 # "Ankara has imposed fines ...") is that sentence's authority, but is not carried to other sentences:
 # a headline "Turkey fines social networks" says who acted in general, not which body decided.
 _AUTH_BODY = (
-    r"(?:courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
+    r"(?:justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
     r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|bod(?:y|ies))\b"
 )
 _AUTH_TOPIC = (
     r"(?:data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
-    r"telecommunications|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
+    r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
     r"technolog(?:y|ies)|cyberspace|information|financial|finance|securities|economy|economic|justice|tax|"
     r"advertising|personal|trade|fair|top|supreme|high|federal|district|city|regional|state|appeals?|"
     r"arbitration|national|magistrate['’]?s?)"
@@ -191,12 +191,32 @@ def authority_of(sentence: str, *, actor: bool = False) -> str | None:
     return _ARTICLE.sub("", first.group(0))
 
 
+# Right before an institution's name: the state it belongs to ("Japan's FTC", "the Korea FTC").
+_OWNER_PLACE = re.compile(f"{_PLACE}(?:['’´]s)?\\s+(?:the\\s+)?\\Z")
+
+
 def first_code(text: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
-    """The jurisdiction of the earliest known institution or place rule match in a text."""
+    """The jurisdiction of the earliest known institution or place rule match in a text.
+
+    A place that owns the institution named ("Japan's FTC") beats the institution's usual home:
+    an acronym such as FTC names bodies of several states.
+    """
     hits = [m for rx in (_INSTITUTIONS, *rules) if (m := rx.search(text))]
     if not hits:
         return None
     first = min(hits, key=lambda m: m.start())  # an institution wins a tie: it is listed first
     if first.re is _INSTITUTIONS:
-        return first.lastgroup
-    return next((code for code, rx in _PLACE_NAMES if rx.match(first["place"])), None)
+        owner = _OWNER_PLACE.search(text[max(0, first.start() - 40) : first.start()])
+        return _place_code(owner["place"]) if owner else first.lastgroup
+    return _place_code(first["place"])
+
+
+def authority_code(text: str, authority: str) -> str | None:
+    """The jurisdiction of an authority as a text names it: the state owning it ("Japan's FTC"), else its name's."""
+    at = text.find(authority)
+    owner = _OWNER_PLACE.search(text[max(0, at - 40) : at]) if at > 0 else None
+    return _place_code(owner["place"]) if owner else first_code(authority, BARE_PLACE)
+
+
+def _place_code(place: str) -> str | None:
+    return next((code for code, rx in _PLACE_NAMES if rx.match(place)), None)

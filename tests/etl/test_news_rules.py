@@ -121,7 +121,7 @@ def test_headline_and_body_repeating_one_fine_give_one_fact(
         ),
         pytest.param(
             "Moscow court fines Google twice",
-            "A Moscow court fined Google 3 million roubles on Tuesday. In a separate case, it also fined Google "
+            "A Moscow court fined Google 3 million roubles on Tuesday and, in a separate case, another "
             "2 million roubles.",
             [("Google", D(3000000), "RUB"), ("Google", D(2000000), "RUB")],
             id="the-text-says-separate",
@@ -840,3 +840,153 @@ def test_a_fine_compared_with_another_platforms_is_not_this_items_fact() -> None
         (D(12000000), False),
     ]
     assert "earlier_action" in candidates[1].reasons
+
+
+# Scope: only the lead's figures report the item's own decision; plans are no decisions
+# (etl/news_scope.py). Every sentence below is invented.
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        pytest.param(
+            "Moscow court fines Viber and Discord",
+            "A Moscow court on Tuesday fined Viber 3 million roubles and Discord 2 million roubles for not deleting "
+            "banned posts. Viber was first fined 1 million roubles under the same law in March 2022, and Zoom was "
+            "ordered on May 4 to pay 500,000 roubles.",
+            id="first-fined-and-another-date-after-the-lead",
+        ),
+        pytest.param(
+            "Naver fined 12 billion won",
+            "South Korea's Fair Trade Commission has fined Naver 12 billion won for favouring its own shopping "
+            "listings. The regulator fined the company 4.5 billion won in October 2019.",
+            id="an-earlier-fine-after-the-lead",
+        ),
+        pytest.param(
+            "Polish watchdog fines Allegro rival Shopee",
+            "Poland's competition authority fined Shopee 40 million zlotys on Monday. The authority also fined "
+            "the marketplace 12 million zlotys for misleading discounts.",
+            id="an-undated-other-fine-after-the-lead",
+        ),
+        pytest.param(
+            "Moscow court fines Google twice",
+            "A Moscow court fined Google 3 million roubles on Tuesday. In a separate case, it also fined Google "
+            "2 million roubles.",
+            id="a-separate-case-after-the-lead",
+        ),
+    ],
+)
+def test_figures_after_the_lead_are_no_facts_of_their_own(title: str, summary: str) -> None:
+    """Amounts told after the lead (an earlier fine, another case) never become facts; the lead's fines stay facts."""
+    lead = summary.split(". ")[0]
+    kept = passing(title, summary)
+    assert kept and all(c.sentence in (title, lead + ".", lead) for c in kept)
+    later = [c for c in extract_candidates(title, summary) if c.sentence not in (title, lead, lead + ".")]
+    assert later and all(c.confidence < MIN_CONFIDENCE for c in later)
+
+
+def test_a_later_sentence_repeating_the_lead_fine_keeps_it_a_fact() -> None:
+    """A later, more precise restatement of the lead's fine is the lead's fine, not background."""
+    kept = passing(
+        "Turkey fines Google 296 mln lira",
+        "Turkey's competition board fined Google on Thursday for abusing its dominant position. The fine of "
+        "296.1 million lira is the board's largest.",
+    )
+    assert [(c.platform, c.jurisdiction, c.amount, c.currency) for c in kept] == [
+        ("Google", "TR", D("296.1e6"), "TRY")
+    ]
+
+
+def test_a_later_undated_figure_for_the_same_fine_still_conflicts() -> None:
+    """A later figure that reads as another report of the lead's fine sends both to review."""
+    assert not passing(
+        "Polish watchdog fines Shopee",
+        "Poland's competition authority fined Shopee 40 million zlotys on Monday. Reuters said the authority "
+        "fined Shopee 45 million zlotys.",
+    )
+
+
+def test_the_list_in_the_lead_gives_one_fact_each() -> None:
+    """Two fines listed in the lead sentence both become facts, and the earlier one after it does not."""
+    kept = passing(
+        "Moscow court fines WhatsApp and Snapchat",
+        "A Moscow court fined WhatsApp 15 million rubles and Snapchat 2 million rubles for storing data abroad. "
+        "WhatsApp was previously fined 3 million rubles in 2021.",
+    )
+    assert sorted((c.platform, c.amount) for c in kept) == [
+        ("Snapchat", D(2000000)),
+        ("WhatsApp", D(15000000)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Dutch regulator to fine Uber and Bolt",
+         "The Dutch data protection authority said it plans to fine Uber 10 million euros and Bolt 4 million euros."),
+        ("Korean regulator proposes fines for Coupang",
+         "The Korea Fair Trade Commission fined Coupang 3 billion won in a preliminary ruling."),
+        ("Coupang fined 3 billion won",
+         "The Korea Fair Trade Commission fined Coupang 3 billion won. The fine will be finalised after it "
+         "responds."),
+        ("Regulator intends to fine Yahoo", "Japan's privacy commission intends to penalise Yahoo 90 million yen."),
+    ],
+)  # fmt: skip
+def test_a_planned_fine_is_no_fact(title: str, summary: str) -> None:
+    """An amount the authority plans, proposes or has yet to finalise is planned_action, not a fact."""
+    candidates = [c for c in extract_candidates(title, summary) if c.amount is not None]
+    assert candidates and all("planned_action" in c.reasons for c in candidates)
+    assert passing(title, summary) == []
+
+
+def test_planning_to_appeal_a_fine_leaves_it_a_fact() -> None:
+    """A company that plans to appeal was fined: the plan is not the authority's."""
+    [c] = passing(
+        "Grab fined", "Indonesia's KPPU fined Grab 30 billion rupiah; Grab plans to appeal the fine."
+    )
+    assert (c.platform, c.amount, c.currency) == ("Grab", D(30e9), "IDR")
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "code"),
+    [
+        ("Japan's FTC orders Apple to open its app store", "", "JP"),
+        (
+            "",
+            "The Korea Fair Trade Commission ordered Google, one of the U.S. tech giants, to stop tying apps.",
+            "KR",
+        ),
+        ("", "Turkey's competition board fined the American company Meta 10 million lira.", "TR"),
+        ("The FTC orders Amazon to change its sign-up pages", "", "US"),
+    ],
+)
+def test_the_authoritys_state_beats_a_companys_nationality(title: str, summary: str, code: str) -> None:
+    """An authority's own state ("Japan's FTC") gives the jurisdiction, never a company's ("U.S. tech giants")."""
+    assert {c.jurisdiction for c in extract_candidates(title, summary)} == {code}
+
+
+@pytest.mark.parametrize(
+    ("summary", "kind"),
+    [
+        ("Russia's antitrust service fined Apple 900 million roubles. The penalty is calculated on the company's "
+         "revenue in Russia.", "turnover_fine"),
+        ("A Moscow court fined Google 2 billion roubles, a revenue-based penalty.", "turnover_fine"),
+        ("China's market regulator fined Meituan 3 billion yuan, a sum equal to 3% of its domestic sales.", "fine"),
+        ("Italy's watchdog fined TikTok 5 million euros; fines can reach 4% of global turnover.", "fine"),
+    ],
+)  # fmt: skip
+def test_a_fine_computed_from_revenue_is_a_turnover_fine(summary: str, kind: str) -> None:
+    """A fine calculated on revenue or turnover is a turnover_fine; a share of revenue for scale or a cap is not."""
+    assert {c.action_type for c in extract_candidates("", summary) if c.amount is not None} == {kind}
+
+
+def test_a_ban_on_advertising_is_no_block() -> None:
+    """Banning a platform's advertising is an 'other' action, not a block of the platform."""
+    [c] = extract_candidates("", "Turkey's telecom authority on Friday banned new advertising on Twitter.")
+    assert (c.platform, c.jurisdiction, c.action_type) == ("Twitter", "TR", "other")
+
+
+def test_a_justice_of_the_peace_is_an_authority() -> None:
+    """A justice of the peace ("in Moscow") is an authority, and its place gives the jurisdiction."""
+    [c] = extract_candidates("", "A justice of the peace in Moscow fined Twitch 3 mln rubles on Monday.")
+    assert (c.authority, c.jurisdiction, c.amount) == ("justice of the peace in Moscow", "RU", D(3e6))
