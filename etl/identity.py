@@ -242,11 +242,6 @@ def disputed_range(action: Action) -> tuple[bool, Decimal | None, Decimal | None
     return disputed, min(r.amount for r in same), max(r.amount for r in same)
 
 
-def document_key(source_record_id: pl.Expr) -> pl.Expr:
-    """The document a record comes from: a news item's candidates share ``<item id>#<n>``."""
-    return source_record_id.str.replace(r"#\d+$", "")
-
-
 def records_from(frame: pl.DataFrame) -> list[Record]:
     """Records from a frame of ``core.action_sources`` rows (see :class:`Record` for columns)."""
     columns = [f for f in Record.__dataclass_fields__ if f not in ("low", "high")]
