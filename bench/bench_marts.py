@@ -5,8 +5,8 @@
 Synthetic actions (vectorised with Polars, fixed seed) go straight into
 ``core.enforcement_actions`` of a fresh warehouse file after ``load.migrate``, with their
 ``core.action_sources`` (10% of actions have a second source), ``core.fx_rates`` and a run log.
-Then it times ``load.build_marts`` (every view and mart, each mart's Pandera contract),
-``comments.apply_comments``, ``load.run_tests``, the typical BI queries on a read-only
+Then it times ``models.build_marts`` (every view and mart, each mart's Pandera contract),
+``comments.apply_comments``, ``models.run_tests``, the typical BI queries on a read-only
 connection (median of a few runs), SQLAlchemy reflection of the marts, and
 ``export.export_marts``. Peak RSS is the process's own high-water mark after each step.
 """
@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from etl import catalog, comments, export, load
+from etl import catalog, comments, export, load, models
 
 PLATFORMS = ["Google", "Facebook", "TikTok", "X", "Amazon", "Apple", "Telegram", "Instagram",
              "WhatsApp", "YouTube", "LinkedIn", "Microsoft", "Wikipedia", "Spotify", "Uber"]  # fmt: skip
@@ -239,9 +239,11 @@ def run(rows: int, workdir: Path, *, repeat: int) -> None:
         load.migrate(con)
         timed("insert facts, sources, rates, run log", lambda: insert_all(con, **frames), results)
         frames.clear()  # free the frames before the build, so its peak RSS is the warehouse's
-        counts = timed("load.build_marts (views, marts, contracts)", lambda: load.build_marts(con), results)
+        counts = timed(
+            "models.build_marts (views, marts, contracts)", lambda: models.build_marts(con), results
+        )
         timed("comments.apply_comments", lambda: comments.apply_comments(con), results)
-        failures = timed("load.run_tests (warehouse/tests/*.sql)", lambda: load.run_tests(con), results)
+        failures = timed("models.run_tests (warehouse/tests/*.sql)", lambda: models.run_tests(con), results)
         timed("checkpoint", lambda: con.execute("checkpoint"), results)
     print("mart rows:", ", ".join(f"{name} {count:,}" for name, count in counts.items()))
     failing = {name: count for name, count in failures.items() if count}

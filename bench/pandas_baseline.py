@@ -28,7 +28,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from etl import catalog, load
+from etl import catalog, load, sql
 from etl.transform import CANONICAL
 from schemas.enforcement_actions import CURRENCIES, EARLIEST_DECISION, JURISDICTIONS, EnforcementAction
 
@@ -442,7 +442,7 @@ def build_marts(path: Path) -> dict[str, int]:
     counts = {}
     try:
         con.execute("begin transaction")
-        for layer in load.LAYERS:
+        for layer in sql.LAYERS:
             for sql_path in load._models(layer):
                 name = f"{layer}.{sql_path.stem}"
                 kind = "table" if layer == "marts" else "view"

@@ -16,7 +16,7 @@ STAGES = {
     "prepare": "fresh warehouse: rates for the run, migrate, `load_rates`",
     "convert": "convert + converted contract (`fx.run`, Parquet in/out)",
     "load": "load (`load.load_batch`, into that fresh warehouse)",
-    "marts": "build marts (`load.build_marts`)",
+    "marts": "build marts (`models.build_marts`)",
 }
 TARGET_FLOOR_RATIO = 3.0
 TARGET_PANDAS_SPEEDUP = 1.5

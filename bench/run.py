@@ -10,7 +10,7 @@ and measures, each in a fresh Python process so that its peak RSS is its own:
   stage wrote, which is not timed): read + parse, parse contract, normalize + action contract
   (the three parts of ``transform.run``), ``pipeline.prepare_warehouse`` (migrate a fresh
   warehouse, ECB rates), ``fx.run`` (convert + converted contract, with its Parquet in and
-  out), ``load.load_batch`` into that fresh warehouse, ``load.build_marts``;
+  out), ``load.load_batch`` into that fresh warehouse, ``models.build_marts``;
 * ``e2e``: ``etl.pipeline.run`` with one feed pointing at the file, a fresh data folder and
   warehouse (``FINES_*`` set to it), with a breakdown of where its time went;
 * ``pandas``: pandas + pandera's pandas backend doing the same work (``bench/pandas_baseline.py``);
@@ -35,6 +35,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from etl import models
 
 REPO = Path(__file__).resolve().parents[1]
 FEED = "bench"
@@ -219,7 +221,7 @@ def w_marts(spec: dict) -> dict:
 
     con = load.connect(Path(spec["dir"]) / "warehouse.duckdb")
     with Timer() as timer:
-        counts = load.build_marts(con)
+        counts = models.build_marts(con)
     con.close()
     return _stage_result(timer, marts=counts)
 
@@ -231,7 +233,7 @@ def _instrument() -> dict[str, list[float]]:
     """
     import types
 
-    from etl import fx, load, pipeline, transform, validate
+    from etl import fx, load, models, pipeline, transform, validate
 
     try:
         from etl import publish
@@ -261,7 +263,7 @@ def _instrument() -> dict[str, list[float]]:
         (load, "load_rates", "  load.load_rates"),
         (load, "reconvert", "  load.reconvert"),
         (load, "load_batch", "  load.load_batch"),
-        (load, "build_marts", "  load.build_marts"),
+        (models, "build_marts", "  models.build_marts"),
         (getattr(publish, "shutil", None), "copyfile", "publish: copy the warehouse to a build file"),
         (publish, "_fsync", "publish: fsync"),
     ]

@@ -14,10 +14,9 @@ from pathlib import Path
 import duckdb
 
 import warehouse
+from etl.sql import LAYER_KINDS, literal
 
 COMMENTS_FILE = warehouse.ROOT / "comments.toml"
-# Each layer as etl.load.build_marts creates it.
-KINDS = {"staging": "view", "core": "view", "marts": "table"}
 
 
 class CommentsError(ValueError):
@@ -48,7 +47,7 @@ def model_files(root: Path = warehouse.ROOT) -> dict[str, tuple[str, Path]]:
     """Every model built from ``root``: name -> (kind, file)."""
     return {
         f"{layer}.{path.stem}": (kind, path)
-        for layer, kind in KINDS.items()
+        for layer, kind in LAYER_KINDS.items()
         for path in sorted((root / layer).glob("*.sql"))
     }
 
@@ -73,7 +72,9 @@ def resolve(con: duckdb.DuckDBPyConnection, *, comments_file: Path = COMMENTS_FI
     config = tomllib.loads(comments_file.read_text(encoding="utf-8"))
     shared: dict[str, str] = config.get("columns", {})
     sections = {
-        f"{schema}.{model}": columns for schema in KINDS for model, columns in config.get(schema, {}).items()
+        f"{schema}.{model}": columns
+        for schema in LAYER_KINDS
+        for model, columns in config.get(schema, {}).items()
     }
     models, problems = [], []
     files = model_files()
@@ -99,10 +100,6 @@ def resolve(con: duckdb.DuckDBPyConnection, *, comments_file: Path = COMMENTS_FI
     return models
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
     """Run ``COMMENT ON TABLE/VIEW/COLUMN`` for every model and column built from ``warehouse/``.
 
@@ -118,8 +115,8 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
     count = 0
     for model in models:
         schema, table = model.name.split(".")
-        con.execute(f'comment on {model.kind} "{schema}"."{table}" is {_literal(model.comment)}')
+        con.execute(f'comment on {model.kind} "{schema}"."{table}" is {literal(model.comment)}')
         for column, text in model.columns.items():
-            con.execute(f'comment on column "{schema}"."{table}"."{column}" is {_literal(text)}')
+            con.execute(f'comment on column "{schema}"."{table}"."{column}" is {literal(text)}')
         count += 1 + len(model.columns)
     return count

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from etl import catalog, load
+from etl.sql import literal
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +25,6 @@ PARTITIONS = {
     catalog.FINES_OVER_TIME: "decision_year",
     catalog.NON_MONETARY_ACTIONS: "decision_year",
 }
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def target_path(out_dir: Path, mart: str) -> Path:
@@ -56,7 +53,7 @@ def export_mart(con: duckdb.DuckDBPyConnection, mart: str, out_dir: Path) -> int
     options = "format parquet, compression zstd"
     if mart in PARTITIONS:
         options += f", partition_by ({PARTITIONS[mart]})"
-    ((rows,),) = con.execute(f"copy (select * from {mart}) to {_literal(str(tmp))} ({options})").fetchall()
+    ((rows,),) = con.execute(f"copy (select * from {mart}) to {literal(str(tmp))} ({options})").fetchall()
     _swap_in(tmp, target)
     return rows
 

@@ -20,11 +20,9 @@ import polars as pl
 import warehouse
 from etl import catalog, merge
 from etl.errors import UserError
-from etl.faults import pause_point
 
 log = logging.getLogger(__name__)
 
-LAYERS = ("staging", "core", "marts")
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -319,53 +317,3 @@ def record_run(
             result.awaiting_review,
         ],
     )
-
-
-def _models(layer: str) -> list[Path]:
-    return sorted((warehouse.ROOT / layer).glob("*.sql"))
-
-
-def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild staging and core views and mart tables from ``warehouse/``, in one transaction.
-
-    Each mart is checked against its Pandera contract before the transaction commits, so a
-    mart that breaks its contract is never published.
-
-    Returns:
-        Row count per mart table.
-    """
-    from etl.comments import apply_comments
-    from schemas import marts as mart_schemas
-
-    counts: dict[str, int] = {}
-    with transaction(con):
-        for layer in LAYERS:
-            for path in _models(layer):
-                name = f"{layer}.{path.stem}"
-                sql = path.read_text(encoding="utf-8")
-                kind = "table" if layer == "marts" else "view"
-                con.execute(f"create or replace {kind} {name} as\n{sql}")
-                if layer == "marts":
-                    pause_point("marts")
-                    purpose = sql.splitlines()[0].removeprefix("--").strip()
-                    con.execute(f"comment on table {name} is {_quote(purpose)}")
-                    frame = con.sql(f"select * from {name}").pl()
-                    mart_schemas.validate_mart(name, frame)
-                    counts[name] = frame.height
-        apply_comments(con)
-    return counts
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def run_tests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Run every ``warehouse/tests/*.sql``; each must return zero rows.
-
-    Returns:
-        Failing row count per test file (zero everywhere when the warehouse is sound).
-    """
-    return {
-        path.stem: len(con.execute(path.read_text(encoding="utf-8")).fetchall()) for path in _models("tests")
-    }

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import catalog, fx, load, publish, transform
+from etl import catalog, fx, load, models, publish, transform
 from etl.config import Settings
 from etl.extract import extract_feed
 from etl.faults import pause_point
@@ -112,7 +112,7 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
         load.migrate(con)
         changed = load.load_rates(con, rates_path)
         reconverted = load.reconvert(con, rates_path) if changed else 0
-        marts = load.build_marts(con)
+        marts = models.build_marts(con)
     return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
 
 
@@ -184,7 +184,7 @@ def load_batches(
         pause_point("load")
     for feed, error in sorted(errors.items()):
         report.feeds.append(record_failure(con, feed=feed, run_id=run_id, as_of=as_of, error=error))
-    report.marts = load.build_marts(con)
+    report.marts = models.build_marts(con)
     return report
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from etl import catalog, load, pipeline, publish
+from etl import catalog, load, models, pipeline, publish
 from etl.config import load_settings
 from etl.extract import extract_feed
 from etl.feeds import Feed, enabled_feeds
@@ -122,7 +122,7 @@ def build() -> dict[str, int]:
     """Rebuild the marts and publish; returns their row counts."""
     with publish.writer(load_settings().warehouse) as con:
         load.migrate(con)
-        return load.build_marts(con)
+        return models.build_marts(con)
 
 
 class FeedsNotApplied(RuntimeError):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, exc, inspect, text
 from sqlalchemy.pool import NullPool
 
-from etl import catalog, comments, load, publish
+from etl import catalog, comments, models, publish
 from tests.warehouse.test_marts import build_fixture_warehouse
 
 TOP_PLATFORMS = "select platform, total_fines_usd from marts.fines_by_platform order by total_fines_usd desc"
@@ -101,7 +101,7 @@ def test_new_connection_sees_a_newly_published_state(tmp_path: Path):
         (old,) = before.execute(text(count)).one()
         with publish.writer(path) as con:
             con.execute("delete from core.enforcement_actions where platform = 'X'")
-            load.build_marts(con)
+            models.build_marts(con)
             comments.apply_comments(con)
         assert before.execute(text(count)).one() == (old,)
     with engine.connect() as after:

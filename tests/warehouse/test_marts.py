@@ -14,7 +14,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import warehouse
-from etl import catalog, comments, load
+from etl import catalog, comments, load, models, sql
 
 MONETARY = list(catalog.MONETARY_ACTION_TYPES)
 D = Decimal
@@ -206,7 +206,7 @@ def build_fixture_warehouse(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         f"insert into {catalog.STATUS_HISTORY} select action_id, status, run_id, decision_date, null "
         f"from {catalog.ENFORCEMENT_ACTIONS}"
     )
-    counts = load.build_marts(con)
+    counts = models.build_marts(con)
     comments.apply_comments(con)
     return counts
 
@@ -475,7 +475,7 @@ def test_mart_equals_rows_computed_from_the_facts(con: duckdb.DuckDBPyConnection
 
 def test_every_model_file_opens_with_its_purpose_and_grain():
     """The first comment of each model states its grain (STYLE.md section 6)."""
-    for layer in (*load.LAYERS, "tests"):
+    for layer in (*sql.LAYERS, "tests"):
         for path in (warehouse.ROOT / layer).glob("*.sql"):
             text = path.read_text(encoding="utf-8")
             assert text.startswith("-- "), path
@@ -486,7 +486,7 @@ def test_every_model_file_opens_with_its_purpose_and_grain():
 
 def test_model_sql_keeps_lines_within_80_characters():
     """Warehouse SQL lines are at most 80 characters long."""
-    for path in (p for layer in (*load.LAYERS, "tests") for p in (warehouse.ROOT / layer).glob("*.sql")):
+    for path in (p for layer in (*sql.LAYERS, "tests") for p in (warehouse.ROOT / layer).glob("*.sql")):
         long = [n for n, line in enumerate(path.read_text().splitlines(), 1) if len(line) > 80]
         assert not long, f"{path}: lines {long}"
 
@@ -518,7 +518,7 @@ def test_monthly_series_has_running_totals_across_years(con: duckdb.DuckDBPyConn
 
 def test_every_warehouse_test_returns_zero_rows(con: duckdb.DuckDBPyConnection):
     """Every warehouse/tests/*.sql passes on the fixture warehouse."""
-    failures = load.run_tests(con)
+    failures = models.run_tests(con)
     assert len(failures) == len(list((warehouse.ROOT / "tests").glob("*.sql")))
     assert failures == dict.fromkeys(failures, 0)
 
@@ -741,5 +741,5 @@ def test_build_refuses_a_mart_that_breaks_its_contract():
         before = con.execute("select count(*) from marts.largest_fines").fetchall()
         con.execute("update core.enforcement_actions set status = 'reversed' where action_id = 'a16'")
         with pytest.raises(SchemaErrors, match="LargestFines"):
-            load.build_marts(con)
+            models.build_marts(con)
         assert con.execute("select count(*) from marts.largest_fines").fetchall() == before

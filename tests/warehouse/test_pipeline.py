@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import load, pipeline
+from etl import load, models, pipeline
 from etl.config import Settings
 from etl.feeds import Feed, enabled_feeds, load_registry
 from tests.conftest import AS_OF, FIXTURES, write_registry
@@ -64,7 +64,7 @@ def test_marts_reconcile_with_core_facts(settings: Settings, sample_feeds: list[
     """Every warehouse/tests/*.sql returns zero rows, and totals match the facts."""
     pipeline.run(settings, sample_feeds, as_of=AS_OF)
     with load.connect(settings.warehouse) as con:
-        failures = load.run_tests(con)
+        failures = models.run_tests(con)
     assert failures and all(count == 0 for count in failures.values()), failures
     ((facts,),) = _query(
         settings,
@@ -86,7 +86,7 @@ def test_sql_reconciliation_test_catches_a_drifted_mart(settings: Settings, samp
             "update marts.fines_by_platform set total_fines_usd = total_fines_usd + 1 "
             "where platform = 'TikTok'"
         )
-        assert load.run_tests(con)["assert_marts__totals_reconcile"] == 1
+        assert models.run_tests(con)["assert_marts__totals_reconcile"] == 1
 
 
 def test_rerun_of_same_input_leaves_identical_warehouse(settings: Settings, sample_feeds: list[Feed]):

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 import sqlalchemy
 
-from etl import load, pipeline, publish
+from etl import load, models, pipeline, publish
 from etl.config import BUNDLED_FEEDS, Settings
 from etl.feeds import Feed
 from tests.conftest import AS_OF
@@ -126,7 +126,7 @@ def test_second_run_refuses_clearly_while_one_is_writing(settings: Settings, tmp
     finally:
         assert first.wait(timeout=120) == 0
     with load.connect(settings.warehouse) as con:
-        assert all(count == 0 for count in load.run_tests(con).values())
+        assert all(count == 0 for count in models.run_tests(con).values())
 
 
 def test_cli_reports_a_busy_warehouse_in_one_line(settings: Settings, tmp_path: Path):
