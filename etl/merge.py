@@ -9,7 +9,6 @@ the outcome does not depend on which feed or run loaded first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -39,15 +38,7 @@ _RECORD_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class MergeOutcome:
-    """How a batch's records ended up: opening their own action, or joining another."""
-
-    anchors: int  # batch records that open (and give their figures to) an action
-    joined: int  # batch records that report an action another record anchors
-
-
-def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> MergeOutcome:
+def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
     """Store the registered ``batch`` as source records and regroup the actions it touches.
 
     Runs inside the caller's transaction.
@@ -73,18 +64,11 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
     try:
         _rewrite_facts(con)
         _record_status_history(con, run_id=run_id, batch_date=batch_date)
-        anchors = con.execute(
-            "select count(*) from batch_keys inner join regrouped as r using (feed, record_key) "
-            f"inner join {catalog.ACTION_SOURCES} as s using (feed, record_key) "
-            "where r.action_id = s.record_action_id"
-        ).fetchall()[0][0]
     finally:
         for name in ("identity_actions", "identity_parts"):
             con.unregister(name)
-    total = con.execute("select count(*) from batch_keys").fetchall()[0][0]
     for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions", "regrouped"):
         con.execute(f"drop table if exists {name}")
-    return MergeOutcome(anchors=anchors, joined=total - anchors)
 
 
 def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:

