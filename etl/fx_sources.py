@@ -20,7 +20,7 @@ from importlib import resources
 import polars as pl
 from defusedxml import ElementTree
 
-from etl.fx import CBR, ECB, EURO_START, NBP_A, NBP_B, OVERRIDE, RATE, RATES_SCHEMA, FxError
+from etl.fx_rules import CBR, ECB, EURO_START, NBP_A, NBP_B, OVERRIDE, RATE, RATES_SCHEMA, FxError
 
 NBP_SINCE = date(1995, 1, 1)  # the zloty was redenominated (PLZ to PLN) on 1995-01-01
 _LOCAL = {

@@ -360,10 +360,11 @@ def embedded() -> pl.DataFrame:
 def test_embedded_rates_convert_rub_after_the_ecb_stopped(embedded: pl.DataFrame):
     """With the embedded NBP tables, a RUB fine of 2023 is converted from the weekly table B."""
     row = fx.convert_one(Decimal(500000), "RUB", on=date(2023, 6, 1), rates=embedded)
-    assert (row["fx_source"], row["fx_rate_date"], row["fx_quality"]) == (
+    assert (row["fx_source"], row["fx_rate_date"], row["fx_next_rate_date"], row["fx_quality"]) == (
         "nbp_b",
         date(2023, 5, 31),
-        "weekly_source",
+        date(2023, 6, 7),
+        "interpolated_weekly",
     )
     assert Decimal(6000) < row["amount_usd"] < Decimal(6500)
 
@@ -384,3 +385,126 @@ def test_sample_feed_converted_usd_is_within_1_percent_of_the_reported_figure_fo
     within = ((ratio - 1).abs() <= 0.01).sum()
     assert out.height >= 15 and (out["fx_status"] == catalog.FX_CONVERTED).all()
     assert within / out.height >= 0.7, out.select("currency", "decision_date", "amount_usd", "reported_usd")
+
+
+# --- Between two weekly fixes: linear interpolation (issue 15) ---
+
+FX_FIXTURES = Path(__file__).parents[1] / "fixtures" / "fx"
+NBP_A_JSON = FX_FIXTURES / "nbp_api_tables_A_2024-01-03_2024-01-12.json"
+NBP_B_JSON = FX_FIXTURES / "nbp_api_tables_B_2024-01-03_2024-01-10_cut.json"
+
+
+@pytest.fixture(scope="module")
+def weekly() -> pl.DataFrame:
+    """Real NBP tables: A daily 2024-01-03..12, B (weekly) fixed on 2024-01-03 and 2024-01-10."""
+    return fx.combine_rates([fx_sources.parse_nbp_tables(NBP_A_JSON.read_bytes(), NBP_B_JSON.read_bytes())])
+
+
+def _upe(rates: pl.DataFrame, source: str, currency: str, day: date) -> Decimal:
+    (value,) = rates.filter(
+        (pl.col("source") == source) & (pl.col("currency") == currency) & (pl.col("rate_date") == day)
+    )["units_per_eur"].to_list()
+    return value
+
+
+def test_decision_between_two_weekly_fixes_gets_the_interpolated_rate_and_flag(weekly: pl.DataFrame):
+    """KZT on Friday 2024-01-05 (table B on 01-03 and 01-10): both legs 2/7 of the way to the next fix."""
+    before, after = date(2024, 1, 3), date(2024, 1, 10)
+    weight = Decimal(2) / Decimal(7)
+    kzt = [_upe(weekly, "nbp_b", "KZT", d) for d in (before, after)]
+    usd = [_upe(weekly, "nbp_b", "USD", d) for d in (before, after)]
+    kzt_then = kzt[0] + (kzt[1] - kzt[0]) * weight
+    usd_then = usd[0] + (usd[1] - usd[0]) * weight
+    row = fx.convert_one(Decimal(1_000_000), "KZT", on=date(2024, 1, 5), rates=weekly)
+    assert (row["fx_source"], row["fx_quality"], row["fx_rate_date"], row["fx_next_rate_date"]) == (
+        "nbp_b",
+        "interpolated_weekly",
+        before,
+        after,
+    )
+    assert abs(row["fx_rate_usd"] - usd_then / kzt_then) < Decimal("1e-15")
+    cents = Decimal("0.01")
+    assert row["amount_usd"] == (Decimal(1_000_000) / kzt_then * usd_then).quantize(cents, ROUND_HALF_EVEN)
+    assert row["amount_eur"] == (Decimal(1_000_000) / kzt_then).quantize(cents, ROUND_HALF_EVEN)
+    carried = usd[0] / kzt[0]
+    assert row["fx_rate_usd"] != carried  # the week's move is taken into account
+    assert min(carried, usd[1] / kzt[1]) < row["fx_rate_usd"] < max(carried, usd[1] / kzt[1])
+    assert row["fx_note"] == "rate interpolated between nbp_b fixes of 2024-01-03 and 2024-01-10"
+
+
+def test_decision_after_the_last_weekly_fix_keeps_the_carried_forward_rate(weekly: pl.DataFrame):
+    """KZT on 2024-01-12: no table B after 01-10 yet, so 01-10's rate is carried forward, as before."""
+    row = fx.convert_one(Decimal(1_000_000), "KZT", on=date(2024, 1, 12), rates=weekly)
+    day = date(2024, 1, 10)
+    assert (row["fx_quality"], row["fx_rate_date"], row["fx_next_rate_date"], row["fx_note"]) == (
+        "weekly_source",
+        day,
+        None,
+        None,
+    )
+    carried = _upe(weekly, "nbp_b", "USD", day) / _upe(weekly, "nbp_b", "KZT", day)
+    assert abs(row["fx_rate_usd"] - carried) < Decimal("1e-15")
+
+
+def test_a_weekly_fix_of_the_decision_date_is_used_as_is(weekly: pl.DataFrame):
+    """On a table-B day itself nothing is interpolated."""
+    row = fx.convert_one(Decimal(100), "RUB", on=date(2024, 1, 10), rates=weekly)
+    assert (row["fx_source"], row["fx_quality"], row["fx_next_rate_date"]) == ("nbp_b", "exact_day", None)
+
+
+@pytest.mark.parametrize(
+    ("later", "with_usd", "quality"),
+    [
+        ("2024-01-10", True, "interpolated_weekly"),
+        ("2024-01-22", True, "weekly_source"),  # 17 days after the decision: beyond NBP B's 16
+        ("2024-01-10", False, "weekly_source"),  # no USD leg of that day: the later fix is unusable
+    ],
+)
+def test_later_weekly_fix_counts_within_the_bound_and_with_its_usd_leg(
+    later: str, with_usd: bool, quality: str
+):
+    """Interpolation needs the later fix within the source's staleness bound and with a USD rate."""
+    legs = _legs("nbp_b", later) if with_usd else [("nbp_b", "EUR", later, "1")]
+    rates = _rates(
+        ("nbp_b", "NGN", "2024-01-03", "1000"),
+        *_legs("nbp_b", "2024-01-03"),
+        ("nbp_b", "NGN", later, "1200"),
+        *legs,
+    )
+    row = fx.convert_amounts(_actions(("5000", "NGN", date(2024, 1, 5))), rates).row(0, named=True)
+    assert (row["fx_quality"], row["fx_rate_date"]) == (quality, date(2024, 1, 3))
+    if quality == "interpolated_weekly":  # 2 of 7 days from 1000 to 1200 NGN per EUR
+        assert row["amount_eur"] == (Decimal(5000) / (Decimal(1000) + Decimal(200) * 2 / 7)).quantize(
+            Decimal("0.01")
+        )
+    else:
+        assert row["amount_eur"] == Decimal("5.00") and row["fx_next_rate_date"] is None
+
+
+def test_daily_sources_are_never_interpolated(weekly: pl.DataFrame):
+    """NBP A (daily) keeps the strict last-rate-on-or-before rule even with a later fix at hand."""
+    rates = _rates(
+        ("nbp_a", "GBP", "2024-01-05", "0.86"),
+        ("nbp_a", "GBP", "2024-01-09", "0.90"),
+        *_legs("nbp_a", "2024-01-05", "2024-01-09"),
+    )
+    row = fx.convert_amounts(_actions(("86", "GBP", date(2024, 1, 7))), rates).row(0, named=True)
+    assert (row["fx_quality"], row["fx_rate_date"], row["fx_next_rate_date"]) == (
+        "carried_forward",
+        date(2024, 1, 5),
+        None,
+    )
+    assert row["amount_eur"] == Decimal("100.00")
+
+
+def test_interpolation_brings_real_2022_rub_fines_closer_to_the_printed_usd(embedded: pl.DataFrame):
+    """On 11 cited RUB fines of 2022 (weekly NBP B only), no row stays beyond 5% of the press's USD."""
+    from etl.fx_check import compare_with_printed, read_printed, summarize
+
+    compared = compare_with_printed(read_printed(FX_FIXTURES / "printed_usd_rub_2022.csv"), embedded)
+    assert set(compared["quality_before"]) == {"weekly_source"}
+    assert set(compared["quality_after"]) == {"interpolated_weekly"}
+    summary = summarize(compared)
+    assert summary["before"]["beyond_5_percent"] >= 3 and summary["after"]["beyond_5_percent"] == 0
+    assert summary["after"]["within_2_percent"] > summary["before"]["within_2_percent"]
+    assert summary["after"]["median_abs_difference"] < summary["before"]["median_abs_difference"]

@@ -282,4 +282,5 @@ def test_bank_of_russia_wins_for_rub_after_the_ecb_stopped_and_not_before(
     without = fx.convert_one(
         Decimal(803011), "RUB", on=date(2023, 6, 1), rates=rates.filter(pl.col("source") != "cbr")
     )
-    assert (without["fx_source"], without["fx_quality"]) == ("nbp_b", "weekly_source")
+    # Without it, NBP's weekly fixes of 05-31 and 06-07 around the decision date are interpolated.
+    assert (without["fx_source"], without["fx_quality"]) == ("nbp_b", "interpolated_weekly")

@@ -58,7 +58,7 @@ def test_kopecks_survive_from_feed_to_marts(warehouse: duckdb.DuckDBPyConnection
         "where amount = 21077392317.80"
     ).fetchall()
     assert amount == KOPECKS and exact == "21077392317.80"
-    assert source == "nbp_b" and quality == "weekly_source" and usd is not None
+    assert source == "nbp_b" and quality == "interpolated_weekly" and usd is not None
     (ranked,) = warehouse.execute(
         "select amount from marts.largest_fines where amount = 21077392317.80"
     ).fetchone()
