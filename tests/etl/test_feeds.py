@@ -77,3 +77,83 @@ def test_disabled_feeds_are_skipped(tmp_path: Path):
     )
     assert [feed.name for feed in enabled_feeds(path)] == ["b"]
     assert len(load_registry(path)) == 2
+
+
+def test_file_url_location_is_kept_as_a_local_path_and_lands(tmp_path: Path):
+    """A file:// location in the registry names that file, not a path under the registry's folder.
+
+    Before: it was joined onto the registry's folder and the fetch failed.
+    """
+    from datetime import date
+
+    from etl.extract import extract_feed
+
+    source = tmp_path / "exports" / "my actions.csv"
+    source.parent.mkdir()
+    source.write_bytes(b"action_id,platform\n1,TikTok\n")
+    registry = tmp_path / "conf" / "feeds.toml"
+    registry.parent.mkdir()
+    registry.write_text(f'[feeds.local]\nformat = "csv"\nlocation = "{source.as_uri()}"\n')
+    (feed,) = load_registry(registry)
+    assert feed.location == str(source) and not feed.is_remote
+    landed = extract_feed(feed, landing=tmp_path / "landing", as_of=date(2025, 1, 2))
+    assert landed.path.read_bytes() == source.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        (
+            "ftp://example.org/actions.csv",
+            r"unsupported scheme 'ftp' \(supported: http://, https://, file://",
+        ),
+        ("s3://bucket/actions.csv", r"unsupported scheme 's3' \(supported: http://, https://, file://"),
+        ("file://otherhost/actions.csv", r"file URLs on another host are not supported"),
+    ],
+)
+def test_unsupported_location_schemes_say_so(tmp_path: Path, location: str, message: str):
+    """An unsupported scheme is named as such, with the supported ones, at registry load."""
+    path = tmp_path / "feeds.toml"
+    path.write_text(f'[feeds.a]\nformat = "csv"\nlocation = "{location}"\n')
+    with pytest.raises(RegistryError, match=rf"feed 'a', field 'location': .*{message}") as caught:
+        load_registry(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_https_location_in_capitals_stays_remote(tmp_path: Path):
+    """Schemes are case-insensitive: HTTPS:// is a URL, not a relative path."""
+    path = tmp_path / "feeds.toml"
+    path.write_text('[feeds.a]\nformat = "csv"\nlocation = "HTTPS://example.org/a.csv"\n')
+    (feed,) = load_registry(path)
+    assert feed.location == "HTTPS://example.org/a.csv" and feed.is_remote
+
+
+def test_non_utf8_registry_gives_one_line_naming_the_file(tmp_path: Path):
+    """A registry saved in windows-1251 is refused with the file, byte and offset, not a traceback."""
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(
+        '[feeds.a]\nformat = "csv"\nlocation = "x"\ndescription = "Роскомнадзор"\n'.encode("cp1251")
+    )
+    with pytest.raises(RegistryError, match=r"not UTF-8 text \(line 4: byte 0xd0 at offset 55\)") as caught:
+        load_registry(path)
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+
+
+def test_registry_that_is_a_folder_gives_one_line(tmp_path: Path):
+    """An unreadable registry path (a folder) is a RegistryError, not an OSError traceback."""
+    with pytest.raises(RegistryError, match=r"cannot read the feed registry"):
+        load_registry(tmp_path)
+
+
+def test_deadline_fields_are_read_and_checked(tmp_path: Path):
+    """fetch_deadline and process_deadline are seconds, more than 0 and at most a week."""
+    path = tmp_path / "feeds.toml"
+    path.write_text(
+        '[feeds.a]\nformat = "csv"\nlocation = "x"\nfetch_deadline = 30\nprocess_deadline = 2.5\n'
+    )
+    (feed,) = load_registry(path)
+    assert (feed.fetch_deadline, feed.process_deadline) == (30.0, 2.5)
+    for key, value in [("fetch_deadline", "0"), ("process_deadline", '"soon"'), ("fetch_deadline", "true")]:
+        path.write_text(f'[feeds.a]\nformat = "csv"\nlocation = "x"\n{key} = {value}\n')
+        with pytest.raises(RegistryError, match=rf"feed 'a', field '{key}': expected seconds"):
+            load_registry(path)

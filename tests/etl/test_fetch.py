@@ -5,12 +5,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,6 +24,7 @@ from etl.fetch import (
     replay,
     safe_feed_dir,
 )
+from tests.etl.http_script import Reply, Script, serve
 
 DAY_1 = date(2025, 1, 2)
 DAY_2 = date(2025, 1, 3)
@@ -36,68 +33,10 @@ CSV = b"action_id,platform\n1,TikTok\n2,Meta\n"
 FAST = FetchPolicy(connect_timeout_s=1.0, read_timeout_s=1.0, retries=2, backoff_s=0.001)
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    delay_s: float = 0.0
-
-
-class Script:
-    """Replies per path, in order; the last reply repeats. Records each request's headers."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.replies: dict[str, list[Reply]] = {}
-        self.requests: dict[str, list[dict[str, str]]] = {}
-        self.lock = threading.Lock()
-
-    def on(self, path: str, *replies: Reply) -> str:
-        self.replies[path] = list(replies)
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def take(self, path: str, headers: dict[str, str]) -> Reply:
-        with self.lock:
-            self.requests.setdefault(path, []).append(headers)
-            queue = self.replies.get(path) or [Reply(404)]
-            return queue.pop(0) if len(queue) > 1 else queue[0]
-
-    def hits(self, path: str) -> list[dict[str, str]]:
-        return self.requests.get(path, [])
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        headers = {key.lower(): value for key, value in self.headers.items()}
-        reply = self.server.script.take(self.path, headers)  # type: ignore[attr-defined]
-        time.sleep(reply.delay_s)
-        try:
-            self.send_response(reply.status)
-            for key, value in reply.headers.items():
-                self.send_header(key, value)
-            if reply.status != 304:
-                self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            if reply.status != 304:
-                self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (read timeout); that is the point of some tests
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[Script]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.script = Script(httpd.server_address[1])  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield httpd.script  # type: ignore[attr-defined]
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serve() as script:
+        yield script
 
 
 def stored_files(landing: Path) -> list[Path]:
@@ -227,14 +166,18 @@ def test_gzip_content_encoding_is_decoded(server, tmp_path):
     assert server.hits("/actions.csv")[0]["accept-encoding"] == "gzip"
 
 
-def test_gzip_file_without_content_encoding_is_stored_as_is(server, tmp_path):
-    """A .gz file served as application/gzip is a payload in itself and is not decoded."""
+def test_gzip_file_without_content_encoding_is_inflated_while_landing(server, tmp_path):
+    """A .gz file served as application/gzip lands inflated, without its .gz suffix.
+
+    Before: it landed compressed and the CSV reader inflated it, with no bound.
+    """
     packed = gzip.compress(CSV)
     reply = Reply(body=packed, headers={"Content-Type": "application/gzip"})
     url = server.on("/actions.csv.gz", reply)
     landed = fetch_feed(FEED, url, landing=tmp_path, as_of=DAY_1, policy=FAST)
-    assert landed.path.read_bytes() == packed
-    assert landed.path.name.endswith(".csv.gz")
+    assert landed.path.read_bytes() == CSV
+    assert landed.path.name == f"{hashlib.sha256(CSV).hexdigest()}.csv"
+    assert landed.size == len(CSV)
 
 
 @pytest.mark.parametrize(
