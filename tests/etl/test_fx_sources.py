@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException
 from polars.testing import assert_frame_equal
 
 from etl import fx, fx_sources
+from etl.fx_cross import LOCAL_SCHEMA, cross_through_eur
 
 FX = Path(__file__).parents[1] / "fixtures" / "fx"
 NBP_A_JSON = FX / "nbp_api_tables_A_2024-01-03_2024-01-12.json"
@@ -235,6 +236,37 @@ def test_overrides_need_a_reference_rate_of_that_day(ecb_sample: pl.DataFrame):
     csv_bytes = b"currency,rate_date,units_per_usd,source_note\nRUB,2010-06-01,30.5,ruling\n"
     with pytest.raises(fx.FxError, match="no ecb USD rate"):
         fx_sources.parse_overrides(csv_bytes, reference=ecb_sample)
+
+
+def test_cross_through_eur_pivots_on_the_ecu_before_1999_and_drops_what_cannot_be_crossed():
+    """Quotes are crossed with the same day's EUR (XEU before 1999); zero quotes and pivotless days go."""
+    quotes = [  # synthetic PLN quotes: (day, currency, PLN per `nominal` units, nominal)
+        (date(1998, 12, 31), "XEU", "4", "1"),
+        (date(1998, 12, 31), "EUR", "9", "1"),  # no euro before 1999: not a pivot, not a row
+        (date(1998, 12, 31), "USD", "2", "1"),
+        (date(2024, 1, 2), "EUR", "4.4", "1"),
+        (date(2024, 1, 2), "HUF", "1.1", "100"),
+        (date(2024, 1, 2), "ZWR", "0", "1"),  # printed as 0: cannot be crossed
+        (date(2024, 1, 3), "USD", "4", "1"),  # no EUR quote that day
+    ]
+    local = pl.DataFrame(
+        [("nbp_a", day, code, value, nominal, value) for day, code, value, nominal in quotes],
+        schema=list(LOCAL_SCHEMA),
+        orient="row",
+    ).cast(LOCAL_SCHEMA)
+    expected = pl.DataFrame(
+        [
+            ("nbp_a", "EUR", date(2024, 1, 2), Decimal(1), "4.4"),
+            ("nbp_a", "HUF", date(2024, 1, 2), Decimal(400), "1.1"),
+            ("nbp_a", "PLN", date(1998, 12, 31), Decimal(4), "4"),
+            ("nbp_a", "PLN", date(2024, 1, 2), Decimal("4.4"), "4.4"),
+            ("nbp_a", "USD", date(1998, 12, 31), Decimal(2), "2"),
+            ("nbp_a", "XEU", date(1998, 12, 31), Decimal(1), "4"),
+        ],
+        schema=list(fx.RATES_SCHEMA),
+        orient="row",
+    ).cast(fx.RATES_SCHEMA)
+    assert_frame_equal(cross_through_eur(local, home="PLN"), expected)
 
 
 def test_combine_rates_keeps_every_source_and_refuses_conflicts(
