@@ -11,6 +11,7 @@ limits: docs/news_extraction.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from etl.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
@@ -36,7 +37,7 @@ from etl.news_names import (
     split_sentences,
 )  # fmt: skip
 from etl.news_platforms import by_service, choose_platform
-from etl.news_scope import PLAN_FINE, TURNOVER, scope, turnover_based
+from etl.news_scope import TURNOVER, plan_fine_end, scope, turnover_based
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -149,6 +150,7 @@ class _Cues:
     kind: str | None  # the first non-monetary action: throttle, block, warning, order
     position: int  # where the first action word is; 0 when there is none
     planned: bool  # that first action is threatened or planned, not taken
+    plan_end: int  # an amount starting here or later has a plan to fine before it (plan_fine_end)
 
 
 def extract_candidates(title: str, summary: str) -> list[Candidate]:
@@ -193,6 +195,9 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
 def _sentence_candidates(sentence: str, item: _Item) -> list[Candidate]:
     """Candidates of one sentence of an item."""
     raws = raw_mentions(sentence)
+    spans = Spans(sentence, platform_spans(sentence)) if sentence != item.title else item.title_spans
+    if not spans.found and all(r.is_rate for r in raws):
+        return []  # no amount and no platform: a candidate needs one (the checks below cost more)
     authority, jurisdiction = _where(mask(sentence, raws), item)
     scanned, cues = scan(sentence, item.currency, raws, home=HOME.get(jurisdiction or "")), _cues(sentence)
     conversions: dict[int, list[MoneyMention]] = {}
@@ -200,7 +205,6 @@ def _sentence_candidates(sentence: str, item: _Item) -> list[Candidate]:
         if role is not None:
             conversions.setdefault(role, []).append(mention)
     primaries = [(i, m) for i, (m, role) in enumerate(scanned) if role is None and _is_penalty(sentence, m)]
-    spans = Spans(sentence, platform_spans(sentence)) if sentence != item.title else item.title_spans
     each_before = bool(_EACH_BEFORE.search(sentence))
     paired = _respectively(sentence, spans, primaries)
     ends = {i: max(x.end for x in [m, *conversions.get(i, [])]) for i, m in primaries}
@@ -255,7 +259,8 @@ def _list_doubts(
         if _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
             doubts.setdefault(i, []).append("amount_is_range")
             doubts.setdefault(j, []).append("amount_is_range")
-        platform_between = any(ends[i] <= start < b.start for start in spans.starts)
+        first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position
+        platform_between = first_after < len(spans.starts) and spans.starts[first_after] < b.start
         if not platform_between and _OTHER_PARTY.search(gap):
             doubts.setdefault(j, []).append("platform_unclear")
     return doubts
@@ -288,7 +293,7 @@ def _doubts(
     return [reason for reason, doubt in (
         ("planned_action", mention is None and cues.planned),  # "threatened to block"
         ("planned_action", mention is not None and bool(_OFFERED.search(sentence, max(0, start - 60), start))),
-        ("planned_action", mention is not None and bool(PLAN_FINE.search(sentence, 0, start))),  # "plans to fine"
+        ("planned_action", mention is not None and start >= cues.plan_end),  # "plans to fine"
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
         ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
@@ -354,6 +359,7 @@ def _cues(sentence: str) -> _Cues:
     return _Cues(
         fine=fine is not None, daily=bool(_DAILY.search(plain)), pay=pay, turnover=bool(TURNOVER.search(plain)),
         kind=kinds[0] if kinds else None, position=position, planned=bool(_PLANNED.search(clause)),
+        plan_end=plan_fine_end(sentence),
     )  # fmt: skip
 
 

@@ -40,14 +40,25 @@ def split_sentences(text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", text):
         start = 0
         for m in _BOUNDARY.finditer(paragraph):
-            chunk = paragraph[start : m.start(1)]
-            last = (chunk.split() or [""])[-1].strip("\"'”’)]([“‘").rstrip(".").lower()
+            last = _last_word(paragraph, start, m.start(1)).strip("\"'”’)]([“‘").rstrip(".").lower()
             if m.group(0)[0] == "." and (last in _ABBREVIATIONS or len(last) == 1):
                 continue
-            sentences.append(chunk)
+            sentences.append(paragraph[start : m.start(1)])
             start = m.end(1)
         sentences.append(paragraph[start:])
     return [s.strip() for s in sentences if s.strip()]
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """``text[start:end].split()[-1]`` (or ""), read backwards from ``end``.
+
+    After an abbreviation the sentence goes on, so splitting the whole chunk at every boundary
+    was quadratic in the abbreviations of a paragraph; this costs the length of the word.
+    """
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end]
 
 
 _PLATFORMS = (

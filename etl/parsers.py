@@ -23,6 +23,9 @@ import pycountry
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from etl.amounts import read_amount
+from etl.records import RecordError, csv_records, jsonl_record
+
 if TYPE_CHECKING:
     from etl.news import Candidate
 
@@ -58,33 +61,63 @@ def _with_lines(frame: pl.DataFrame, payload_columns: list[str]) -> pl.DataFrame
 
 
 def read_csv(text: str | bytes) -> pl.DataFrame:
-    """Read CSV (text, or UTF-8 bytes) as string columns; ragged or broken quoting is a ParseFailure."""
+    """Read CSV (text, or UTF-8 bytes) as string columns; ragged or broken quoting is a ParseFailure.
+
+    Each row keeps its record's original text (``record_text``, for quarantine) and, when the
+    record looks like it swallowed a line (a stray quote), the reason in ``parse_issue``.
+    """
+    if isinstance(text, bytes):
+        try:
+            decoded = text.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseFailure(f"invalid utf-8 at byte offset {error.start}") from None
+    else:
+        decoded = text
+    try:
+        records = csv_records(decoded)
+    except RecordError as error:
+        raise ParseFailure(str(error)) from None
     source = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
     try:
         frame = pl.read_csv(source, infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
         raise ParseFailure(str(error).splitlines()[0]) from None
-    return _with_lines(frame, frame.columns)
+    if frame.height != len(records.texts):
+        raise ParseFailure(
+            f"{frame.height} rows read but {len(records.texts)} records found: quoting is inconsistent"
+        )
+    frame = _with_lines(frame, frame.columns)
+    return frame.with_columns(
+        record_text=pl.Series(records.texts, dtype=pl.String),
+        parse_issue=pl.Series(records.issues, dtype=pl.String),
+    )
 
 
 def read_jsonl(text: str) -> pl.DataFrame:
-    """Read one JSON object per line; values become text, nested values JSON text."""
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Read one JSON object per line; values become text, nested values JSON text.
+
+    Each row keeps its line as written (``record_text``); a duplicate key or a non-standard
+    constant (NaN, Infinity) is named in ``parse_issue``.
+    """
+    records, texts, issues = [], [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")  # only a line feed ends a line: U+2028 may be in a string
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ParseFailure(f"line {number}: not JSON: {error.msg} at column {error.colno}") from None
-        if not isinstance(record, dict):
-            raise ParseFailure(f"line {number}: expected a JSON object, got {type(record).__name__}")
+            record, issue = jsonl_record(line, number)
+        except RecordError as error:
+            raise ParseFailure(str(error)) from None
         records.append(
             {k: v if v is None or isinstance(v, str) else json.dumps(v) for k, v in record.items()}
         )
+        texts.append(line)
+        issues.append(issue)
     columns = list(dict.fromkeys(key for record in records for key in record))
     frame = pl.DataFrame(records, schema=dict.fromkeys(columns, pl.String))
-    return _with_lines(frame, columns)
+    return _with_lines(frame, columns).with_columns(
+        record_text=pl.Series(texts, dtype=pl.String), parse_issue=pl.Series(issues, dtype=pl.String)
+    )
 
 
 def _country_codes(names: pl.Series) -> dict[str, str | None]:
@@ -114,6 +147,8 @@ def read_gdpr_tracker(text: str | bytes) -> pl.DataFrame:
     return raw.select(
         "source_line",
         "payload",
+        "record_text",
+        "parse_issue",
         source_record_id=pl.col("ETid"),
         source_url=pl.col("Source"),
         decision_date=pl.col("Date of Decision"),
@@ -123,7 +158,8 @@ def read_gdpr_tracker(text: str | bytes) -> pl.DataFrame:
         action_type=pl.lit("fine"),
         violation=pl.lit("privacy"),
         legal_basis=pl.col("Quoted Art."),
-        amount=pl.col("Fine [€]").str.replace_all(r"[,\s€]", ""),
+        # Thousands grouped with commas; "2,5" stays as written and is quarantined (etl.suspect).
+        amount=read_amount(pl.col("Fine [€]").str.replace_all("€", "").str.strip_chars(), decimal=".")[0],
         currency=pl.lit("EUR"),
     )
 

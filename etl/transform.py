@@ -7,18 +7,30 @@ Pure frame steps (``parse_rows``, ``normalize``, ``drop_duplicates``) are chaine
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from etl import catalog, parsers
-from etl.errors import UserError
+from etl import parsers
+from etl.amounts import read_amount
+from etl.decoding import FeedFormatError, decode
 from etl.feeds import NEWS_FORMATS, Feed
+from etl.held import (  # noqa: F401 - re-exported: callers read them here
+    CORRECTABLE,
+    DECISION_SCHEMA,
+    REVIEWED,
+    STAGE_REVIEW,
+    STAGE_REVIEW_REJECTED,
+    apply_review_decisions,
+    raw_from_payload,
+    review_key,
+    split_extraction_issues,
+)
 from etl.platforms import load_tables, resolve_platforms
-from etl.validate import REJECT_SCHEMA, ContractError, split_valid
+from etl.suspect import decimal_separator, split_parse_issues, with_record_text
+from etl.validate import REJECT_SCHEMA, ContractError, split_valid  # noqa: F401 - REJECT_SCHEMA re-exported
 from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
 
 CANONICAL = (
@@ -43,20 +55,10 @@ CANONICAL = (
 )
 REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
-# News candidates a person decides on: waiting in ops.quarantine, or closed by a rejection.
-STAGE_REVIEW, STAGE_REVIEW_REJECTED = catalog.REVIEW_STAGES
-REVIEWED = "reviewed"  # source_kind of a fact a person accepted
-# A stored review decision as transform takes it; a correction is text, null when not made.
-CORRECTABLE = ("platform", "jurisdiction", "authority", "amount", "currency", "decision_date")
-DECISION_SCHEMA = {"review_key": pl.String, "decision": pl.String, "reason": pl.String} | dict.fromkeys(
-    CORRECTABLE, pl.String
-)
 _UPPER = ("jurisdiction", "currency")
+# What adapters add to a feed's own columns (etl.parsers).
+_ADAPTER_COLUMNS = ("source_line", "payload", "record_text", "parse_issue")
 _LOWER = ("action_type", "violation", "status", "amount_qualifier")
-
-
-class FeedFormatError(ValueError, UserError):
-    """A feed file cannot be read at all; the message names the feed and file."""
 
 
 @dataclass(frozen=True)
@@ -73,35 +75,6 @@ class TransformResult:
     def as_dict(self) -> dict[str, object]:
         """Plain values for XCom and JSON."""
         return asdict(self)
-
-
-def _decode(data: bytes, *, feed: Feed, path: Path) -> str:
-    encoding = feed.encoding.lower().replace("_", "-")
-    if encoding == "auto":
-        return _detect(data, feed=feed, path=path)
-    encoding = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise FeedFormatError(
-            f"feed {feed.name}: {path}: bytes not valid {feed.encoding} at byte offset {error.start}"
-        ) from None
-
-
-def _detect(data: bytes, *, feed: Feed, path: Path) -> str:
-    # UTF-8 (with or without BOM) is tried first: valid UTF-8 is almost never another encoding.
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    # Candidates limited to the legacy code pages our sources use: unrestricted guessing
-    # confuses windows-1251 with mac-cyrillic on short Russian texts.
-    best = from_bytes(data, cp_isolation=["cp1251", "cp1252", "iso8859_2", "koi8_r"]).best()
-    if best is None:
-        raise FeedFormatError(f"feed {feed.name}: {path}: cannot detect the text encoding")
-    return str(best)
 
 
 def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
@@ -125,14 +98,14 @@ def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
     # invalid UTF-8, and the decode below then names the byte offset.
     utf8 = feed.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
     direct = utf8 and feed.format in ("csv", "gdpr-tracker")
-    text = None if feed.format in NEWS_FORMATS or direct else _decode(data, feed=feed, path=path)
+    text = None if feed.format in NEWS_FORMATS or direct else decode(data, feed=feed, path=path)
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
         return parsers.read_payload(data, text, fmt=feed.format, path=path)
     except parsers.ParseFailure as error:
         if direct and "utf-8" in str(error):
-            _decode(data, feed=feed, path=path)
+            decode(data, feed=feed, path=path)
         raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {error}") from None
 
 
@@ -144,110 +117,9 @@ def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
     """
     missing = [c for c in REQUIRED if feed.columns.get(c, c) not in raw.columns]
     if missing:
+        own = [c for c in raw.columns if c not in _ADAPTER_COLUMNS]
         expected = ", ".join(f"{c} (column {feed.columns.get(c, c)!r})" for c in missing)
-        raise ContractError(f"{where}: missing required columns: {expected}; found {raw.columns[:-2]}")
-
-
-def _missing_fields(columns: list[str]) -> pl.Expr:
-    # A field the contract requires that the extractor could not fill; a reviewer can supply it.
-    monetary = pl.col("action_type").is_in(catalog.MONETARY_ACTION_TYPES)
-    checks = [(c, pl.col(c).is_null()) for c in ("platform", "jurisdiction", "authority", "decision_date")]
-    checks += [(c, monetary & pl.col(c).is_null()) for c in ("amount", "currency")]
-    present = [pl.when(null).then(pl.lit(c)) for c, null in checks if c in columns]
-    return pl.concat_list(present or [pl.lit(None, pl.String)]).list.drop_nulls()
-
-
-def split_extraction_issues(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Hold the news candidates extraction could not decide for a person's review.
-
-    Held (stage ``review``): a low-confidence extraction (``extraction_issue``), or a candidate
-    that lacks a field the contract requires (platform, jurisdiction, authority, date; amount or
-    currency of a fine). They wait in quarantine without counting toward the circuit breaker.
-
-    Returns:
-        ``(certain, held)``; ``held`` has :data:`etl.validate.REJECT_COLUMNS`.
-    """
-    if "extraction_issue" not in raw.columns:
-        return raw, pl.DataFrame(schema=REJECT_SCHEMA)
-    marked = raw.with_columns(_missing=_missing_fields(raw.columns))
-    flagged = pl.col("extraction_issue").is_not_null() | (pl.col("_missing").list.len() > 0)
-    missing = pl.when(pl.col("_missing").list.len() > 0).then(
-        pl.format("missing {}", pl.col("_missing").list.join(", "))
-    )
-    held = marked.filter(flagged).select(
-        "source_line",
-        "payload",
-        stage=pl.lit(STAGE_REVIEW),
-        reasons=pl.concat_list(pl.col("extraction_issue"), missing).list.drop_nulls(),
-    )
-    return marked.filter(~flagged).drop("extraction_issue", "_missing"), held
-
-
-def _review_ids(keys: pl.Series) -> pl.Series:
-    return pl.Series([f"rv_{hashlib.sha256(k.encode()).hexdigest()[:16]}" for k in keys], dtype=pl.String)
-
-
-def review_key(feed: pl.Expr) -> pl.Expr:
-    """The identity of a held news item on every run and replay: feed, record id and sentence.
-
-    Args:
-        feed: the feed's name, as an expression; the frame must carry ``payload``.
-    """
-    payload = pl.col("payload")
-    record, sentence = (payload.str.json_path_match(f"$.{c}") for c in ("source_record_id", "source_text"))
-    identity = (
-        pl.when(record.is_null() & sentence.is_null())
-        .then(payload)
-        .otherwise(pl.concat_str([record.fill_null(""), sentence.fill_null("")], separator="\x1f"))
-    )
-    return pl.concat_str([feed, identity], separator="\x1f").map_batches(_review_ids, return_dtype=pl.String)
-
-
-def raw_from_payload(held: pl.DataFrame) -> pl.DataFrame:
-    """Rebuild an adapter's text columns from the payload of held rows (news candidates)."""
-    if held.is_empty():
-        return held.select("source_line", "payload")
-    fields = list(json.loads(held["payload"][0]))
-    row = pl.col("payload").str.json_decode(pl.Struct(dict.fromkeys(fields, pl.String)))
-    return held.select("source_line", "payload", _row=row).unnest("_row")
-
-
-def apply_review_decisions(
-    held: pl.DataFrame, *, feed: str, decisions: pl.DataFrame | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply stored review decisions to held items (pure: the decisions are passed in).
-
-    Args:
-        held: held rows from :func:`split_extraction_issues`.
-        feed: the feed's name (part of each item's :func:`review_key`).
-        decisions: rows of :data:`DECISION_SCHEMA`; ``None`` when there are none.
-
-    Returns:
-        ``(accepted, held)``: accepted items as adapter rows rebuilt from their payload with the
-        reviewer's corrections; the rest, rejected ones closed with stage ``review_rejected``.
-    """
-    if decisions is None or decisions.is_empty() or held.is_empty():
-        return raw_from_payload(held.clear()), held
-    fixes = decisions.select(list(DECISION_SCHEMA)).cast(DECISION_SCHEMA)
-    fixes = fixes.rename({c: f"_fix_{c}" for c in CORRECTABLE})
-    keyed = held.with_columns(_key=review_key(pl.lit(feed))).join(
-        fixes, left_on="_key", right_on="review_key", how="left", maintain_order="left"
-    )
-    accept = pl.col("decision") == "accept"
-    accepted = keyed.filter(accept)
-    rows = raw_from_payload(accepted.select(held.columns))
-    rows = pl.concat([rows, accepted.select(f"_fix_{c}" for c in CORRECTABLE)], how="horizontal")
-    rows = rows.with_columns(
-        pl.coalesce(f"_fix_{c}", pl.col(c) if c in rows.columns else pl.lit(None, pl.String)).alias(c)
-        for c in CORRECTABLE
-    ).drop(f"_fix_{c}" for c in CORRECTABLE)
-    reject = pl.col("decision") == "reject"
-    closed = pl.format("rejected in review: {}", pl.col("reason").fill_null("no reason given"))
-    kept = keyed.filter(~accept.fill_null(False)).with_columns(
-        stage=pl.when(reject).then(pl.lit(STAGE_REVIEW_REJECTED)).otherwise("stage"),
-        reasons=pl.when(reject).then(pl.concat_list("reasons", closed)).otherwise("reasons"),
-    )
-    return rows, kept.select(held.columns)
+        raise ContractError(f"{where}: missing required columns: {expected}; found {own}")
 
 
 def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
@@ -269,7 +141,7 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
     ).with_columns(
         [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
         source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
-        amount=pl.col("amount").str.replace_all(r"[,_ ]", ""),
+        amount=read_amount(pl.col("amount"), decimal=decimal_separator(feed))[0],
     )
 
 
@@ -359,7 +231,9 @@ def transform_rows(
         ``(valid, rejected, duplicates)``; accepted review items are valid rows of source kind
         ``reviewed``; ``rejected`` has :data:`etl.validate.REJECT_COLUMNS`.
     """
-    raw, held = split_extraction_issues(raw)
+    texts = raw.select("source_line", "record_text") if "record_text" in raw.columns else None
+    raw, held = split_extraction_issues(raw.drop("record_text", strict=False))
+    raw, flagged = split_parse_issues(raw, feed=feed)
     accepted, held = apply_review_decisions(held, feed=feed.name, decisions=decisions)
     rows = pl.concat([
         parse_rows(raw, feed=feed, as_of=as_of),
@@ -369,8 +243,8 @@ def transform_rows(
     aliases, owners = load_tables()
     actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
-    rejected = pl.concat([held, rejected_parse, conflicts, rejected_norm]).sort("source_line")
-    return valid, rejected, duplicates
+    rejected = pl.concat([held, flagged, rejected_parse, conflicts, rejected_norm]).sort("source_line")
+    return valid, with_record_text(rejected, texts), duplicates
 
 
 def run(
