@@ -143,8 +143,8 @@ def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
     return con.execute(RATES_DIGEST).fetchall()[0] != before
 
 
-_FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source",
-               "fx_status", "fx_quality", "fx_note", "is_outlier")  # fmt: skip
+_FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_next_rate_date",
+               "fx_source", "fx_status", "fx_quality", "fx_note", "is_outlier")  # fmt: skip
 
 
 def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
@@ -197,23 +197,32 @@ def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
 def _read_rejects(paths: list[Path]) -> pl.DataFrame:
     from etl.validate import REJECT_SCHEMA  # pandera loads only for loads, not for readers
 
-    frames = [pl.read_parquet(p).select(list(REJECT_SCHEMA)) for p in paths]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=REJECT_SCHEMA)
+    # ``key_payload``: the record as loaded rows carry it (the quarantine key); ``payload`` may be
+    # the record's original text. Batches written before the two differed have only ``payload``.
+    schema = {**REJECT_SCHEMA, "key_payload": pl.String}
+    frames = [
+        (frame if "key_payload" in frame.columns else frame.with_columns(key_payload=pl.col("payload")))
+        .select(list(schema))
+        .cast(schema)
+        for frame in (pl.read_parquet(p) for p in paths)
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
 def _apply_quarantine(
     con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, source_file: str, batch_date: date
 ) -> None:
-    # A row keyed by its feed and payload: the same bad row seen again updates last_run_id;
-    # a payload that now loads is released.
-    key = "'q_' || left(sha256(? || chr(31) || payload), 16)"
+    # A row keyed by its feed and payload (as loaded rows carry it): the same bad row seen again
+    # updates last_run_id; a payload that now loads is released.
+    key = "'q_' || left(sha256(? || chr(31) || {}), 16)"
     con.execute(
-        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in (select {key} from batch)",
+        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in "
+        f"(select {key.format('payload')} from batch)",
         [feed, feed],
     )
     con.execute(
         f"""insert into {catalog.QUARANTINE} by name
-        select {key} as quarantine_id, ? as feed, stage, ? as source_file, payload, reasons,
+        select {key.format('key_payload')} as quarantine_id, ? as feed, stage, ? as source_file, payload, reasons,
             source_line, ? as first_run_id, ? as last_run_id, ?::date as batch_date
         from rejects
         on conflict (quarantine_id) do update set
@@ -295,11 +304,19 @@ def record_run(
     source_file: str | None,
     result: LoadResult,
 ) -> None:
-    """Write (or rewrite) the run log row of one run and feed."""
+    """Write (or rewrite) the run log row of one run and feed.
+
+    ``run_id`` is unique per run (a DAG run's key includes its DAG id, see
+    ``etl.steps.run_key``): only another try or a replay of the same run rewrites the row, and
+    then only these columns (the DAG columns of migration 011 stay).
+    """
+    columns = ("status", "error", "source_file", "rows_in", "loaded", "duplicates", "quarantined",
+               "no_rate", "held_back", "batch_date", "awaiting_review")  # fmt: skip
     con.execute(
-        f"insert or replace into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
+        f"insert into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
         "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
-        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review",
+        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review "
+        f"on conflict (run_id, feed) do update set {', '.join(f'{c} = excluded.{c}' for c in columns)}",
         [
             run_id,
             result.feed,

@@ -56,8 +56,11 @@ def with_record_text(rejected: pl.DataFrame, texts: pl.DataFrame | None) -> pl.D
 
     Quarantine shows what the source wrote ("Infinity", "2,5"), not the row re-serialised.
     News candidates have no such text: their payload stays the candidate's fields.
+    The row as loaded rows carry it stays in ``key_payload``: quarantine is keyed on it, so a
+    record rejected once and loading later (after a mapping fix, say) is released.
     """
+    keyed = rejected.with_columns(key_payload=pl.col("payload"))
     if texts is None or rejected.is_empty():
-        return rejected
-    joined = rejected.join(texts, on="source_line", how="left", maintain_order="left")
-    return joined.with_columns(payload=pl.coalesce("record_text", "payload")).select(rejected.columns)
+        return keyed
+    joined = keyed.join(texts, on="source_line", how="left", maintain_order="left")
+    return joined.with_columns(payload=pl.coalesce("record_text", "payload")).select(keyed.columns)
