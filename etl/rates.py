@@ -67,7 +67,7 @@ def _rates_inputs(settings: Settings) -> str:
     if settings.warehouse.exists():
         with load.connect(settings.warehouse, read_only=True) as con:
             parts += [
-                str(settings.warehouse.resolve()),
+                str(settings.warehouse.absolute()),
                 *map(str, con.execute(load.RATES_DIGEST).fetchall()[0]),
             ]
     if settings.fx_overrides is not None:

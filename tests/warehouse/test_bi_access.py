@@ -42,8 +42,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def read_only_engine(path: Path, **options: object) -> Engine:
-    """The engine a BI tool uses: the documented URL, opened read-only."""
-    return create_engine(f"duckdb:///{path.resolve()}", connect_args={"read_only": True}, **options)
+    """The engine a BI tool uses: the documented URL, opened read-only.
+
+    The path is made absolute but not resolved: resolving would pin the engine to one snapshot.
+    """
+    return create_engine(f"duckdb:///{path.absolute()}", connect_args={"read_only": True}, **options)
 
 
 @pytest.fixture(scope="module")
