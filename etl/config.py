@@ -9,8 +9,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.errors import UserError
+
 DEFAULT_DATA_DIR = Path("data")
 BUNDLED_FEEDS = Path(__file__).parent / "data" / "feeds.toml"
+MIN_DEADLINE_S, MAX_DEADLINE_S = 0.001, 7 * 24 * 3600.0  # deadlines: seconds, up to a week
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class Settings:
     feeds_file: Path
     quarantine_threshold: float = 0.5
     fx_overrides: Path | None = None
+    fetch_deadline_s: float = 600.0  # one feed's whole fetch, retries included (FINES_FETCH_DEADLINE)
+    process_deadline_s: float = 600.0  # one feed's parsing and validation (FINES_PROCESS_DEADLINE)
+    work_retention_days: float = 3.0  # other runs' work folders older than this are removed
 
     @property
     def landing_dir(self) -> Path:
@@ -32,6 +38,28 @@ class Settings:
     def work_dir(self) -> Path:
         """Intermediate Parquet files passed between steps."""
         return self.data_dir / "work"
+
+
+class SettingsError(ValueError, UserError):
+    """A ``FINES_*`` variable has a value the pipeline cannot use; the message names it."""
+
+
+def env_number(name: str, default: float, *, low: float, high: float) -> float:
+    """A number from the environment variable ``name``, checked to lie within ``[low, high]``.
+
+    Raises:
+        SettingsError: the value is not a number (or is NaN or infinite) or is out of range.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # NaN fails every comparison
+        raise SettingsError(f"{name} must be a number from {low:g} to {high:g}, got {raw!r}")
+    return value
 
 
 def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:
@@ -45,18 +73,17 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         The frozen settings.
 
     Raises:
-        ValueError: when ``FINES_QUARANTINE_THRESHOLD`` is not a share between 0 and 1.
+        SettingsError: when ``FINES_QUARANTINE_THRESHOLD`` is not a share between 0 and 1, or
+            ``FINES_FETCH_DEADLINE``, ``FINES_PROCESS_DEADLINE`` (seconds) or
+            ``FINES_WORK_RETENTION_DAYS`` is not a number in its range.
     """
     data_dir = Path(os.environ.get("FINES_DATA_DIR", DEFAULT_DATA_DIR))
     wh = warehouse or os.environ.get("FINES_WAREHOUSE") or data_dir / "warehouse.duckdb"
     feeds = feeds_file or os.environ.get("FINES_FEEDS") or BUNDLED_FEEDS
-    raw_threshold = os.environ.get("FINES_QUARANTINE_THRESHOLD", "0.5")
-    try:
-        threshold = float(raw_threshold)
-    except ValueError:
-        threshold = -1.0
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"FINES_QUARANTINE_THRESHOLD must be a share between 0 and 1, got {raw_threshold!r}")
+    threshold = env_number("FINES_QUARANTINE_THRESHOLD", 0.5, low=0.0, high=1.0)
+    fetch_deadline = env_number("FINES_FETCH_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
+    process_deadline = env_number("FINES_PROCESS_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
+    retention = env_number("FINES_WORK_RETENTION_DAYS", 3.0, low=0.0, high=3650.0)
     overrides = os.environ.get("FINES_FX_OVERRIDES")
     return Settings(
         warehouse=Path(wh),
@@ -64,4 +91,7 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         feeds_file=Path(feeds),
         quarantine_threshold=threshold,
         fx_overrides=Path(overrides) if overrides else None,
+        fetch_deadline_s=fetch_deadline,
+        process_deadline_s=process_deadline,
+        work_retention_days=retention,
     )

@@ -1,8 +1,40 @@
-"""The one base class of errors a user can fix: the command line prints them as one line.
+"""The one base class of errors a user can fix, and how any error is told in one line.
 
-Kept free of imports so that the command line can name it without loading the pipeline.
+Kept free of imports beyond the standard library so that the command line can name it without
+loading the pipeline.
 """
+
+from __future__ import annotations
+
+from etl.terminal import escape
+
+DEBUG_HINT = "rerun with FINES_DEBUG=1 to see the traceback"
+_LIMIT = 1000  # characters: an error is a line, not a dump of the data that caused it
 
 
 class UserError(Exception):
     """A problem with the input, the settings or the warehouse, stated in one line that names it."""
+
+
+def _flat(text: str) -> str:
+    line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    line = escape(line)
+    return line if len(line) <= _LIMIT else line[: _LIMIT - 3] + "..."
+
+
+def describe(error: BaseException) -> str:
+    """One line saying what went wrong, with control characters from the data escaped.
+
+    A :class:`UserError` says it all in its message. A file system error names the path and the
+    reason. Anything else is a defect of ours: its type and message, with a hint to see the
+    traceback.
+    """
+    if isinstance(error, UserError):
+        return _flat(str(error))
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename is not None else ""
+        if error.filename2 is not None:
+            where = f"{error.filename} -> {error.filename2}: "
+        return _flat(f"{where}{error.strerror.lower()}")
+    message = _flat(str(error)) or "(no message)"
+    return f"unexpected {type(error).__name__}: {message} ({DEBUG_HINT})"

@@ -9,6 +9,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from etl.catalog import SOURCE_KINDS
 from etl.errors import UserError
@@ -18,9 +20,13 @@ NEWS_FORMATS = ("rss", "atom")
 # Kinds a registry may declare: "reviewed" is given by a person's decision, never by a feed.
 FEED_KINDS = tuple(kind for kind in SOURCE_KINDS if kind != "reviewed")
 FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
+SUPPORTED_LOCATIONS = "http://, https://, file:// or a path"
 _KNOWN_FIELDS = {
     "kind",
     "max_bytes",
+    "fetch_deadline",
+    "process_deadline",
+    "decimal_separator",
     "format",
     "location",
     "encoding",
@@ -50,7 +56,10 @@ class Feed:
     source: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # canonical name -> feed column
     kind: str = ""  # official, structured, wire or news (precedence of its figures); see source_kind
-    max_bytes: int | None = None  # size limit of a remote payload; None: etl.fetch's default
+    max_bytes: int | None = None  # size limit of a remote or inflated payload; None: etl.fetch's default
+    fetch_deadline: float | None = None  # seconds for the whole fetch; None: FINES_FETCH_DEADLINE
+    process_deadline: float | None = None  # seconds to parse and validate; None: FINES_PROCESS_DEADLINE
+    decimal_separator: str | None = None  # "." or "," in amounts; None: a decimal comma is never read
 
     @property
     def source_kind(self) -> str:
@@ -60,7 +69,48 @@ class Feed:
     @property
     def is_remote(self) -> bool:
         """True for http(s) locations."""
-        return self.location.startswith(("http://", "https://"))
+        return urlsplit(self.location).scheme.lower() in ("http", "https")
+
+
+def local_path(location: str) -> Path | None:
+    """The local path a location names (a path or a ``file://`` URL), or None for http(s).
+
+    Raises:
+        ValueError: a ``file://`` URL on another host, or an unsupported scheme; the message
+            says which locations are supported.
+    """
+    parts = urlsplit(location)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return None
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"{location}: file URLs on another host are not supported")
+        return Path(url2pathname(parts.path))
+    if len(scheme) <= 1:  # no scheme, or a Windows drive letter
+        return Path(location)
+    raise ValueError(f"{location}: unsupported scheme {scheme!r} (supported: {SUPPORTED_LOCATIONS})")
+
+
+def _location(path: Path, name: str, entry: dict) -> str:
+    """The entry's location: an http(s) URL as given, else an absolute path (file:// URLs too)."""
+    location = str(_field(path, name, entry, "location", str, ""))
+    try:
+        local = local_path(location)
+    except ValueError as error:
+        raise RegistryError(f"{path}: feed {name!r}, field 'location': {error}") from None
+    return location if local is None else str((path.parent / local).resolve())
+
+
+def _seconds(path: Path, name: str, entry: dict, key: str) -> float | None:
+    value = entry.get(key)
+    if value is not None and (
+        not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 7 * 24 * 3600
+    ):
+        raise RegistryError(
+            f"{path}: feed {name!r}, field {key!r}: expected seconds, more than 0 and at most a week, got {value!r}"
+        )
+    return None if value is None else float(value)
 
 
 def _field(path: Path, name: str, entry: dict, key: str, kind: type, default: object) -> object:
@@ -81,9 +131,7 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         raise RegistryError(f"{path}: feed {name!r}, field 'format': must be one of {FORMATS}, got {fmt!r}")
     if "location" not in entry:
         raise RegistryError(f"{path}: feed {name!r}, field 'location': missing")
-    location = str(_field(path, name, entry, "location", str, ""))
-    if not location.startswith(("http://", "https://")):
-        location = str((path.parent / location).resolve())
+    location = _location(path, name, entry)
     kind = str(_field(path, name, entry, "kind", str, ""))
     if kind and kind not in FEED_KINDS:
         raise RegistryError(f"{path}: feed {name!r}, field 'kind': must be one of {FEED_KINDS}, got {kind!r}")
@@ -110,7 +158,17 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         columns=dict(columns),
         kind=kind,
         max_bytes=max_bytes,
+        fetch_deadline=_seconds(path, name, entry, "fetch_deadline"),
+        process_deadline=_seconds(path, name, entry, "process_deadline"),
+        decimal_separator=_decimal_separator(path, name, entry),
     )
+
+
+def _decimal_separator(path: Path, name: str, entry: dict) -> str | None:
+    value = entry.get("decimal_separator")
+    if value is not None and value not in (".", ","):
+        raise RegistryError(f"{path}: feed {name!r}, field 'decimal_separator': must be \".\" or \",\", got {value!r}")
+    return value
 
 
 def load_registry(path: Path) -> list[Feed]:
@@ -123,12 +181,21 @@ def load_registry(path: Path) -> list[Feed]:
         The feeds in file order, enabled or not.
 
     Raises:
-        RegistryError: the file is missing, is not TOML, or an entry is invalid.
+        RegistryError: the file is missing or unreadable, is not UTF-8 TOML, or an entry is invalid.
     """
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RegistryError(f"{path}: feed registry not found") from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise RegistryError(
+            f"{path}: not UTF-8 text (line {line}: "
+            f"byte 0x{error.object[error.start]:02x} at offset {error.start}); "
+            "save the registry as UTF-8"
+        ) from None
+    except OSError as error:
+        raise RegistryError(f"{path}: cannot read the feed registry: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"{path}: not valid TOML: {error}") from None
     feeds = document.get("feeds")

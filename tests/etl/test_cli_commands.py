@@ -460,9 +460,9 @@ def test_review_lists_waiting_items_and_accept_and_reject_decide_them(env: dict[
         "    sentence: Twitter was fined 10 million for not appointing a local representative, "
         "a deputy minister said." in listed
     )
-    assert ok(fines("review", "--feed", "other", "--warehouse", warehouse, env=env)) == (
-        "0 items wait for review in feed other\n"
-    )
+    other = fines("review", "--feed", "other", "--warehouse", warehouse, env=env)  # a typo lists nothing
+    assert other.returncode == 1 and other.stdout == ""
+    assert other.stderr == "fines: error: no feed 'other' in the warehouse (feeds it has seen: news_review)\n"
 
     accepted = ok(fines(
         "review", "accept", items["2020-11-04"], "--amount", "10000000", "--currency", "TRY",
