@@ -18,6 +18,7 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, Param
+from airflow.sdk.exceptions import AirflowFailException
 
 from etl import catalog
 
@@ -74,13 +75,39 @@ def as_of_param() -> Param:
     )
 
 
+class FutureRunDate(AirflowFailException):
+    """An ``as_of`` param after the run's own date: a batch would be dated in the future.
+
+    A fail exception: retrying cannot help, so the task fails at once.
+    """
+
+
 def run_date(context: Any) -> date:
     """The run's ``as_of``: the ``as_of`` param when set, else the UTC day of ``dag_run.run_after``.
 
     Never the wall clock: a re-run or a backfill of a date gets that date.
+
+    Raises:
+        FutureRunDate: the ``as_of`` param is after the day of ``run_after`` (the run's "today").
     """
-    override = context["params"].get("as_of")
-    return date.fromisoformat(override) if override else context["dag_run"].run_after.date()
+    override, own = context["params"].get("as_of"), context["dag_run"].run_after.date()
+    if not override:
+        return own
+    as_of = date.fromisoformat(override)
+    if as_of > own:
+        raise FutureRunDate(
+            f"as_of {as_of} is after this run's date {own} (dag_run.run_after): "
+            "a batch cannot be dated in the future"
+        )
+    return as_of
+
+
+def run_ids(context: Any) -> dict[str, str]:
+    """``run_id`` and ``dag_id`` as ``etl.steps`` takes them: its run key is made of both.
+
+    Airflow's run id alone is not unique across DAGs (``scheduled__<date>`` is shared).
+    """
+    return {"run_id": context["run_id"], "dag_id": context["ti"].dag_id}
 
 
 def default_args(*, feeds_of: FeedsOf | None = None) -> dict[str, Any]:
@@ -138,7 +165,7 @@ def record_failure(context: Any, *, feeds_of: FeedsOf) -> None:
         if feeds:
             from etl import steps
 
-            steps.record_task_failure(feeds, run_id=run_id, as_of=run_date(context), error=error)
+            steps.record_task_failure(feeds, as_of=run_date(context), error=error, **run_ids(context))
             log.error("platform-fines: recorded the failure of %s in %s", ", ".join(feeds), catalog.RUN_LOG)
     except Exception:  # a callback that raises only hides the task's own error
         log.exception("platform-fines: could not record the failure in %s", catalog.RUN_LOG)

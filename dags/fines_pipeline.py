@@ -84,7 +84,7 @@ def fines_pipeline():
     def transform(batch: dict, **context) -> dict:
         from etl import steps
 
-        return steps.transform_batch(batch, as_of=defaults.run_date(context), run_id=context["run_id"])
+        return steps.transform_batch(batch, as_of=defaults.run_date(context), **defaults.run_ids(context))
 
     @task
     def convert(batch: dict, rates_path: str, **context) -> dict:
@@ -106,7 +106,7 @@ def fines_pipeline():
             _as_list(batches),
             rates_path=rates_path,
             as_of=defaults.run_date(context),
-            run_id=context["run_id"],
+            **defaults.run_ids(context),
         )
 
     @task(retries=0)

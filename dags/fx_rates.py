@@ -43,7 +43,7 @@ def fx_rates():
     def refresh(fetched: dict, **context) -> dict:
         from etl import steps
 
-        result = steps.refresh_rates(run_id=context["run_id"])
+        result = steps.refresh_rates(**defaults.run_ids(context))
         context["outlet_events"][defaults.FX_RATES].extra = {
             "rates_changed": result["rates_changed"], "reconverted": result["reconverted"],
             "live_rates": fetched["sources"], "failed_sources": sorted(fetched["errors"]),

@@ -51,7 +51,9 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
         def transform(landed: dict, **context) -> dict:
             from etl import steps
 
-            return steps.transform_batch(landed, as_of=defaults.run_date(context), run_id=context["run_id"])
+            return steps.transform_batch(
+                landed, as_of=defaults.run_date(context), **defaults.run_ids(context)
+            )
 
         @task
         def convert(parsed: dict, **context) -> dict:
@@ -64,7 +66,7 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
             from etl import steps
 
             result = steps.load_and_publish(
-                [converted], as_of=defaults.run_date(context), run_id=context["run_id"]
+                [converted], as_of=defaults.run_date(context), **defaults.run_ids(context)
             )
             context["outlet_events"][batch].extra = steps.feed_counts(result, feed)
             context["outlet_events"][defaults.MARTS].extra = result["marts"]

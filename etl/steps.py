@@ -8,6 +8,7 @@ write the warehouse, each in one writer session.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -27,6 +28,30 @@ log = logging.getLogger(__name__)
 def safe_run_id(run_id: str) -> str:
     """A scheduler's run id (``manual__2026-01-01T00:00:00+00:00``) as a folder name."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id).strip("._") or "run"
+
+
+def run_key(run_id: str, *, dag_id: str | None = None) -> str:
+    """The key of one DAG run's work folder and run-log rows, unique across DAGs and runs.
+
+    Airflow's run id is unique only within a DAG: scheduled runs of different DAGs share
+    ``scheduled__2026-12-01T00:00:00+00:00``. The key is the DAG id and the run id made
+    folder-safe, plus a hash of the exact pair, so that run ids differing only in replaced
+    characters (``a:b``, ``a_b``) stay apart. Every try of every task of a run gets the same key,
+    so a retry replaces its own records. Without ``dag_id`` (a run outside Airflow) it is
+    :func:`safe_run_id`.
+    """
+    if dag_id is None:
+        return safe_run_id(run_id)
+    digest = hashlib.sha256(f"{dag_id}\x1f{run_id}".encode()).hexdigest()[:8]
+    return f"{safe_run_id(dag_id)}__{safe_run_id(run_id)}__{digest}"
+
+
+def _tag_run_log(con: object, key: str, *, dag_id: str | None, run_id: str) -> None:
+    """Record the DAG and Airflow's own run id on the run-log rows of ``key`` (migration 011)."""
+    if dag_id is not None:
+        con.execute(  # type: ignore[attr-defined]
+            f"update {catalog.RUN_LOG} set dag_id = ?, dag_run_id = ? where run_id = ?", [dag_id, run_id, key]
+        )
 
 
 def _feed(name: str) -> Feed:
@@ -62,16 +87,19 @@ def extract(feed: str, *, as_of: date) -> dict[str, object]:
     return {"feed": feed, "path": str(landed.path)}
 
 
-def transform_batch(landed: dict, *, as_of: date, run_id: str) -> dict[str, object]:
+def transform_batch(
+    landed: dict, *, as_of: date, run_id: str, dag_id: str | None = None
+) -> dict[str, object]:
     """Parse and validate a landed file: :func:`etl.pipeline.parse_batch`, as a dict for XCom.
 
-    Stored review decisions are re-applied to the feed's news items held for review.
+    Work files go under ``<work>/<run key>/<feed>/`` (:func:`run_key`). Stored review
+    decisions are re-applied to the feed's news items held for review.
     """
     settings = load_settings()
     # Review decisions come from the published warehouse (read-only), as in `fines run`.
     batch = pipeline.parse_batch(
         _feed(landed["feed"]), Path(landed["path"]), settings=settings, as_of=as_of,
-        run_id=safe_run_id(run_id), decisions=pipeline.decisions_for_run(settings),
+        run_id=run_key(run_id, dag_id=dag_id), decisions=pipeline.decisions_for_run(settings),
     )  # fmt: skip
     return batch.to_dict()
 
@@ -87,8 +115,8 @@ def convert_feed_batch(batch: dict, *, run_id: str) -> dict[str, object]:
 
 
 def load_and_publish(
-    batches: list[dict], *, as_of: date, run_id: str, rates_path: str | None = None,
-    failed: dict[str, str] | None = None,
+    batches: list[dict], *, as_of: date, run_id: str, dag_id: str | None = None,
+    rates_path: str | None = None, failed: dict[str, str] | None = None,
 ) -> dict[str, object]:  # fmt: skip
     """Load converted batches, rebuild the marts and publish, as one transaction.
 
@@ -96,6 +124,7 @@ def load_and_publish(
         batches: outputs of :func:`convert_batch`, one per feed that got this far.
         as_of: the run's date.
         run_id: the scheduler's run id.
+        dag_id: the DAG's id: with ``run_id``, the run's key in ``ops.run_log`` (:func:`run_key`).
         rates_path: the run's rates (from :func:`prepare`); by default the ones the batches
             were converted with.
         failed: feeds that failed before loading, with the reason, for the run log.
@@ -110,11 +139,13 @@ def load_and_publish(
         or next((b.rates_path for b in ready if b.rates_path), None)
         or str(rates_for_run(settings))
     )
+    key = run_key(run_id, dag_id=dag_id)
     with publish.writer(settings.warehouse) as con:
         report = pipeline.load_batches(
-            con, ready, dict(failed or {}), settings=settings, as_of=as_of, run_id=safe_run_id(run_id),
+            con, ready, dict(failed or {}), settings=settings, as_of=as_of, run_id=key,
             rates_path=Path(rates),
         )  # fmt: skip
+        _tag_run_log(con, key, dag_id=dag_id, run_id=run_id)
     return {"feeds": [r.as_dict() for r in report.feeds], "marts": report.marts}
 
 
@@ -167,13 +198,13 @@ def fetch_rates(*, as_of: date) -> dict[str, object]:
     return refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=as_of)
 
 
-def refresh_rates(*, run_id: str) -> dict[str, object]:
+def refresh_rates(*, run_id: str, dag_id: str | None = None) -> dict[str, object]:
     """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
 
     Returns:
         Whether the rates changed, how many actions were re-converted, and the mart row counts.
     """
-    return pipeline.refresh_rates(load_settings(), run_id=safe_run_id(run_id))
+    return pipeline.refresh_rates(load_settings(), run_id=run_key(run_id, dag_id=dag_id))
 
 
 class RatesNotRefreshed(RuntimeError):
@@ -192,8 +223,9 @@ def check_rate_sources(fetched: dict) -> None:
 
 
 def record_task_failure(
-    feeds: Sequence[str], *, run_id: str, as_of: date, error: str, wait_s: float = 300.0
-) -> None:
+    feeds: Sequence[str], *, run_id: str, as_of: date, error: str, dag_id: str | None = None,
+    wait_s: float = 300.0,
+) -> None:  # fmt: skip
     """Record feeds whose task failed for good in ``ops.run_log`` (status ``failed``, the reason).
 
     Called from the DAGs' failure callback, outside the ``duckdb`` pool: when another run holds
@@ -207,10 +239,10 @@ def record_task_failure(
         try:
             with publish.writer(warehouse) as con:
                 load.migrate(con)
+                key = run_key(run_id, dag_id=dag_id)
                 for feed in feeds:
-                    pipeline.record_failure(
-                        con, feed=feed, run_id=safe_run_id(run_id), as_of=as_of, error=error
-                    )
+                    pipeline.record_failure(con, feed=feed, run_id=key, as_of=as_of, error=error)
+                _tag_run_log(con, key, dag_id=dag_id, run_id=run_id)
             return
         except publish.WarehouseBusy:
             if time.monotonic() > deadline:

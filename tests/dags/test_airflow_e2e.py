@@ -4,7 +4,9 @@ A registry with two feeds served over HTTP on 127.0.0.1: `e2e_ok` serves the bun
 `e2e_broken` answers 500. Both ingest DAGs are triggered through the REST API. The good feed's
 load must publish its actions with the marts rebuilt once (no `build_marts` run); the broken
 feed's run must fail only after its retries, with the reason in `ops.run_log`, leaving the
-other feed alone. Everything runs under pytest's tmp dir, on free ports, and is killed (by
+other feed alone. Then both ingest DAGs and `fines_pipeline` are triggered at the same moment
+(one run id for all three): each DAG run must keep its own run-log rows and work files.
+Everything runs under pytest's tmp dir, on free ports, and is killed (by
 process group) on teardown; on failure the assertion carries the Airflow logs.
 """
 
@@ -244,3 +246,36 @@ def test_real_airflow_ingests_a_feed_builds_the_marts_and_records_a_failing_feed
     assert error.startswith("task extract failed after 3 tries: FetchError") and "500" in error, diagnostics
     assert 32000 <= tiktok_usd <= 33000
     assert actions == in_marts == event["extra"]["loaded"], (actions, in_marts, event)
+
+
+def test_real_airflow_keeps_every_record_of_dags_triggered_at_the_same_moment(airflow: Airflow):
+    """Every ingest DAG and fines_pipeline triggered at once share one run id: each keeps its own records."""
+    dags = (OK, BROKEN, "fines_pipeline")
+    airflow.wait(
+        "the DAG processor to serialize fines_pipeline",
+        lambda: airflow.client.get("/api/v2/dags/fines_pipeline").is_success,
+        STARTUP_S,
+    )
+    airflow.api("PATCH", "/dags/fines_pipeline", json={"is_paused": False})
+    run_after = (datetime.now(UTC) - timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
+    runs = {dag_id: airflow.trigger(dag_id, run_after) for dag_id in dags}
+    (run_id,) = set(runs.values())  # Airflow's run id is not unique across DAGs
+    states = {dag_id: airflow.finished(dag_id, run_id) for dag_id in dags}
+    assert states == {OK: "success", BROKEN: "failed", "fines_pipeline": "failed"}, airflow.diagnostics()
+
+    tries = {
+        ti["task_id"]: ti["try_number"]
+        for ti in airflow.api("GET", f"/dags/{OK}/dagRuns/{run_id}/taskInstances")["task_instances"]
+    }
+    assert set(tries.values()) == {1}, tries  # no task of the good feed needed a retry
+    with duckdb.connect(airflow.env["FINES_WAREHOUSE"], read_only=True) as con:
+        rows = con.execute(
+            "select dag_id, feed, status, run_id from ops.run_log where dag_run_id = ? order by all", [run_id]
+        ).fetchall()
+    assert [row[:3] for row in rows] == [
+        ("fines_pipeline", "e2e_broken", "failed"),
+        ("fines_pipeline", "e2e_ok", "ok"),
+        (BROKEN, "e2e_broken", "failed"),
+        (OK, "e2e_ok", "ok"),
+    ], rows
+    assert len({row[3] for row in rows}) == 3  # one run key per DAG run

@@ -59,7 +59,7 @@ def test_failure_callback_records_the_feed_and_reason_in_the_run_log(defaults, s
     defaults.record_failure(_context(RuntimeError("upstream said 500")), feeds_of=lambda context: ["demo"])
     assert _run_log(settings) == [
         (
-            "manual__2026-03-04T05_06_00_00_00",
+            steps.run_key("manual__2026-03-04T05:06:00+00:00", dag_id="ingest_demo"),
             "demo",
             "failed",
             "task extract failed after 3 tries: RuntimeError: upstream said 500",
