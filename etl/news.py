@@ -1,30 +1,31 @@
 """Extract candidate enforcement actions (fines, blocks, ...) from news text.
 
 Pure functions: no I/O, no network, no clock (the lookup tables in etl/data/news_tables.toml
-are read once, at import). ``parse_money`` reads money amounts (etl/news_money.py),
-``split_sentences`` splits a summary (etl/news_names.py), ``extract_candidates`` turns one news
-item into candidate rows for review (the platform fined is chosen in etl/news_platforms.py, and
-candidates are merged in etl/news_merge.py). Rules, measured quality and
-limits: docs/news_extraction.md.
+are read once, at import). ``parse_money`` reads money amounts (etl/news_amounts.py reads the
+figures, etl/news_money.py their currencies), ``split_sentences`` splits a summary
+(etl/news_names.py), ``extract_candidates`` turns one news item into candidate rows for review
+(action words are read in etl/news_cues.py, the platform fined is chosen in
+etl/news_platforms.py, and candidates are merged in etl/news_merge.py). Rules, measured quality
+and limits: docs/news_extraction.md.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from dataclasses import dataclass
+from functools import cached_property
 
+from etl.news_amounts import TextAmounts
+from etl.news_cues import Cues, action_type, cues
 from etl.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.news_money import (
     APPROXIMATE,
     HOME,
     QUALIFIER_CLASS,
     MoneyMention,
-    compiled,
+    Raw,
     currency_context,
     mask,
     parse_money,
-    raw_mentions,
     scan,
 )  # fmt: skip
 from etl.news_names import (
@@ -34,45 +35,18 @@ from etl.news_names import (
     authority_of,
     first_code,
     platform_spans,
+    sentence_spans,
     split_sentences,
 )  # fmt: skip
-from etl.news_platforms import by_service, choose_platform
-from etl.news_scope import TURNOVER, plan_fine_end, scope, turnover_based
+from etl.news_platforms import by_service, choose_platform, list_doubts, respectively
+from etl.news_scope import scope, turnover_based
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
-_FINE = re.compile(r"(?i)\bfin(?:e|es|ed|ing)\b|\bpenalt|\bpenali[sz]|\bmult(?:a|ó)|\bamende|bu(?:ß|ss)geld")
-_AVOIDED = re.compile(
-    r"(?i)\b(?:avoid|avert|escap)\w*\s+(?:\w+\s+){0,2}(?:fines?|penalt\w*)|"
-    r"\b(?:could|may|might|would|will)\s+(?:\w+\s+){0,2}?(?:face|incur|risk)\s+(?:\w+\s+){0,3}?(?:fines?|penalt\w*)"
-)  # "to avoid penalties", "could face fines": no fine is imposed
-_NEGATED = re.compile(
-    r"(?i)\b(?:never|not|n['’]t|no\s+longer)\s+(?:(?:been|be|being|yet|ever|once|so\s+far)\s+)*"
-    r"(?:fin(?:e|ed)|penali[sz]ed?|block(?:ed)?|bann?(?:ed)?|throttled?|slowed|warned)\b"
-)
-_PAY = re.compile(
-    r"(?i)\b(?:order|agree|must|will|require|force|told|direct|instruct|oblig)\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?pay\b|"
-    r"\bto\s+pay\b|\bimpos(?:e|es|ed|ing)\b|\blev(?:y|ied)\b|\bslap"
-)
 # "... to pay" that is offered, planned or threatened, not ordered.
 _OFFERED = re.compile(
     r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
     r"(?:\w+\s+){0,2}?to\s+pay\b"
-)
-_PER_DAY = re.compile(r"(?i)\s*(?:a|per|each|every|for\s+each)\s+(?:day|week)\b|\s*daily\b")
-_DAILY = re.compile(r"(?i)daily\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
-_NON_MONETARY = compiled(
-    {
-        "throttle": r"(?i)throttl|\bslow(?:s|ed|ing)\b|\bslow\s+down\b|slowdown",
-        "block": r"(?i)\bblock(?:s|ed|ing)?\b|\bban(?:s|ned|ning)?\b",
-        "warning": r"(?i)\bwarn(?:s|ed|ing)?\b",
-        "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b",
-    }
-)
-# A ban on the platform's advertising is no block of the platform ("banned new advertising on X").
-_AD_BAN = re.compile(
-    r"(?i)\b(?:advertising|advert|ad)s?\s+ban(?:s|ned)?\b|\bban(?:s|ned|ning)?\s+(?:on\s+)?(?:new\s+|all\s+)?"
-    r"(?:advertising|adverts?|ads)\b"
 )
 _EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
 _EACH_BEFORE = re.compile(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
@@ -80,25 +54,14 @@ _EACH_BEFORE = re.compile(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|or
 _POTENTIAL = re.compile(
     r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b"
 )
-# Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
-_RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
-_RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
-# Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
-_OTHER_PARTY = re.compile(
-    r"\b(?:its|their)\s+\w+|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
-)
 # Before an action verb: the action is threatened or planned, not taken ("threatened to block").
-_PLANNED = re.compile(
-    r"(?i)\b(?:could|may|might|would|will|threat\w*|risk\w*|plan\w*|intend\w*|consider\w*|propos\w*|"
-    r"seek\w*|vow\w*|want\w*|prepar\w*)\b"
-)
 # After the amount: the figure itself is a conversion ("$130 million at the current exchange rate").
 _AT_RATE = re.compile(
     r"(?i)\s*,?\s*(?:at|using|by)\s+(?:the\s+)?"
     r"(?:(?:current|today['’]s|present|prevailing|latest)\s+(?:exchange\s+)?rates?|exchange\s+rates?)\b"
 )
-_RESPECTIVELY = re.compile(r"(?i)\brespectively\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
+_PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
 _EARLIER = re.compile(
     r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
@@ -126,31 +89,35 @@ _NOT_PENALTY_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class _Item:
-    """What the sentences of one news item share."""
+    """What the sentences of one news item share; the item-wide look-ups run only when a sentence needs them."""
 
-    title: str
-    title_spans: Spans
-    currency: tuple[set[str], set[str]]  # see currency_context
-    jurisdiction: str | None  # from the title, else the first place or institution the item names
-    authority: (
-        str | None
-    )  # the title's authority ("Russian court fines TikTok"), else the first the item names
+    def __init__(self, title: str, text: str, raws: list[Raw]) -> None:
+        self.title = title.strip()
+        self.title_spans = Spans(self.title, platform_spans(self.title))
+        self._text, self._raws, self._title_end = text, raws, len(title)
 
+    @cached_property
+    def currency(self) -> tuple[set[str], set[str]]:
+        """See ``currency_context``."""
+        return currency_context(self._text, self._raws)
 
-@dataclass(frozen=True)
-class _Cues:
-    """Sentence-level signals for the action type (computed once per sentence)."""
+    @cached_property
+    def _masked(self) -> str:
+        return mask(self._text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
 
-    fine: bool  # fined, penalty, ... (not avoided, not negated)
-    daily: bool  # "daily fine", "periodic penalty", "per day"
-    pay: re.Match[str] | None  # "ordered to pay", "imposed", "levied", ...
-    turnover: bool
-    kind: str | None  # the first non-monetary action: throttle, block, warning, order
-    position: int  # where the first action word is; 0 when there is none
-    planned: bool  # that first action is threatened or planned, not taken
-    plan_end: int  # an amount starting here or later has a plan to fine before it (plan_fine_end)
+    @cached_property
+    def jurisdiction(self) -> str | None:
+        """From the title, else the first place or institution the item names."""
+        masked = self._masked
+        return first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
+
+    @cached_property
+    def authority(self) -> str | None:
+        """The title's authority ("Russian court fines TikTok"), else the first the item names."""
+        masked = self._masked
+        parts = [masked[: self._title_end], *split_sentences(masked[self._title_end :])]
+        return next(filter(None, map(authority_of, parts)), None)
 
 
 def extract_candidates(title: str, summary: str) -> list[Candidate]:
@@ -171,20 +138,17 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
         Candidates in order of first appearance.
     """
     text = f"{title}\n{summary}"
-    raws = raw_mentions(text)
-    masked = mask(text, raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
-    item = _Item(
-        title.strip(),
-        Spans(title.strip(), platform_spans(title.strip())),
-        currency_context(text, raws),
-        first_code(masked[: len(title)], PLACE_RULES) or first_code(masked, PLACE_RULES),
-        next(
-            filter(None, map(authority_of, [masked[: len(title)], *split_sentences(masked[len(title) :])])),
-            None,
-        ),
-    )
-    sentences = ([title.strip()] if title.strip() else []) + split_sentences(summary)
-    found = [c for s in sentences for c in _sentence_candidates(s, item)]
+    amounts = TextAmounts(text)  # the money pattern runs once over the item, not once more per sentence
+    raws = amounts.raws()
+    item = _Item(title, text, raws)
+    lead = len(title) - len(title.lstrip())
+    spans = [(lead, lead + len(item.title))] if item.title else []
+    spans += [(start + len(title) + 1, end + len(title) + 1) for start, end in sentence_spans(summary)]
+    sentences = [text[start:end] for start, end in spans]
+    found = [
+        c for (start, end), s in zip(spans, sentences, strict=True)
+        for c in _sentence_candidates(s, item, amounts.sentence_raws(start, end))
+    ]  # fmt: skip
     # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
     found = scope(turnover_based(found, sentences), sentences, item.title)
@@ -192,38 +156,40 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 
-def _sentence_candidates(sentence: str, item: _Item) -> list[Candidate]:
-    """Candidates of one sentence of an item."""
-    raws = raw_mentions(sentence)
+def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Candidate]:
+    """Candidates of one sentence of an item (``raws``: its money mentions)."""
     spans = Spans(sentence, platform_spans(sentence)) if sentence != item.title else item.title_spans
-    if not spans.found and all(r.is_rate for r in raws):
+    amounts = not all(r.is_rate for r in raws)
+    if not spans.found and not amounts:
         return []  # no amount and no platform: a candidate needs one (the checks below cost more)
+    signals = cues(sentence)
+    if not amounts and action_type(sentence, None, signals) is None:
+        return []  # a platform without an amount needs an action word
     authority, jurisdiction = _where(mask(sentence, raws), item)
-    scanned, cues = scan(sentence, item.currency, raws, home=HOME.get(jurisdiction or "")), _cues(sentence)
+    scanned = scan(sentence, item.currency, raws, home=HOME.get(jurisdiction or ""))
     conversions: dict[int, list[MoneyMention]] = {}
     for mention, role in scanned:
         if role is not None:
             conversions.setdefault(role, []).append(mention)
     primaries = [(i, m) for i, (m, role) in enumerate(scanned) if role is None and _is_penalty(sentence, m)]
     each_before = bool(_EACH_BEFORE.search(sentence))
-    paired = _respectively(sentence, spans, primaries)
+    paired = respectively(spans, primaries)
     ends = {i: max(x.end for x in [m, *conversions.get(i, [])]) for i, m in primaries}
-    serviced, listed = by_service(spans, ends), _list_doubts(sentence, spans, primaries, ends)
+    serviced, listed = by_service(spans, ends), list_doubts(spans, primaries, ends)
     out = []
     for index, mention in primaries or ([(None, None)] if spans.found else []):
-        action = _action_type(sentence, mention, cues)
+        action = action_type(sentence, mention, signals)
         if action is None and not (authority and mention and spans.found):
             continue
         converted = conversions.get(index, []) if index is not None else []
         end = max((m.end for m in [*converted, mention] if m), default=0)
-        platform, reasons = choose_platform(
-            spans, mention.start if mention else cues.position, item.title_spans.names
-        )
+        anchor = mention.start if mention else signals.position
+        platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
         platform = serviced.get(index, platform) if index is not None else platform
         if paired is not None and index is not None:  # "... respectively": the listed platforms in turn
             platform, reasons = paired.get(index), [r for r in reasons if r != "platform_unclear"]
             reasons += [] if platform else ["platform_unclear"]
-        reasons += _doubts(sentence, mention, cues, daily=action == "periodic_penalty", until=end)
+        reasons += _doubts(sentence, mention, signals, daily=action == "periodic_penalty", until=end)
         reasons += listed.get(index, []) if index is not None else []
         each = mention is not None and (_EACH.match(sentence, end) or each_before)
         named = spans.names or item.title_spans.names
@@ -242,58 +208,16 @@ def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
     return authority, place or item.jurisdiction
 
 
-def _list_doubts(
-    sentence: str, spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]
-) -> dict[int, list[str]]:
-    """Doubts about amounts that follow one another in a sentence.
-
-    The ends of a range ("$150 million to $250 million", "between X and Y") are no fine
-    (``amount_is_range``). An amount after another one, with another party named between them
-    and no platform ("... and its wholesalers Tech Data and Ingram Micro 139 million euros"), may
-    not be the platform's (``platform_unclear``).
-    """
-    doubts: dict[int, list[str]] = {}
-    for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
-        gap = sentence[ends[i] : b.start]
-        between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
-        if _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
-            doubts.setdefault(i, []).append("amount_is_range")
-            doubts.setdefault(j, []).append("amount_is_range")
-        first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position
-        platform_between = first_after < len(spans.starts) and spans.starts[first_after] < b.start
-        if not platform_between and _OTHER_PARTY.search(gap):
-            doubts.setdefault(j, []).append("platform_unclear")
-    return doubts
-
-
-def _respectively(
-    sentence: str, spans: Spans, primaries: list[tuple[int, MoneyMention]]
-) -> dict[int, str] | None:
-    """For "fined Google and Facebook €150m and €60m respectively", the platform of each amount.
-
-    None when the sentence does not say "respectively"; an empty dict when the platforms listed
-    before the first amount do not pair up one to one with the amounts.
-    """
-    if not _RESPECTIVELY.search(sentence) or len(primaries) < 2:
-        return None
-    names = list(dict.fromkeys(name for start, _, name in spans.found if start < primaries[0][1].start))
-    return (
-        {i: name for (i, _), name in zip(primaries, names, strict=True)}
-        if len(names) == len(primaries)
-        else {}
-    )
-
-
 def _doubts(
-    sentence: str, mention: MoneyMention | None, cues: _Cues, *, daily: bool, until: int
+    sentence: str, mention: MoneyMention | None, signals: Cues, *, daily: bool, until: int
 ) -> list[str]:
     """Reasons to doubt a sentence's action that lie in its wording (``until``: end of the conversions)."""
-    start, end = (mention.start, mention.end) if mention else (cues.position, cues.position)
+    start, end = (mention.start, mention.end) if mention else (signals.position, signals.position)
     clause = _CLAUSE_BREAK.split(sentence[max(0, start - 60) : start])[-1]
     return [reason for reason, doubt in (
-        ("planned_action", mention is None and cues.planned),  # "threatened to block"
+        ("planned_action", mention is None and signals.planned),  # "threatened to block"
         ("planned_action", mention is not None and bool(_OFFERED.search(sentence, max(0, start - 60), start))),
-        ("planned_action", mention is not None and start >= cues.plan_end),  # "plans to fine"
+        ("planned_action", mention is not None and start >= signals.plan_end),  # "plans to fine"
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
         ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
@@ -326,7 +250,7 @@ def _build(sentence: str, mention: MoneyMention | None, conversions: list[MoneyM
 
 def _is_penalty(sentence: str, mention: MoneyMention) -> bool:
     """False for amounts that are revenue, prices, claims or proposals rather than penalties."""
-    clause = re.split(r"[,;:(—–]", sentence[max(0, mention.start - 60) : mention.start])[-1]
+    clause = _PENALTY_CLAUSE.split(sentence[max(0, mention.start - 60) : mention.start])[-1]
     after = sentence[mention.end : mention.end + 25]
     if mention.qualifier in ("up to", "as much as") and _POTENTIAL.search(clause):
         return False  # "faces a fine of up to £10m" is a maximum, not a decision
@@ -338,39 +262,3 @@ def _looks_back(sentence: str, start: int, end: int) -> bool:
     left, right = sentence[max(0, start - 100) : start], sentence[end : end + 100].lstrip(")] ")
     clause = f"{_CLAUSE_BREAK.split(left)[-1]}{sentence[start:end]} {_CLAUSE_BREAK.split(right)[0]}"
     return bool(_EARLIER.search(clause) or _COMPARED_WITH.search(left))
-
-
-def _blank(rx: re.Pattern[str], text: str) -> str:
-    return rx.sub(lambda m: " " * len(m.group()), text)
-
-
-def _cues(sentence: str) -> _Cues:
-    """Action words of a sentence; avoided ("to avoid penalties") and negated ("never fined") ones do not count."""
-    plain = _blank(_NEGATED, _blank(_AVOIDED, sentence))
-    fine, pay = _FINE.search(plain), _PAY.search(plain)
-    ad_ban = _AD_BAN.search(plain)
-    hits = sorted(
-        [(m.start(), kind) for kind, rx in _NON_MONETARY if (m := rx.search(_blank(_AD_BAN, plain)))]
-        + ([(ad_ban.start(), "other")] if ad_ban else [])
-    )
-    kinds = [k for _, k in hits if k != "order"] or [k for _, k in hits]  # "ordered ... blocked": block
-    position = min([h for h, _ in hits] + ([fine.start()] if fine else []), default=0)
-    clause = re.split(r"[,;:(—–]", sentence[max(0, position - 60) : position])[-1]
-    return _Cues(
-        fine=fine is not None, daily=bool(_DAILY.search(plain)), pay=pay, turnover=bool(TURNOVER.search(plain)),
-        kind=kinds[0] if kinds else None, position=position, planned=bool(_PLANNED.search(clause)),
-        plan_end=plan_fine_end(sentence),
-    )  # fmt: skip
-
-
-def _action_type(sentence: str, mention: MoneyMention | None, cues: _Cues) -> str | None:
-    if mention is not None:
-        before = sentence[max(0, mention.start - 30) : mention.start]
-        if _PER_DAY.match(sentence, mention.end) or _DAILY.search(before):
-            return "periodic_penalty"
-    elif cues.fine and cues.daily:
-        return "periodic_penalty"
-    pays = cues.pay is not None and (mention is not None or cues.pay.group().lower().endswith("pay"))
-    if cues.fine or pays:  # "ordered to pay" without an amount is still a fine, just an incomplete one
-        return "turnover_fine" if cues.turnover else "fine"
-    return cues.kind

@@ -36,17 +36,31 @@ def split_sentences(text: str) -> list[str]:
     Returns:
         The non-empty sentences in order, each a stripped, verbatim substring of ``text``.
     """
-    sentences = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        start = 0
-        for m in _BOUNDARY.finditer(paragraph):
-            last = _last_word(paragraph, start, m.start(1)).strip("\"'”’)]([“‘").rstrip(".").lower()
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of ``split_sentences`` are in the text: (start, end) of each."""
+    pieces, start = [], 0
+    for paragraph in [*_PARAGRAPH.finditer(text), None]:
+        stop = paragraph.start() if paragraph else len(text)
+        for m in _BOUNDARY.finditer(text, start, stop):
+            last = _last_word(text, start, m.start(1)).strip("\"'”’)]([“‘").rstrip(".").lower()
             if m.group(0)[0] == "." and (last in _ABBREVIATIONS or len(last) == 1):
                 continue
-            sentences.append(paragraph[start : m.start(1)])
+            pieces.append((start, m.start(1)))
             start = m.end(1)
-        sentences.append(paragraph[start:])
-    return [s.strip() for s in sentences if s.strip()]
+        pieces.append((start, stop))
+        start = paragraph.end() if paragraph else stop
+    spans = []
+    for begin, end in pieces:
+        piece = text[begin:end]
+        if piece.strip():
+            spans.append((begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())))
+    return spans
 
 
 def _last_word(text: str, start: int, end: int) -> str:
@@ -61,11 +75,18 @@ def _last_word(text: str, start: int, end: int) -> str:
     return text[begin:end]
 
 
-_PLATFORMS = (
-    tuple((name, re.compile(rf"(?i:\b{re.escape(name)}\b)")) for name in TABLES["platforms"]["case_free"])
-    + tuple((name, re.compile(rf"\b{re.escape(name)}\b")) for name in TABLES["platforms"]["case_sensitive"])
-    + compiled(TABLES["platforms"]["aliases"])
+_CASE_FREE = tuple(
+    (name, name.lower(), re.compile(rf"(?i:\b{re.escape(name)}\b)"))
+    for name in TABLES["platforms"]["case_free"]
 )
+_CASE_SENSITIVE = tuple(
+    (name, re.compile(rf"\b{re.escape(name)}\b")) for name in TABLES["platforms"]["case_sensitive"]
+)
+_ALIASES = compiled(TABLES["platforms"]["aliases"])
+_ANY_ALIAS = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _ALIASES))
+# Case-insensitive matching also takes these letters for ASCII ones ("ſ" for "s"): fold them first, so
+# that a name absent from the folded text cannot match (the check skips most regexes of a sentence).
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
 PARENT: dict[str, str] = TABLES["platforms"]["parents"]
 # "Facebook owner Meta", "Facebook's parent company Meta": the owner is the one named.
 _OWNER_GAP = re.compile(r"(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?,?\s+")
@@ -87,9 +108,46 @@ _AUTHORITY_LEAD = re.compile(r"^(?:(?:The|A|An)\s+)?(?:[A-Z][\w.-]*['’´]s\s+)
 # One alternation per table: a text is scanned once per rule form, not once per place.
 _INSTITUTIONS = re.compile("|".join(f"(?P<{code}>{rx})" for code, rx in TABLES["institutions"].items()))
 # "Its lead (or main) EU regulator" is a national one acting for the EU: the place is not its jurisdiction.
-_PLACE = "(?<!\\w)(?<!lead )(?<!main )(?P<place>{})(?!\\w)".format(
-    "|".join(f"(?:{rx})" for rx in TABLES["places"].values())
-)
+
+
+def _alternatives(rx: str) -> list[str]:
+    """The top-level alternatives of a regex ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(rx):
+        ch = rx[i]
+        if ch == "\\":
+            i += 1
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(rx[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, rx[start:]]
+
+
+def by_first_letter(rxs: list[str]) -> str:
+    """One alternation of regexes, grouped by the letter each alternative starts with.
+
+    At each position the regex engine then tries one group instead of every alternative. The
+    matches are the same: alternatives that start with different letters never match at one
+    position, and within a group the alternatives keep their order. ``(?:X)?Y`` is read as
+    ``XY|Y``; any other alternative that does not start with a plain letter keeps the plain
+    alternation.
+    """
+    groups: dict[str, list[str]] = {}
+    for alt in (a for rx in rxs for a in _alternatives(rx)):
+        optional = re.fullmatch(r"\(\?:((?:[^()|\\]|\\.)*)\)\?(.*)", alt)
+        for a in [optional[1] + optional[2], optional[2]] if optional else [alt]:
+            if not re.match(r"[^\W\d_](?![?*+{])", a):
+                return "|".join(f"(?:{rx})" for rx in rxs)
+            groups.setdefault(a[0], []).append(a[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_PLACE = f"(?<!\\w)(?<!lead )(?<!main )(?P<place>{by_first_letter(list(TABLES['places'].values()))})(?!\\w)"
 _PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
 _BODY = (
     r"(?i:justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
@@ -121,7 +179,9 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
     "Facebook owner Meta" keeps Meta; "Meta, the owner of Facebook and Instagram," and "Meta,
     Facebook's owner," keep Meta only.
     """
-    spans = sorted((m.start(), m.end(), name) for name, rx in _PLATFORMS for m in rx.finditer(text))
+    spans = sorted(
+        (m.start(), m.end(), name) for name, rx in _candidate_platforms(text) for m in rx.finditer(text)
+    )
     kept: list[tuple[int, int, str]] = []
     owned_list, last = False, 0  # inside "..., the owner of A, B and C"; where the last mention ends
     for span in spans:
@@ -139,6 +199,14 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
             continue
         kept.append(span)
     return kept
+
+
+def _candidate_platforms(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The platform regexes that can match in a text: a name must appear in it as written or folded."""
+    folded = text.translate(_FOLD).lower()
+    found = [(name, rx) for name, needle, rx in _CASE_FREE if needle in folded]
+    found += [(name, rx) for name, rx in _CASE_SENSITIVE if name in text]
+    return found + (list(_ALIASES) if _ANY_ALIAS.search(text) else [])
 
 
 # Wire copy often names a court only by its city or district: "a Moscow court", "Tagansky court".

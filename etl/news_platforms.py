@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from etl.news_money import MoneyMention
 from etl.news_names import PARENT, Spans
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
@@ -25,6 +26,15 @@ _SUBJECT = re.compile(
 )
 _SERVICE = re.compile(r"(?i)\s*(?:over|for|on|regarding|concerning)\s+(?:its\s+)?")
 _PRONOUN = re.compile(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
+
+# Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
+_RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
+_RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
+# Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
+_OTHER_PARTY = re.compile(
+    r"\b(?:its|their)\s+\w+|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
+)
+_RESPECTIVELY = re.compile(r"(?i)\brespectively\b")
 
 
 def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[str | None, list[str]]:
@@ -93,3 +103,44 @@ def _unclear(spans: Spans, k: int) -> bool:
             if _COORDINATED.fullmatch(spans.text, lo, hi):
                 return True
     return False
+
+
+def list_doubts(
+    spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]
+) -> dict[int, list[str]]:
+    """Doubts about amounts that follow one another in a sentence.
+
+    The ends of a range ("$150 million to $250 million", "between X and Y") are no fine
+    (``amount_is_range``). An amount after another one, with another party named between them
+    and no platform ("... and its wholesalers Tech Data and Ingram Micro 139 million euros"), may
+    not be the platform's (``platform_unclear``).
+    """
+    sentence = spans.text
+    doubts: dict[int, list[str]] = {}
+    for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
+        gap = sentence[ends[i] : b.start]
+        between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
+        if _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
+            doubts.setdefault(i, []).append("amount_is_range")
+            doubts.setdefault(j, []).append("amount_is_range")
+        first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position
+        platform_between = first_after < len(spans.starts) and spans.starts[first_after] < b.start
+        if not platform_between and _OTHER_PARTY.search(gap):
+            doubts.setdefault(j, []).append("platform_unclear")
+    return doubts
+
+
+def respectively(spans: Spans, primaries: list[tuple[int, MoneyMention]]) -> dict[int, str] | None:
+    """For "fined Google and Facebook €150m and €60m respectively", the platform of each amount.
+
+    None when the sentence does not say "respectively"; an empty dict when the platforms listed
+    before the first amount do not pair up one to one with the amounts.
+    """
+    if not _RESPECTIVELY.search(spans.text) or len(primaries) < 2:
+        return None
+    names = list(dict.fromkeys(name for start, _, name in spans.found if start < primaries[0][1].start))
+    return (
+        {i: name for (i, _), name in zip(primaries, names, strict=True)}
+        if len(names) == len(primaries)
+        else {}
+    )

@@ -21,8 +21,9 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRACTOR = ["etl/news.py", "etl/news_money.py", "etl/news_names.py", "etl/news_merge.py",
-             "etl/news_platforms.py", "etl/parsers.py", "etl/data/news_tables.toml"]  # fmt: skip
+EXTRACTOR = ["etl/news.py", "etl/news_money.py", "etl/news_amounts.py", "etl/news_cues.py", "etl/news_scope.py",
+             "etl/news_names.py", "etl/news_merge.py", "etl/news_platforms.py", "etl/parsers.py",
+             "etl/data/news_tables.toml"]  # fmt: skip
 
 
 def _scoring() -> ModuleType:

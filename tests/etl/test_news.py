@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.news import extract_candidates, parse_money, split_sentences
+from etl.news_amounts import TABLES, TextAmounts, raw_mentions
+from etl.news_names import by_first_letter, sentence_spans
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 
@@ -325,3 +329,48 @@ def test_extract_candidates_never_raises(title: str, summary: str) -> None:
     for candidate in extract_candidates(title, summary):
         assert 0.0 <= candidate.confidence <= 1.0
         assert candidate.sentence in f"{title}\n{summary}"
+
+
+# Speed-ups that must not change what is read (bench/parse_formats.py measures the speed).
+_FRAGMENTS = [
+    "5 million", "rubles", "Rubles", "$32,700", "(", ")", ".", ". ", "!", "\n\n", "\n", " ", ",", " and ",
+    "about", "Over", "3.2 million,", "exchange rate", "1,300 won per dollar", "$1 = 73.6 roubles", "Moscow.",
+    "Dollars", "U.S.", "kr.", "One million", "euros", "A$60 million", "Mio.", "2,5 Mio. Euro", "TikTok", "X",
+]  # fmt: skip
+
+
+def _fixture_texts() -> list[str]:
+    items = [
+        json.loads(line) for path in sorted(NEWS.glob("*.jsonl")) for line in path.read_text().splitlines()
+    ]
+    return [f"{i['title'] or ''}\n{i['summary'] or ''}" for i in items if i]
+
+
+def _sentences_read_alone_and_shared(text: str) -> tuple[list[object], list[object]]:
+    shared = TextAmounts(text)
+    spans = sentence_spans(text)
+    return [raw_mentions(text[a:b]) for a, b in spans], [shared.sentence_raws(a, b) for a, b in spans]
+
+
+def test_sentences_share_the_items_money_matches_without_reading_anything_else() -> None:
+    joined = "\n\n".join(_fixture_texts())  # one long item: every sentence edge of the fixtures at once
+    alone, shared = _sentences_read_alone_and_shared(joined)
+    assert sum(map(len, alone)) > 300
+    assert shared == alone
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30))
+def test_sentence_money_is_the_same_read_alone_or_from_the_whole_item(parts: list[str]) -> None:
+    alone, shared = _sentences_read_alone_and_shared(" ".join(parts).replace(" \n", "\n"))
+    assert shared == alone
+
+
+def test_places_grouped_by_first_letter_match_as_the_plain_alternation() -> None:
+    plain = re.compile("|".join(f"(?:{rx})" for rx in TABLES["places"].values()))
+    grouped = re.compile(by_first_letter(list(TABLES["places"].values())))
+    assert grouped.pattern != plain.pattern  # the grouping applies to the bundled table
+    for text in [*_fixture_texts(), "South  Korean Korea Koreans U.S. US's Türkiye The Hague"]:
+        for at in range(len(text)):
+            a, b = plain.match(text, at), grouped.match(text, at)
+            assert (a and a.group()) == (b and b.group()), text[at : at + 30]
