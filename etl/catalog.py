@@ -15,6 +15,7 @@ QUARANTINE = "ops.quarantine"
 RUN_LOG = "ops.run_log"
 SCHEMA_VERSION = "ops.schema_version"
 REVIEW_DECISIONS = "ops.review_decisions"
+ACTION_CHANGES = "ops.action_changes"
 FINES_BY_PLATFORM = "marts.fines_by_platform"
 FINES_OVER_TIME = "marts.fines_over_time"
 LARGEST_FINES = "marts.largest_fines"
@@ -25,6 +26,8 @@ OUTLIER_ACTIONS = "marts.outlier_actions"
 FEED_FRESHNESS = "marts.feed_freshness"
 UNRESOLVED_PLATFORMS = "marts.unresolved_platforms"
 DISPUTED_AMOUNTS = "marts.disputed_amounts"
+RECENT_CHANGES = "marts.recent_changes"
+FX_DISAGREEMENTS = "marts.fx_disagreements"
 # Every mart that warehouse/marts/*.sql builds (MARTS above predates some of them).
 ALL_MARTS = (
     FINES_BY_PLATFORM,
@@ -36,6 +39,8 @@ ALL_MARTS = (
     FEED_FRESHNESS,
     DISPUTED_AMOUNTS,
     UNRESOLVED_PLATFORMS,
+    RECENT_CHANGES,
+    FX_DISAGREEMENTS,
 )
 
 DUCKDB_POOL = "duckdb"
@@ -66,6 +71,8 @@ SOURCE_KINDS = ("official", "structured", "wire", "reviewed", "news")
 # Rejected rows that wait for (or got) a person's decision rather than failing a check: they
 # stay in ops.quarantine but never count toward a feed's circuit breaker.
 REVIEW_STAGES = ("review", "review_rejected")
+# Kinds of rows in ops.action_changes (docs/changes.md).
+CHANGE_TYPES = ("added", "changed", "annulled", "merged")
 STATUSES = ("imposed", "appealed", "upheld", "reduced", "annulled", "paid")
 # Periods of marts.fines_over_time.
 PERIOD_GRAINS = ("month", "quarter", "year")
@@ -74,7 +81,9 @@ PERIOD_GRAINS = ("month", "quarter", "year")
 FX_CONVERTED = "converted"
 FX_NO_RATE = "no_rate"
 FX_NOT_MONETARY = "not_monetary"
-FX_QUALITIES = ("exact_day", "carried_forward", "weekly_source")
+# How the rate relates to the decision date (docs/fx.md section 3); the order is relied on.
+FX_INTERPOLATED_WEEKLY = "interpolated_weekly"
+FX_QUALITIES = ("exact_day", "carried_forward", "weekly_source", FX_INTERPOLATED_WEEKLY)
 
 
 def feed_uri(feed: str) -> str:

@@ -11,8 +11,11 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+
+from etl import arguments, terminal
+from etl.errors import describe
 
 EXIT_FAILURE = 1
 
@@ -24,14 +27,17 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _run_date(text: str) -> date:
+    # The command line is where "today" is known (etl never reads the clock): a batch dated
+    # after it would claim data from the future.
+    day = _date(text)
+    if day > date.today():
+        raise argparse.ArgumentTypeError(f"{day} is in the future (today is {date.today()})")
+    return day
+
+
 def _amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"not an amount: {text!r}") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"not an amount: {text!r}")
-    return value
+    return arguments.amount(text)
 
 
 def _common(*, nested: bool = False) -> argparse.ArgumentParser:
@@ -76,7 +82,7 @@ def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
         description=_REVIEW_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    review.add_argument("--feed", help="list only this feed's items")
+    review.add_argument("--feed", type=arguments.feed_name, help="list only this feed's items")
     registry = argparse.ArgumentParser(add_help=False)
     registry.add_argument(
         "--config",
@@ -107,7 +113,13 @@ def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
 
 _MAX_BYTES_HELP = (
     "size limit of a remote payload in bytes, for every feed of this run (default: the registry's "
-    "max_bytes, else 50 MiB); local files have no limit"
+    "max_bytes, else 50 MiB); plain local files have no limit, compressed ones are bounded once inflated"
+)
+
+
+_QUIET_HELP = (
+    "show no progress (default: a live display per feed and stage on a terminal, plain "
+    "'progress:' lines on standard error otherwise)"
 )
 
 
@@ -123,7 +135,7 @@ def _size(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = arguments.OneLineParser(
         prog="fines", description="Warehouse of enforcement actions against online platforms."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -132,48 +144,67 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)"
     )
-    run.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+    run.add_argument("--as-of", type=_run_date, help="run date YYYY-MM-DD (default: today)")
     run.add_argument(
         "--replay", metavar="RUN_ID", help="re-run a recorded run from its landed payloads, offline"
     )
     run.add_argument("--max-bytes", type=_size, help=_MAX_BYTES_HELP)
+    run.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
 
     ingest = sub.add_parser("ingest", parents=[common], help="ingest one feed file or URL, ad hoc")
     ingest.add_argument("location", help="local path or http(s) URL")
     ingest.add_argument("--format", required=True, choices=["csv", "jsonl", "gdpr-tracker", "rss", "atom"])
     ingest.add_argument("--source", help="source name recorded on rows that have none")
-    ingest.add_argument("--feed", help="feed name (default: derived from the file name)")
-    ingest.add_argument("--encoding", default="utf-8")
-    ingest.add_argument("--as-of", type=_date, help="run date YYYY-MM-DD (default: today)")
+    ingest.add_argument(
+        "--feed", type=arguments.feed_name, help="feed name (default: derived from the file name)"
+    )
+    ingest.add_argument("--encoding", type=arguments.encoding, default="utf-8")
+    ingest.add_argument("--as-of", type=_run_date, help="run date YYYY-MM-DD (default: today)")
     ingest.add_argument("--max-bytes", type=_size, help=_MAX_BYTES_HELP)
+    ingest.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
 
     fx = sub.add_parser("fx", help="currency conversion")
     fx_sub = fx.add_subparsers(dest="fx_command", required=True, metavar="FX_COMMAND")
     convert = fx_sub.add_parser("convert", parents=[common], help="convert an amount at the rate of a date")
     convert.add_argument("amount", type=_amount)
-    convert.add_argument("currency")
+    convert.add_argument("currency", type=arguments.currency)
     convert.add_argument("--on", type=_date, required=True, help="decision date YYYY-MM-DD")
     convert.add_argument("--to", choices=["USD", "EUR"], default="USD", type=str.upper)
 
     coverage = fx_sub.add_parser(
         "coverage", parents=[common], help="which source covers which currency and dates"
     )
-    coverage.add_argument("currency", nargs="?", help="only this currency")
+    coverage.add_argument("currency", nargs="?", type=arguments.currency, help="only this currency")
 
     refresh = fx_sub.add_parser(
         "refresh",
         parents=[common],
         help="fetch current ECB, NBP and Bank of Russia rates, re-convert, publish",
     )
-    refresh.add_argument("--as-of", type=_date, help="refresh date YYYY-MM-DD (default: today)")
+    refresh.add_argument("--as-of", type=_run_date, help="refresh date YYYY-MM-DD (default: today)")
 
     quarantine = sub.add_parser("quarantine", parents=[common], help="list rejected rows and why")
-    quarantine.add_argument("--feed", help="only this feed")
-    quarantine.add_argument("--limit", type=int, default=50)
+    quarantine.add_argument("--feed", type=arguments.feed_name, help="only this feed")
+    quarantine.add_argument("--limit", type=arguments.count, default=50)
 
     _review_parser(sub, common)
 
-    sub.add_parser("report", parents=[common], help="print fines by platform from the warehouse")
+    report = sub.add_parser(
+        "report", parents=[common], help="print fines by platform, or write the HTML report (--html DIR)"
+    )
+    report.add_argument(
+        "--html",
+        type=Path,
+        metavar="DIR",
+        help="write a static HTML report (index.html, quality.html) into DIR; it opens offline",
+    )
+
+    changes = sub.add_parser(
+        "changes", parents=[common], help="what runs added, corrected or annulled (default: the latest run)"
+    )
+    changed_by = changes.add_mutually_exclusive_group()
+    changed_by.add_argument("--since", type=_date, help="changes by runs as of this date YYYY-MM-DD or later")
+    changed_by.add_argument("--run", dest="run_id", metavar="RUN_ID", help="changes by this run")
 
     export = sub.add_parser("export", parents=[common], help="write every mart as Parquet for BI tools")
     export.add_argument("--out", type=Path, required=True, help="output folder")
@@ -187,15 +218,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    from etl import commands  # imported late: keeps `fines --help` instant
-
+    terminal.escape_logs()  # log lines quote feed data too
     try:
+        from etl import commands  # imported late: keeps `fines --help` instant
+
         return commands.dispatch(args)
-    except commands.USER_ERRORS as error:
-        print(f"fines: error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
     except BrokenPipeError:  # `fines report | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        terminal.echo("fines: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last resort: one line, never a traceback (unless asked for)
+        if os.environ.get("FINES_DEBUG"):
+            raise
+        terminal.echo(f"fines: error: {describe(error)}", file=sys.stderr)
         return EXIT_FAILURE
 
 

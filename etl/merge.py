@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 import warehouse
-from etl import catalog, identity
+from etl import catalog, changes, cpi, identity
 
 # The columns a converted batch row and a stored source record share with a fact.
 ACTION_COLUMNS = (
@@ -24,7 +24,7 @@ ACTION_COLUMNS = (
     "violation", "legal_basis", "currency", "status", "fx_source", "fx_status", "fx_note", "amount",
     "amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "reported_usd", "reported_eur",
     "decision_date", "reported_date", "fx_rate_date", "batch_date", "source_kind", "amount_exact",
-    "amount_qualifier", "is_outlier", "fx_quality",
+    "amount_qualifier", "is_outlier", "fx_quality", "fx_next_rate_date",
 )  # fmt: skip
 # What identity says of an action, beyond its anchor record's own columns.
 IDENTITY_COLUMNS = ("amount_disputed", "amount_low", "amount_high", "is_total_of_parts", "source_count")
@@ -63,7 +63,9 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
     con.register("identity_parts", parts)
     try:
         _rewrite_facts(con)
+        cpi.deflate(con, actions="select action_id from touched_actions")
         _record_status_history(con, run_id=run_id, batch_date=batch_date)
+        _record_changes(con, run_id=run_id, batch_date=batch_date)
     finally:
         for name in ("identity_actions", "identity_parts"):
             con.unregister(name)
@@ -164,6 +166,7 @@ def _rewrite_facts(con: duckdb.DuckDBPyConnection) -> None:
         "or (b.feed, b.record_key) in (select (feed, record_key) from batch_keys) "
         "union select action_id from identity_actions"
     )
+    changes.snapshot(con, actions="select action_id from touched_actions")
     con.execute(
         f"update {sources} as s set action_id = r.action_id from regrouped as r "
         "where s.feed = r.feed and s.record_key = r.record_key and s.action_id != r.action_id"
@@ -230,3 +233,14 @@ def _record_status_history(con: duckdb.DuckDBPyConnection, *, run_id: str, batch
         [run_id, batch_date],
     )
     con.execute("drop table status_changes")
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+    # An action that no longer exists handed its records to the action they now report.
+    (feed,) = con.execute("select min(feed) from batch").fetchone()
+    changes.record(
+        con, run_id=run_id, feed=feed, batch_date=batch_date,
+        actions="select action_id from touched_actions",
+        successors="select b.action_id as old_id, min(r.action_id) as new_id from before_merge as b "
+        "inner join regrouped as r using (feed, record_key) where r.action_id != b.action_id group by 1",
+    )  # fmt: skip

@@ -16,15 +16,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import catalog, fx, load, models, publish, transform
+from etl import catalog, changes, cpi, fx, load, models, publish, transform
 from etl.config import Settings
+from etl.deadlines import processing_deadline
 from etl.extract import extract_feed
 from etl.faults import pause_point
 from etl.feeds import Feed
 from etl.fetch import FetchError, FetchPolicy
+from etl.progress import SILENT, Progress
 from etl.rates import rates_for_run
 from etl.transform import FeedFormatError
 from etl.validate import ContractError
+from etl.workdir import prune_work
+from etl.workfiles import staged_files
 
 log = logging.getLogger(__name__)
 FEED_ERRORS = (FetchError, FeedFormatError, ContractError, load.ReconciliationError, OSError)
@@ -110,8 +114,9 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     rates_path = rates_for_run(settings)
     with publish.writer(settings.warehouse) as con:
         load.migrate(con)
+        cpi.load_cpi(con)
         changed = load.load_rates(con, rates_path)
-        reconverted = load.reconvert(con, rates_path) if changed else 0
+        reconverted = reconvert(con, rates_path, run_id=run_id, batch_date=None) if changed else 0
         marts = models.build_marts(con)
     return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
 
@@ -126,34 +131,57 @@ def parse_batch(
 
     Raises:
         FeedFormatError, ContractError: the file cannot be read or breaks a contract as a whole.
+        etl.deadlines.DeadlineExceeded: parsing ran past the feed's processing deadline.
     """
+    prune_work(settings.work_dir, keep=run_id, retention_days=settings.work_retention_days)
     work = settings.work_dir / run_id / feed.name
-    parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=work, decisions=decisions)
+    deadline = feed.process_deadline or settings.process_deadline_s
+    with staged_files(work) as staging, processing_deadline(feed.name, deadline):
+        parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=staging, decisions=decisions)
     return Batch(
         feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
-        actions_path=parsed.actions_path, reject_paths=(parsed.rejects_path,),
+        actions_path=str(work / Path(parsed.actions_path).name),
+        reject_paths=(str(work / Path(parsed.rejects_path).name),),
     )  # fmt: skip
 
 
 def convert_batch(batch: Batch, rates_path: Path) -> Batch:
     """Convert a parsed batch to USD and EUR with the run's rates, next to its parsed file."""
     out_dir = Path(batch.actions_path).parent
-    converted = fx.run(Path(batch.actions_path), rates_path, out_dir=out_dir, where=f"feed {batch.feed}")
+    with staged_files(out_dir) as staging:
+        converted = fx.run(Path(batch.actions_path), rates_path, out_dir=staging, where=f"feed {batch.feed}")
     return replace(
-        batch, converted_path=str(converted["converted_path"]), rates_path=str(rates_path),
-        reject_paths=(*batch.reject_paths, str(converted["rejects_path"])),
+        batch, converted_path=str(out_dir / Path(str(converted["converted_path"])).name),
+        rates_path=str(rates_path),
+        reject_paths=(*batch.reject_paths, str(out_dir / Path(str(converted["rejects_path"])).name)),
     )  # fmt: skip
 
 
 def prepare_batch(
     feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str, rates_path: Path,
-    decisions: pl.DataFrame | None = None,
+    decisions: pl.DataFrame | None = None, progress: Progress = SILENT,
 ) -> Batch:  # fmt: skip
     """Parse, validate and convert one landed feed file (:func:`parse_batch`, :func:`convert_batch`)."""
+    progress.stage(feed.name, "parse+validate")
     parsed = parse_batch(
         feed, landed_path, settings=settings, as_of=as_of, run_id=run_id, decisions=decisions
     )
+    progress.stage(feed.name, "convert")
     return convert_batch(parsed, rates_path)
+
+
+def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path, *, run_id: str, batch_date: date | None) -> int:
+    """Re-convert the stored actions with changed rates; what changed goes to ``ops.action_changes``.
+
+    Returns:
+        How many actions' converted values changed.
+    """
+    changes.snapshot(con)
+    reconverted = load.reconvert(con, rates_path)
+    with load.transaction(con):
+        cpi.deflate(con)
+        changes.record(con, run_id=run_id, feed=None, batch_date=batch_date)
+    return reconverted
 
 
 def load_batches(
@@ -165,13 +193,16 @@ def load_batches(
     as_of: date,
     run_id: str,
     rates_path: Path,
+    progress: Progress = SILENT,
 ) -> RunReport:
     """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts."""
     report = RunReport(run_id=run_id, as_of=as_of)
     load.migrate(con)
+    cpi.load_cpi(con)
     if load.load_rates(con, rates_path):
-        load.reconvert(con, rates_path)
+        reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
     for batch in batches:
+        progress.stage(batch.feed, "load")
         try:
             report.feeds.append(load.load_batch(
                 con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
@@ -179,18 +210,22 @@ def load_batches(
                 rows_in=batch.rows_in,
                 duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
             ))  # fmt: skip
+            progress.finish(batch.feed, report.feeds[-1].status)
         except load.ReconciliationError as error:
             errors[batch.feed] = str(error)
         pause_point("load")
     for feed, error in sorted(errors.items()):
         report.feeds.append(record_failure(con, feed=feed, run_id=run_id, as_of=as_of, error=error))
+        progress.finish(feed, "failed")
+    progress.stage(None, "marts")
     report.marts = models.build_marts(con)
     return report
 
 
 def run(
-    settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None
-) -> RunReport:
+    settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None,
+    progress: Progress = SILENT,
+) -> RunReport:  # fmt: skip
     """Land every feed, process each one (each failing on its own), then load and publish.
 
     Args:
@@ -198,6 +233,7 @@ def run(
         feeds: the enabled feeds to run.
         as_of: the run's date: batch date of every row, upper bound of decision dates.
         policy: fetch timeouts and retries.
+        progress: where to show each feed's stage (:mod:`etl.progress`); nothing by default.
 
     Returns:
         The per-feed results and mart row counts.
@@ -207,7 +243,9 @@ def run(
     """
     landed: dict[str, Path] = {}
     errors: dict[str, str] = {}
+    progress.begin([feed.name for feed in feeds])
     for feed in feeds:
+        progress.stage(feed.name, "fetch")
         try:
             landed[feed.name] = extract_feed(
                 feed, landing=settings.landing_dir, as_of=as_of, policy=policy
@@ -215,10 +253,10 @@ def run(
         except FetchError as error:
             errors[feed.name] = str(error)
     run_id = make_run_id(as_of, [f"{name}:{path.stem}" for name, path in landed.items()])
-    return process(settings, feeds, landed, as_of=as_of, run_id=run_id, errors=errors)
+    return process(settings, feeds, landed, as_of=as_of, run_id=run_id, errors=errors, progress=progress)
 
 
-def replay(settings: Settings, feeds: list[Feed], *, run_id: str) -> RunReport:
+def replay(settings: Settings, feeds: list[Feed], *, run_id: str, progress: Progress = SILENT) -> RunReport:
     """Re-run a recorded run from the payloads it landed, without any network.
 
     Raises:
@@ -240,7 +278,8 @@ def replay(settings: Settings, feeds: list[Feed], *, run_id: str) -> RunReport:
         feed: "the original run landed no payload for this feed" for feed, source, _ in rows if not source
     }
     chosen = [by_name[feed] for feed, _, _ in rows]
-    return process(settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors)
+    progress.begin([feed.name for feed in chosen])
+    return process(settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors, progress=progress)
 
 
 def process(
@@ -251,6 +290,7 @@ def process(
     as_of: date,
     run_id: str,
     errors: dict[str, str],
+    progress: Progress = SILENT,
 ) -> RunReport:
     """Prepare each landed feed, then load everything and publish in one writer session."""
     rates_path = rates_for_run(settings)
@@ -262,7 +302,7 @@ def process(
         try:
             batches.append(
                 prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
-                              rates_path=rates_path, decisions=decisions)
+                              rates_path=rates_path, decisions=decisions, progress=progress)
             )  # fmt: skip
         except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
             if not isinstance(error, FEED_ERRORS):
@@ -271,8 +311,10 @@ def process(
                 str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
             )
     with publish.writer(settings.warehouse) as con:
-        return load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
-                            rates_path=rates_path)  # fmt: skip
+        report = load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
+                              rates_path=rates_path, progress=progress)  # fmt: skip
+    progress.finish(None, "published")
+    return report
 
 
 def record_failure(

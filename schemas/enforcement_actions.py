@@ -242,6 +242,9 @@ class ConvertedEnforcementAction(EnforcementAction):
     fx_rate_usd: RATE = pa.Field(nullable=True, gt=0)  # idem
     fx_rate_eur: RATE = pa.Field(nullable=True, gt=0)  # idem
     fx_rate_date: dt.date = pa.Field(nullable=True)  # idem
+    # The later weekly fix when the rate is interpolated (else empty); optional column: frames
+    # converted before interpolation existed lack it.
+    fx_next_rate_date: dt.date | None = pa.Field(nullable=True)
     fx_source: str = pa.Field(nullable=True)  # idem
     fx_status: str = pa.Field(isin=[catalog.FX_CONVERTED, catalog.FX_NO_RATE, catalog.FX_NOT_MONETARY])
     fx_quality: str = pa.Field(nullable=True, isin=list(catalog.FX_QUALITIES))  # empty when not converted
@@ -263,6 +266,19 @@ class ConvertedEnforcementAction(EnforcementAction):
         """The rate used was published on or before the decision date, never later."""
         return data.lazyframe.select(
             pl.col("fx_rate_date").is_null() | (pl.col("fx_rate_date") <= pl.col("decision_date"))
+        )
+
+    @pa.dataframe_check
+    def next_rate_date_only_when_interpolated(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An interpolated row has a later fix after its decision date; no other row has one."""
+        if "fx_next_rate_date" not in data.lazyframe.collect_schema().names():
+            return data.lazyframe.select(pl.lit(True))
+        interpolated = pl.col("fx_quality") == catalog.FX_INTERPOLATED_WEEKLY
+        after = pl.col("fx_next_rate_date") > pl.col("decision_date")
+        return data.lazyframe.select(
+            pl.when(interpolated.fill_null(False))
+            .then(after.fill_null(False))
+            .otherwise(pl.col("fx_next_rate_date").is_null())
         )
 
     @pa.dataframe_check

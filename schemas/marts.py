@@ -30,6 +30,7 @@ class FinesByPlatform(pa.DataFrameModel):
     jurisdiction_count: int = pa.Field(ge=1)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
     largest_fine_usd: MONEY = pa.Field(nullable=True, ge=0)  # platforms with no converted fine
     largest_fine_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
     first_decision_date: dt.date
@@ -67,8 +68,10 @@ class FinesOverTime(pa.DataFrameModel):
     unconverted_fine_count: int = pa.Field(ge=0)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
     running_total_fines_usd: MONEY = pa.Field(ge=0)
     running_total_fines_eur: MONEY = pa.Field(ge=0)
+    running_total_fines_usd_real: MONEY = pa.Field(ge=0)
     decision_year: int = pa.Field(ge=1990)
     period_start_date: dt.date
 
@@ -90,6 +93,7 @@ class FinesOverTime(pa.DataFrameModel):
         return data.lazyframe.select(
             (pl.col("running_total_fines_usd") >= pl.col("total_fines_usd"))
             & (pl.col("running_total_fines_eur") >= pl.col("total_fines_eur"))
+            & (pl.col("running_total_fines_usd_real") >= pl.col("total_fines_usd_real"))
         )
 
     class Config:
@@ -114,6 +118,7 @@ class FinesByAuthority(pa.DataFrameModel):
     annulled_fine_count: int = pa.Field(ge=0)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
     largest_fine_usd: MONEY = pa.Field(nullable=True, ge=0)  # authorities with no converted fine
     largest_fine_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
     first_decision_date: dt.date
@@ -155,6 +160,7 @@ class LargestFines(pa.DataFrameModel):
     amount_high: MONEY = pa.Field(gt=0)
     amount_usd: MONEY = pa.Field(ge=0)
     amount_eur: MONEY = pa.Field(ge=0)
+    amount_usd_real: MONEY = pa.Field(nullable=True, ge=0)  # decided after the shipped CPI series
     fx_rate_usd: RATE = pa.Field(gt=0)
     fx_rate_eur: RATE = pa.Field(gt=0)
     source_count: int = pa.Field(ge=1)
@@ -338,6 +344,81 @@ class UnresolvedPlatforms(pa.DataFrameModel):
         name = "UnresolvedPlatforms"
 
 
+class RecentChanges(pa.DataFrameModel):
+    """``marts.recent_changes``: one row per change a run made to the facts."""
+
+    change_seq: int = pa.Field(unique=True, ge=1)
+    run_id: str
+    feed: str = pa.Field(nullable=True)  # a re-conversion with changed rates has no feed
+    action_id: str
+    change_type: str = pa.Field(isin=catalog.CHANGE_TYPES)
+    field: str = pa.Field(nullable=True)  # added actions change no single field
+    old_value: str = pa.Field(nullable=True)  # a field that was empty, or an added action
+    new_value: str = pa.Field(nullable=True)  # a field emptied, or an added action
+    platform: str = pa.Field(nullable=True)  # an action merged away, or a total of parts
+    jurisdiction: str = pa.Field(nullable=True)  # idem
+    authority: str = pa.Field(nullable=True)  # idem
+    action_type: str = pa.Field(nullable=True)  # idem
+    currency: str = pa.Field(nullable=True)  # idem, and non-monetary actions
+    amount: MONEY = pa.Field(nullable=True)  # idem
+    run_rank: int = pa.Field(ge=1)
+    batch_date: dt.date = pa.Field(nullable=True)  # a refresh of rates has no as-of date
+    decision_date: dt.date = pa.Field(nullable=True)  # an action merged away
+
+    @pa.dataframe_check
+    def added_rows_name_no_field(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """An added action has no field; every other change names the field it changed."""
+        return data.lazyframe.select((pl.col("change_type") == "added") == pl.col("field").is_null())
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "RecentChanges"
+
+
+class FxDisagreements(pa.DataFrameModel):
+    """``marts.fx_disagreements``: one row per converted action more than 5% off its printed figure."""
+
+    action_id: str = pa.Field(unique=True)
+    platform: str
+    jurisdiction: str
+    authority: str
+    currency: str
+    fx_source: str
+    fx_quality: str = pa.Field(isin=list(catalog.FX_QUALITIES))
+    source_url: str = pa.Field(nullable=True)  # offline sources have no URL
+    amount: MONEY = pa.Field(nullable=True, gt=0)  # an outlier beyond DECIMAL(38,2) has none
+    amount_usd: MONEY = pa.Field(ge=0)
+    reported_usd: MONEY = pa.Field(nullable=True, ge=0)  # a source may print EUR only
+    usd_relative_difference: float = pa.Field(nullable=True)  # idem
+    amount_eur: MONEY = pa.Field(ge=0)
+    reported_eur: MONEY = pa.Field(nullable=True, ge=0)  # a source may print USD only
+    eur_relative_difference: float = pa.Field(nullable=True)  # idem
+    fx_rate_usd: RATE = pa.Field(gt=0)
+    fx_rate_eur: RATE = pa.Field(gt=0)
+    is_usd_beyond_threshold: bool
+    is_eur_beyond_threshold: bool
+    decision_date: dt.date
+    fx_rate_date: dt.date
+    fx_next_rate_date: dt.date = pa.Field(nullable=True)  # only when interpolated_weekly
+
+    @pa.dataframe_check
+    def beyond_threshold(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every listed row differs by more than 5% in USD or in EUR, and says which."""
+        usd = pl.col("usd_relative_difference").abs().fill_null(0) > 0.05
+        eur = pl.col("eur_relative_difference").abs().fill_null(0) > 0.05
+        return data.lazyframe.select(
+            (usd | eur)
+            & (pl.col("is_usd_beyond_threshold") == usd)
+            & (pl.col("is_eur_beyond_threshold") == eur)
+        )
+
+    class Config:
+        strict = True
+        coerce = False
+        name = "FxDisagreements"
+
+
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     catalog.FINES_BY_PLATFORM: FinesByPlatform,
     catalog.FINES_OVER_TIME: FinesOverTime,
@@ -348,6 +429,8 @@ CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
     catalog.FEED_FRESHNESS: FeedFreshness,
     catalog.UNRESOLVED_PLATFORMS: UnresolvedPlatforms,
     catalog.DISPUTED_AMOUNTS: DisputedAmounts,
+    catalog.RECENT_CHANGES: RecentChanges,
+    catalog.FX_DISAGREEMENTS: FxDisagreements,
 }
 
 

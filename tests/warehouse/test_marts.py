@@ -14,7 +14,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import warehouse
-from etl import catalog, comments, load, models, sql
+from etl import catalog, comments, cpi, load, models, sql
 
 MONETARY = list(catalog.MONETARY_ACTION_TYPES)
 D = Decimal
@@ -85,6 +85,13 @@ RUNS = [
     ("run_b", "gdpr_tracker", "circuit_open", date(2026, 11, 29)),
 ]
 BATCH_DATE = date(2026, 11, 29)
+# ops.action_changes: (seq, run, feed, action, type, field, old, new). gone_1 was merged into a02.
+CHANGES = [
+    (1, "run_a", "reference_sample", "a01", "added", None, None, None),
+    (2, "run_b", "reference_sample", "a01", "changed", "amount", "2400000.00", "2500000.00"),
+    (3, "run_b", "reference_sample", "a09", "annulled", "status", "imposed", "annulled"),
+    (4, "run_b", None, "gone_1", "merged", "action_id", "gone_1", "a02"),
+]
 
 
 def fixture_actions() -> pl.DataFrame:
@@ -169,6 +176,24 @@ def fixture_runs() -> pl.DataFrame:
     )
 
 
+def fixture_changes() -> pl.DataFrame:
+    """ops.action_changes rows: two runs; run_b is the latest."""
+    columns = ["change_seq", "run_id", "feed", "action_id", "change_type", "field", "old_value", "new_value"]
+    frame = pl.DataFrame(CHANGES, schema=columns, orient="row")
+    run_b = pl.col("run_id") == "run_b"
+    return frame.with_columns(batch_date=pl.when(run_b).then(BATCH_DATE).otherwise(date(2026, 11, 28)))
+
+
+def _usd_real(amount_usd: Decimal | None, decided: date) -> Decimal | None:
+    """amount_usd in constant dollars of cpi.BASE_YEAR, by the documented rule, from BLS's values."""
+    series = {(kind, start): value for _, kind, start, value, *_ in cpi.series().iter_rows()}
+    index = series.get(("month", decided.replace(day=1))) or series.get(("year", date(decided.year, 1, 1)))
+    if amount_usd is None or index is None:
+        return None
+    real = amount_usd * series[("year", date(cpi.BASE_YEAR, 1, 1))] / index
+    return real.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
 def fixture_rates(actions: pl.DataFrame) -> pl.DataFrame:
     """core.fx_rates: the rate behind every converted fixture action."""
     return (
@@ -201,6 +226,8 @@ def build_fixture_warehouse(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     insert(con, catalog.ACTION_SOURCES, fixture_sources(actions))
     insert(con, catalog.RUN_LOG, fixture_runs())
     insert(con, catalog.FX_RATES, fixture_rates(actions))
+    insert(con, catalog.ACTION_CHANGES, fixture_changes())
+    cpi.load_cpi(con)  # as a load does: the CPI-U series, and every fact in constant dollars
     # As a load does: each action's current status opens its history at the decision date.
     con.execute(
         f"insert into {catalog.STATUS_HISTORY} select action_id, status, run_id, decision_date, null "
@@ -241,6 +268,9 @@ def _facts() -> pl.DataFrame:
         is_converted=pl.col("fx_status") == catalog.FX_CONVERTED,
         fine_usd=pl.when(counted).then(pl.col("amount_usd")),
         fine_eur=pl.when(counted).then(pl.col("amount_eur")),
+        fine_usd_real=pl.when(counted).then(
+            pl.Series([_usd_real(usd, day) for usd, day in actions.select("amount_usd", "decision_date").iter_rows()])
+        ),
     )
 
 
@@ -260,6 +290,7 @@ def _totals() -> list[pl.Expr]:
         (monetary & ~pl.col("is_converted")).sum().alias("unconverted_fine_count"),
         _money(pl.col("fine_usd").sum()).alias("total_fines_usd"),
         _money(pl.col("fine_eur").sum()).alias("total_fines_eur"),
+        _money(pl.col("fine_usd_real").sum()).alias("total_fines_usd_real"),
     ]
 
 
@@ -323,6 +354,7 @@ def expected_fines_over_time() -> pl.DataFrame:
         .with_columns(
             running_total_fines_usd=pl.col("total_fines_usd").cum_sum().over(series),
             running_total_fines_eur=pl.col("total_fines_eur").cum_sum().over(series),
+            running_total_fines_usd_real=pl.col("total_fines_usd_real").cum_sum().over(series),
             decision_year=pl.col("period_start_date").dt.year(),
         )
     )
@@ -339,6 +371,7 @@ def expected_largest_fines() -> pl.DataFrame:
     return fines.join(traced, on="action_id", how="left").with_columns(
         amount_usd=pl.col("fine_usd"),
         amount_eur=pl.col("fine_eur"),
+        amount_usd_real=pl.col("fine_usd_real"),
         overall_rank=pl.col("fine_usd").rank("min", descending=True),
         platform_rank=pl.col("fine_usd").rank("min", descending=True).over("platform"),
     )
@@ -373,6 +406,16 @@ def expected_disputed_amounts() -> pl.DataFrame:
             reported_decision_date="decision_date_record",
         )
         .rename({"feed_record": "feed"})
+    )
+
+
+def expected_recent_changes() -> pl.DataFrame:
+    current = pl.when(pl.col("change_type") == "merged").then(pl.col("new_value")).otherwise(pl.col("action_id"))
+    last_seq = pl.col("change_seq").max().over("run_id")
+    return (
+        fixture_changes()
+        .with_columns(current_action_id=current, run_rank=last_seq.rank("dense", descending=True))
+        .join(_facts().rename({"action_id": "current_action_id"}), on="current_action_id", how="left")
     )
 
 
@@ -452,6 +495,7 @@ EXPECTED = {
     catalog.FEED_FRESHNESS: (expected_feed_freshness, ["feed"]),
     catalog.UNRESOLVED_PLATFORMS: (expected_unresolved_platforms, ["platform_reported"]),
     catalog.DISPUTED_AMOUNTS: (expected_disputed_amounts, ["action_id", "feed", "record_key"]),
+    catalog.RECENT_CHANGES: (expected_recent_changes, ["change_seq"]),
 }
 
 

@@ -26,6 +26,8 @@ per_platform as (
         count(distinct jurisdiction) as jurisdiction_count,
         coalesce(sum(fine_amount_usd), 0)::decimal(38, 2) as total_fines_usd,
         coalesce(sum(fine_amount_eur), 0)::decimal(38, 2) as total_fines_eur,
+        coalesce(sum(fine_amount_usd_real), 0)::decimal(38, 2)
+            as total_fines_usd_real,
         max(fine_amount_usd) as largest_fine_usd,
         max(fine_amount_eur) as largest_fine_eur,
         min(decision_date) as first_decision_date,

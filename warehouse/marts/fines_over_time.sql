@@ -18,6 +18,8 @@ monthly as (
             as unconverted_fine_count,
         coalesce(sum(fine_amount_usd), 0)::decimal(38, 2) as total_fines_usd,
         coalesce(sum(fine_amount_eur), 0)::decimal(38, 2) as total_fines_eur,
+        coalesce(sum(fine_amount_usd_real), 0)::decimal(38, 2)
+            as total_fines_usd_real,
         decision_month as period_start_date
     from actions
     group by jurisdiction, platform, decision_month
@@ -33,6 +35,7 @@ quarterly as (
         sum(unconverted_fine_count) as unconverted_fine_count,
         sum(total_fines_usd)::decimal(38, 2) as total_fines_usd,
         sum(total_fines_eur)::decimal(38, 2) as total_fines_eur,
+        sum(total_fines_usd_real)::decimal(38, 2) as total_fines_usd_real,
         date_trunc('quarter', period_start_date)::date as period_start_date
     from monthly
     group by jurisdiction, platform, date_trunc('quarter', period_start_date)
@@ -48,6 +51,7 @@ yearly as (
         sum(unconverted_fine_count) as unconverted_fine_count,
         sum(total_fines_usd)::decimal(38, 2) as total_fines_usd,
         sum(total_fines_eur)::decimal(38, 2) as total_fines_eur,
+        sum(total_fines_usd_real)::decimal(38, 2) as total_fines_usd_real,
         date_trunc('year', period_start_date)::date as period_start_date
     from monthly
     group by jurisdiction, platform, date_trunc('year', period_start_date)
@@ -71,10 +75,13 @@ with_running_totals as (
         unconverted_fine_count::bigint as unconverted_fine_count,
         total_fines_usd,
         total_fines_eur,
+        total_fines_usd_real,
         sum(total_fines_usd) over series::decimal(38, 2)
             as running_total_fines_usd,
         sum(total_fines_eur) over series::decimal(38, 2)
             as running_total_fines_eur,
+        sum(total_fines_usd_real) over series::decimal(38, 2)
+            as running_total_fines_usd_real,
         year(period_start_date) as decision_year,
         period_start_date
     from periods

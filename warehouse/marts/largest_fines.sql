@@ -35,6 +35,7 @@ ranked as (
         fines.amount_high,
         fines.fine_amount_usd as amount_usd,
         fines.fine_amount_eur as amount_eur,
+        fines.fine_amount_usd_real as amount_usd_real,
         fines.fx_rate_usd,
         fines.fx_rate_eur,
         coalesce(action_sources.source_count, 0) as source_count,

@@ -31,12 +31,15 @@ flagged as (
         amount,
         amount_usd,
         amount_eur,
+        amount_usd_real,
         amount_exact,
         amount_qualifier,
         coalesce(amount_low, amount) as amount_low,
         coalesce(amount_high, amount) as amount_high,
         fx_rate_usd,
         fx_rate_eur,
+        reported_usd,
+        reported_eur,
         -- Outliers stay visible in marts.outlier_actions but out of default
         -- totals; annulled fines were never owed and stay out of them too.
         case
@@ -53,6 +56,13 @@ flagged as (
                 and status != 'annulled'
                 then amount_eur
         end as fine_amount_eur,
+        case
+            when
+                action_type in ('fine', 'turnover_fine', 'periodic_penalty')
+                and not coalesce(is_outlier, false)
+                and status != 'annulled'
+                then amount_usd_real
+        end as fine_amount_usd_real,
         action_type in ('fine', 'turnover_fine', 'periodic_penalty')
             as is_monetary,
         fx_status = 'converted' as is_converted,
@@ -64,6 +74,7 @@ flagged as (
         decision_date,
         reported_date,
         fx_rate_date,
+        fx_next_rate_date,
         batch_date,
         date_trunc('month', decision_date)::date as decision_month,
         date_trunc('quarter', decision_date)::date as decision_quarter,
