@@ -69,6 +69,10 @@ ACTION_FIELDS = ["action_id", "feed", "platform", "parent_company", "jurisdictio
                  "action_type", "status", "decision_date", "amount", "currency", "amount_usd",
                  "amount_eur", "is_outlier"]  # fmt: skip
 UNDECILLION = "2" + "0" * 36
+# Converted figures the sources printed (synthetic): Twitter's 8.9 million rubles printed as
+# $140,000 (17.6% off ours: listed in marts.fx_disagreements), X's 10 million reais as $1.8 million
+# (2.1% off: within 5%), Meta's EUR 1.2 billion as EUR 1.2 billion (equal).
+PRINTED = {"a03": (D("140000.00"), None), "a16": (D("1800000.00"), None), "a06": (None, D("1200000000.00"))}
 # Extra sources of an action, beyond the feed that holds its fact: (action, feed, source, kind,
 # the amount it gave). AFP copies gave TikTok's fine as 2.6 million rubles: a dispute.
 EXTRA_SOURCES = [
@@ -136,6 +140,13 @@ def fixture_actions() -> pl.DataFrame:
         platform_reported=pl.col("platform"),
         is_known_platform=pl.col("platform") != "Telegramm",
         platform_candidates=pl.when(pl.col("platform") == "Telegramm").then(pl.lit("Telegram (0.94)")),
+        fx_quality=pl.when(converted).then(pl.lit("exact_day")),
+        reported_usd=pl.col("action_id").replace_strict(
+            {k: usd for k, (usd, _) in PRINTED.items()}, default=None, return_dtype=pl.Decimal(38, 2)
+        ),
+        reported_eur=pl.col("action_id").replace_strict(
+            {k: eur for k, (_, eur) in PRINTED.items()}, default=None, return_dtype=pl.Decimal(38, 2)
+        ),
     )
 
 
@@ -269,7 +280,12 @@ def _facts() -> pl.DataFrame:
         fine_usd=pl.when(counted).then(pl.col("amount_usd")),
         fine_eur=pl.when(counted).then(pl.col("amount_eur")),
         fine_usd_real=pl.when(counted).then(
-            pl.Series([_usd_real(usd, day) for usd, day in actions.select("amount_usd", "decision_date").iter_rows()])
+            pl.Series(
+                [
+                    _usd_real(usd, day)
+                    for usd, day in actions.select("amount_usd", "decision_date").iter_rows()
+                ]
+            )
         ),
     )
 
@@ -377,6 +393,18 @@ def expected_largest_fines() -> pl.DataFrame:
     )
 
 
+def expected_fx_disagreements() -> pl.DataFrame:
+    facts = _facts().filter(pl.col("is_converted"))
+    usd = pl.col("amount_usd").cast(pl.Float64) / pl.col("reported_usd").cast(pl.Float64) - 1
+    eur = pl.col("amount_eur").cast(pl.Float64) / pl.col("reported_eur").cast(pl.Float64) - 1
+    compared = facts.with_columns(usd_relative_difference=usd, eur_relative_difference=eur).with_columns(
+        is_usd_beyond_threshold=pl.col("usd_relative_difference").fill_null(0).abs() > 0.05,
+        is_eur_beyond_threshold=pl.col("eur_relative_difference").fill_null(0).abs() > 0.05,
+        fx_next_rate_date=pl.lit(None, pl.Date),
+    )
+    return compared.filter(pl.col("is_usd_beyond_threshold") | pl.col("is_eur_beyond_threshold"))
+
+
 def expected_disputed_amounts() -> pl.DataFrame:
     counted = _facts().filter(pl.col("amount_disputed"))
     sources = fixture_sources(fixture_actions())
@@ -410,7 +438,9 @@ def expected_disputed_amounts() -> pl.DataFrame:
 
 
 def expected_recent_changes() -> pl.DataFrame:
-    current = pl.when(pl.col("change_type") == "merged").then(pl.col("new_value")).otherwise(pl.col("action_id"))
+    current = (
+        pl.when(pl.col("change_type") == "merged").then(pl.col("new_value")).otherwise(pl.col("action_id"))
+    )
     last_seq = pl.col("change_seq").max().over("run_id")
     return (
         fixture_changes()
@@ -495,6 +525,7 @@ EXPECTED = {
     catalog.FEED_FRESHNESS: (expected_feed_freshness, ["feed"]),
     catalog.UNRESOLVED_PLATFORMS: (expected_unresolved_platforms, ["platform_reported"]),
     catalog.DISPUTED_AMOUNTS: (expected_disputed_amounts, ["action_id", "feed", "record_key"]),
+    catalog.FX_DISAGREEMENTS: (expected_fx_disagreements, ["action_id"]),
     catalog.RECENT_CHANGES: (expected_recent_changes, ["change_seq"]),
 }
 
@@ -569,6 +600,10 @@ def test_every_warehouse_test_returns_zero_rows(con: duckdb.DuckDBPyConnection):
 
 # One mutation per warehouse test that the test must catch.
 MUTATIONS = {
+    "assert_fx_disagreements__lists_every_disagreement": [
+        "update core.enforcement_actions set reported_usd = amount_usd * 2 where action_id = 'a06'",
+        "delete from marts.fx_disagreements",
+    ],
     "assert_unresolved_platforms__unique_platform_reported": [
         "insert into marts.unresolved_platforms select * from marts.unresolved_platforms",
     ],
