@@ -18,8 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import catalog, fx
-from etl.rates import embedded_rates
+from etl import catalog
+from etl.money import fx
+from etl.money.rates import embedded_rates
 
 # Weighted like real feeds: mostly EUR/USD/RUB, a tail of NBP-only and legacy codes.
 CURRENCIES = {

@@ -27,7 +27,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from etl import catalog, comments, export, load, models
+from etl import catalog
+from etl.loading import comments, export, load, models
 
 PLATFORMS = ["Google", "Facebook", "TikTok", "X", "Amazon", "Apple", "Telegram", "Instagram",
              "WhatsApp", "YouTube", "LinkedIn", "Microsoft", "Wikipedia", "Spotify", "Uber"]  # fmt: skip

@@ -35,9 +35,9 @@ import numpy as np
 import polars as pl
 import pycountry
 
-from etl.transform import CANONICAL
+from etl.parsing.transform import CANONICAL
 
-# The canonical feed columns (spelled once in etl.transform) plus the free-text notes column.
+# The canonical feed columns (spelled once in etl.parsing.transform) plus the free-text notes column.
 COLUMNS = (*(c for c in CANONICAL if c != "amount_qualifier"), "notes")  # qualifiers: news only
 SOURCE = "synthetic-bench"
 URL_PREFIX = "https://example.org/synthetic-bench/actions/"

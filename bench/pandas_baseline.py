@@ -28,15 +28,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from etl import catalog, load, sql
-from etl.transform import CANONICAL
+from etl import catalog
+from etl.loading import load, sql
+from etl.parsing.transform import CANONICAL
 from schemas.enforcement_actions import CURRENCIES, EARLIEST_DECISION, JURISDICTIONS, EnforcementAction
 
 PLATFORM_DATA = Path(__import__("etl").__file__).parent / "data"
 # Platform resolution (alias table, parent at the decision date) when the code measured has it.
 RESOLVES_PLATFORMS = "is_known_platform" in EnforcementAction.to_schema().columns
 
-# The canonical feed columns, spelled once in etl.transform.
+# The canonical feed columns, spelled once in etl.parsing.transform.
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NUMBER = r"^-?\d+(\.\d+)?$"
 _FITS = r"^-?\d{1,36}(\.\d{1,2})?$"

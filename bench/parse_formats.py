@@ -6,8 +6,8 @@
 Each payload is plainly synthetic, built by repeating the bundled samples (etl/data/) with new
 record ids: canonical CSV, JSON Lines, a GDPR Enforcement Tracker export, RSS and Atom news
 feeds, and ``news-one-item``, one RSS item whose summary is the whole payload on one line (the
-shape that was quadratic). Timed: ``etl.transform.read_feed`` (decode, adapter, news
-extraction) plus ``etl.suspect.split_parse_issues``; wall and CPU seconds, and MB/s on CPU time
+shape that was quadratic). Timed: ``etl.parsing.transform.read_feed`` (decode, adapter, news
+extraction) plus ``etl.parsing.suspect.split_parse_issues``; wall and CPU seconds, and MB/s on CPU time
 (the machines are shared, so CPU time is the steadier figure). A ratio near 1 between the
 per-MB CPU time of the largest and smallest size means linear. The news payloads repeat a few
 items (or one sentence), every one a full candidate: the extractor caches nothing, so they cost
@@ -26,9 +26,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from etl import transform
-from etl.feeds import Feed
-from etl.suspect import split_parse_issues
+from etl.parsing import transform
+from etl.parsing.suspect import split_parse_issues
+from etl.sources.feeds import Feed
 
 DATA = Path(__file__).resolve().parents[1] / "etl" / "data"
 MB = 1024 * 1024

@@ -70,7 +70,9 @@ def size_section(size: str, data: dict) -> list[str]:
             total += item["seconds"]
     if all(_ok(stages.get(n)) for n in STAGES):
         lines.append(f"| sum of the stages | {total:,.2f} | {rows / total:,.0f} | | |")
-    lines.append(_row("**e2e**: `etl.pipeline.run`, one feed, fresh warehouse", data.get("e2e"), rows))
+    lines.append(
+        _row("**e2e**: `etl.running.pipeline.run`, one feed, fresh warehouse", data.get("e2e"), rows)
+    )
     lines.append(_row("**pandas** baseline (pandas + pandera pandas, DuckDB)", data.get("pandas"), rows))
     if _ok(data.get("pandas")):
         for step, seconds in data["pandas"]["timings"].items():

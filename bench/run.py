@@ -11,7 +11,7 @@ and measures, each in a fresh Python process so that its peak RSS is its own:
   (the three parts of ``transform.run``), ``pipeline.prepare_warehouse`` (migrate a fresh
   warehouse, ECB rates), ``fx.run`` (convert + converted contract, with its Parquet in and
   out), ``load.load_batch`` into that fresh warehouse, ``models.build_marts``;
-* ``e2e``: ``etl.pipeline.run`` with one feed pointing at the file, a fresh data folder and
+* ``e2e``: ``etl.running.pipeline.run`` with one feed pointing at the file, a fresh data folder and
   warehouse (``FINES_*`` set to it), with a breakdown of where its time went;
 * ``pandas``: pandas + pandera's pandas backend doing the same work (``bench/pandas_baseline.py``);
 * with 1m among the sizes, ``incremental``: 1,000 new actions run into the 1m warehouse.
@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from etl import models
+from etl.loading import models
 
 REPO = Path(__file__).resolve().parents[1]
 FEED = "bench"
@@ -67,7 +67,7 @@ class Timer:
 
 
 def _feed(csv: Path):
-    from etl.feeds import Feed
+    from etl.sources.feeds import Feed
 
     return Feed(name=FEED, format="csv", location=str(csv))
 
@@ -102,7 +102,7 @@ def w_floor(spec: dict) -> dict:
 
 
 def w_read(spec: dict) -> dict:
-    from etl import transform
+    from etl.parsing import transform
 
     csv, out = Path(spec["csv"]), Path(spec["dir"])
     feed = _feed(csv)
@@ -119,7 +119,7 @@ def w_read(spec: dict) -> dict:
 def w_validate(spec: dict) -> dict:
     import polars as pl
 
-    from etl.validate import split_valid
+    from etl.parsing.validate import split_valid
     from schemas.enforcement_actions import ParsedEnforcementAction
 
     out = Path(spec["dir"])
@@ -134,7 +134,7 @@ def w_validate(spec: dict) -> dict:
 def _normalize_options() -> dict:
     import inspect
 
-    from etl import transform
+    from etl.parsing import transform
 
     if "aliases" not in inspect.signature(transform.normalize).parameters:
         return {}
@@ -145,8 +145,8 @@ def _normalize_options() -> dict:
 def w_normalize(spec: dict) -> dict:
     import polars as pl
 
-    from etl import transform
-    from etl.validate import split_valid
+    from etl.parsing import transform
+    from etl.parsing.validate import split_valid
     from schemas.enforcement_actions import EnforcementAction
 
     out = Path(spec["dir"])
@@ -160,8 +160,9 @@ def w_normalize(spec: dict) -> dict:
 
 
 def w_prepare(spec: dict) -> dict:
-    from etl import load, pipeline
     from etl.config import load_settings
+    from etl.loading import load
+    from etl.running import pipeline
 
     out = Path(spec["dir"])
     (out / "warehouse.duckdb").unlink(missing_ok=True)
@@ -179,9 +180,9 @@ def w_prepare(spec: dict) -> dict:
 
 
 def w_convert(spec: dict) -> dict:
-    import etl.validate  # noqa: F401 - fx.run imports these lazily; keep import time out of the timing
+    import etl.parsing.validate  # noqa: F401 - fx.run imports these lazily; keep import time out of the timing
     import schemas.enforcement_actions  # noqa: F401
-    from etl import fx
+    from etl.money import fx
 
     out = Path(spec["dir"])
     with Timer() as timer:
@@ -190,7 +191,7 @@ def w_convert(spec: dict) -> dict:
 
 
 def w_load(spec: dict) -> dict:
-    from etl import load
+    from etl.loading import load
 
     out = Path(spec["dir"])
     con = load.connect(out / "warehouse.duckdb")  # migrated, with rates: see w_prepare
@@ -217,7 +218,7 @@ def w_load(spec: dict) -> dict:
 
 def w_marts(spec: dict) -> dict:
     import schemas.marts  # noqa: F401 - build_marts imports it lazily; keep import time out of the timing
-    from etl import load
+    from etl.loading import load
 
     con = load.connect(Path(spec["dir"]) / "warehouse.duckdb")
     with Timer() as timer:
@@ -233,10 +234,13 @@ def _instrument() -> dict[str, list[float]]:
     """
     import types
 
-    from etl import fx, load, models, pipeline, transform, validate
+    from etl.loading import load, models
+    from etl.money import fx
+    from etl.parsing import transform, validate
+    from etl.running import pipeline
 
     try:
-        from etl import publish
+        from etl.loading import publish
     except ImportError:
         publish = types.SimpleNamespace()
     if hasattr(publish, "shutil"):
@@ -288,9 +292,9 @@ def _instrument() -> dict[str, list[float]]:
 
 
 def _pipeline(spec: dict, *, as_of: dt.date) -> dict:
-    from etl import pipeline
     from etl.config import load_settings
-    from etl.fetch import FetchPolicy
+    from etl.running import pipeline
+    from etl.sources.fetch import FetchPolicy
 
     csv = Path(spec["csv"])
     spent = _instrument()

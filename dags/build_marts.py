@@ -11,7 +11,7 @@ facts, checks each against its contract and publishes the warehouse atomically.
 - **Schedule:** none (manual).
 - **Source:** `core.enforcement_actions` and the SQL models in `warehouse/`.
 - **Outputs:** the marts; asset `x-fines://marts` with the row count of each mart.
-- **Owner:** platform-fines maintainers. Code: `etl.steps.build`; guide: `docs/airflow.md`.
+- **Owner:** platform-fines maintainers. Code: `etl.running.steps.build`; guide: `docs/airflow.md`.
 """
 
 from airflow.sdk import dag, task
@@ -32,7 +32,7 @@ from etl import catalog
 def build_marts():
     @task(pool=catalog.DUCKDB_POOL, outlets=[defaults.MARTS])
     def build(**context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         counts = steps.build()
         context["outlet_events"][defaults.MARTS].extra = counts

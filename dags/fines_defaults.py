@@ -3,7 +3,7 @@
 Not a DAG file (``.airflowignore`` keeps the DAG processor from parsing it on its own); the DAG
 files import it from the bundle folder, which Airflow puts on ``sys.path``. It follows the DAG
 files' import rule: the standard library, pendulum, ``airflow.sdk`` and ``etl.catalog`` at the
-top; ``etl.steps`` only inside the callback. The one exception, :func:`registry_feeds`, is
+top; ``etl.running.steps`` only inside the callback. The one exception, :func:`registry_feeds`, is
 explained there.
 """
 
@@ -50,12 +50,12 @@ def registry_feeds() -> list[Any]:
     This is the one deliberate exception to "no I/O when a DAG file is parsed": the registry
     *is* the shape of the DAGs (one ingest DAG per feed),
     so it has to be read when the file is parsed. It is one small local TOML file, read by
-    ``etl.feeds`` with the stdlib ``tomllib`` (no polars, duckdb or network); tests/dags keep
+    ``etl.sources.feeds`` with the stdlib ``tomllib`` (no polars, duckdb or network); tests/dags keep
     every DAG file's parse under a second and check that no heavy module is imported.
     An invalid registry is a parse error that the Airflow UI shows with the file and entry.
     """
     from etl.config import load_settings
-    from etl.feeds import enabled_feeds
+    from etl.sources.feeds import enabled_feeds
 
     return enabled_feeds(load_settings().feeds_file)
 
@@ -103,7 +103,7 @@ def run_date(context: Any) -> date:
 
 
 def run_ids(context: Any) -> dict[str, str]:
-    """``run_id`` and ``dag_id`` as ``etl.steps`` takes them: its run key is made of both.
+    """``run_id`` and ``dag_id`` as ``etl.running.steps`` takes them: its run key is made of both.
 
     Airflow's run id alone is not unique across DAGs (``scheduled__<date>`` is shared).
     """
@@ -163,7 +163,7 @@ def record_failure(context: Any, *, feeds_of: FeedsOf) -> None:
             error,
         )
         if feeds:
-            from etl import steps
+            from etl.running import steps
 
             steps.record_task_failure(feeds, as_of=run_date(context), error=error, **run_ids(context))
             log.error("platform-fines: recorded the failure of %s in %s", ", ".join(feeds), catalog.RUN_LOG)

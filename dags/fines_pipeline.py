@@ -15,7 +15,7 @@ callback writes the reason to `ops.run_log`, and `check` then fails the run, nam
   `as_of`: a batch date (YYYY-MM-DD) instead of the run's own date.
 - **Source:** the feed registry (`FINES_FEEDS`, else the bundled sample feeds), read at run time.
 - **Outputs:** the DuckDB warehouse at `FINES_WAREHOUSE`.
-- **Owner:** platform-fines maintainers. Code: `etl.steps`; guide: `docs/airflow.md`.
+- **Owner:** platform-fines maintainers. Code: `etl.running.steps`; guide: `docs/airflow.md`.
 """
 
 from airflow.sdk import Param, dag, task, task_group
@@ -64,31 +64,31 @@ def _as_list(batches) -> list[dict]:
 def fines_pipeline():
     @task
     def prepare(**context) -> str:
-        from etl import steps
+        from etl.running import steps
 
         return steps.prepare(run_id=context["run_id"])
 
     @task
     def feeds(**context) -> list[str]:
-        from etl import steps
+        from etl.running import steps
 
         return steps.feed_names(only=context["params"]["feeds"])
 
     @task
     def extract(feed: str, **context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         return steps.extract(feed, as_of=defaults.run_date(context))
 
     @task
     def transform(batch: dict, **context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         return steps.transform_batch(batch, as_of=defaults.run_date(context), **defaults.run_ids(context))
 
     @task
     def convert(batch: dict, rates_path: str, **context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         return steps.convert_batch(batch, rates_path=rates_path, run_id=context["run_id"])
 
@@ -100,7 +100,7 @@ def fines_pipeline():
     @task(pool=catalog.DUCKDB_POOL, outlets=[defaults.CORE_ACTIONS, defaults.MARTS],
           trigger_rule="all_done_min_one_success")  # fmt: skip
     def load(batches: list[dict], rates_path: str, **context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         return steps.load_and_publish(
             _as_list(batches),
@@ -111,7 +111,7 @@ def fines_pipeline():
 
     @task(retries=0)
     def check(names: list[str], loaded: dict) -> None:
-        from etl import steps
+        from etl.running import steps
 
         steps.check_feeds(names, loaded)
 

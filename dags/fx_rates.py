@@ -1,7 +1,7 @@
 """
 ## fx_rates
 Refreshes the exchange rates live: fetches the ECB daily file, NBP tables A and B and the Bank
-of Russia's daily file (`etl.fx_refresh`; addresses from `FINES_FX_ECB_URL`,
+of Russia's daily file (`etl.money.fx_refresh`; addresses from `FINES_FX_ECB_URL`,
 `FINES_FX_NBP_A_URL`, `FINES_FX_NBP_B_URL`, `FINES_FX_CBR_URL`, else the official ones), lands
 each file unchanged and keeps the parsed rates under `<data>/fx/live` (`fetch`). Then loads
 every rate (embedded ECB and NBP histories, live rates, overrides) into `core.fx_rates`,
@@ -13,7 +13,7 @@ then fails the run, naming it.
 - **Outputs:** `core.fx_rates`, re-converted `core.enforcement_actions`, the marts; asset
   `x-fines://core/fx_rates` (rates changed, actions re-converted, rows per source); the marts
   are rebuilt in the same writer session.
-- **Owner:** platform-fines maintainers. Code: `etl.steps`, `etl.fx_refresh`; guide: `docs/airflow.md`.
+- **Owner:** platform-fines maintainers. Code: `etl.running.steps`, `etl.money.fx_refresh`; guide: `docs/airflow.md`.
 """
 
 from airflow.sdk import dag, task
@@ -35,13 +35,13 @@ from etl import catalog
 def fx_rates():
     @task
     def fetch(**context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         return steps.fetch_rates(as_of=defaults.run_date(context))
 
     @task(pool=catalog.DUCKDB_POOL, outlets=[defaults.FX_RATES])
     def refresh(fetched: dict, **context) -> dict:
-        from etl import steps
+        from etl.running import steps
 
         result = steps.refresh_rates(**defaults.run_ids(context))
         context["outlet_events"][defaults.FX_RATES].extra = {
@@ -52,7 +52,7 @@ def fx_rates():
 
     @task(retries=0)
     def check(fetched: dict) -> None:
-        from etl import steps
+        from etl.running import steps
 
         steps.check_rate_sources(fetched)
 

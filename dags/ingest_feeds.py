@@ -15,7 +15,7 @@ did not reconcile); `ops.run_log` says why.
   batch's run-log counts (rows in, loaded, duplicates, quarantined, ...) and asset
   `x-fines://marts` (this load rebuilt them: the marts are built once per run, by the writer
   that changed the facts). A final failure is recorded in `ops.run_log` with its reason.
-- **Owner:** platform-fines maintainers. Code: `etl.steps`; guide: `docs/airflow.md`.
+- **Owner:** platform-fines maintainers. Code: `etl.running.steps`; guide: `docs/airflow.md`.
 """
 
 from airflow.sdk import dag, get_parsing_context, task
@@ -43,13 +43,13 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
     def ingest_feed():
         @task
         def extract(**context) -> dict:
-            from etl import steps
+            from etl.running import steps
 
             return steps.extract(feed, as_of=defaults.run_date(context))
 
         @task
         def transform(landed: dict, **context) -> dict:
-            from etl import steps
+            from etl.running import steps
 
             return steps.transform_batch(
                 landed, as_of=defaults.run_date(context), **defaults.run_ids(context)
@@ -57,13 +57,13 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
 
         @task
         def convert(parsed: dict, **context) -> dict:
-            from etl import steps
+            from etl.running import steps
 
             return steps.convert_feed_batch(parsed, run_id=context["run_id"])
 
         @task(pool=catalog.DUCKDB_POOL, outlets=[batch, defaults.MARTS])
         def load(converted: dict, **context) -> dict:
-            from etl import steps
+            from etl.running import steps
 
             result = steps.load_and_publish(
                 [converted], as_of=defaults.run_date(context), **defaults.run_ids(context)
@@ -74,7 +74,7 @@ def ingest(feed: str, *, schedule: str | None, description: str) -> None:
 
         @task(retries=0)
         def check(loaded: dict) -> None:
-            from etl import steps
+            from etl.running import steps
 
             steps.check_feeds([feed], loaded)
 

@@ -6,7 +6,7 @@ loading the pipeline.
 
 from __future__ import annotations
 
-from etl.terminal import escape
+from etl.console.terminal import escape
 
 DEBUG_HINT = "rerun with FINES_DEBUG=1 to see the traceback"
 _LIMIT = 1000  # characters: an error is a line, not a dump of the data that caused it

@@ -108,7 +108,9 @@ class ParsedEnforcementAction(pa.DataFrameModel):
     @pa.check("amount")
     def amount_has_at_most_2_decimals(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """An amount has at most 2 decimals (cents, kopecks), so storing it loses nothing."""
-        return data.lazyframe.select(pl.col(data.key).is_null() | pl.col(data.key).str.contains(r"^-?\d+(\.\d{1,2})?$"))
+        return data.lazyframe.select(
+            pl.col(data.key).is_null() | pl.col(data.key).str.contains(r"^-?\d+(\.\d{1,2})?$")
+        )
 
     @pa.check("reported_usd", "reported_eur")
     def amount_fits_decimal_38_2(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -202,7 +204,9 @@ class EnforcementAction(pa.DataFrameModel):
     def amount_is_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """An amount, however large, is above zero."""
         exact = pl.col(data.key)
-        return data.lazyframe.select(exact.is_null() | (~exact.str.starts_with("-") & exact.str.contains("[1-9]")))
+        return data.lazyframe.select(
+            exact.is_null() | (~exact.str.starts_with("-") & exact.str.contains("[1-9]"))
+        )
 
     @pa.dataframe_check
     def amount_is_exact_or_outlier(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -253,7 +257,15 @@ class ConvertedEnforcementAction(EnforcementAction):
     @pa.dataframe_check
     def converted_rows_carry_provenance(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A converted row has both values, both rates, a rate date and a source."""
-        cols = ["amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_source", "fx_quality"]
+        cols = [
+            "amount_usd",
+            "amount_eur",
+            "fx_rate_usd",
+            "fx_rate_eur",
+            "fx_rate_date",
+            "fx_source",
+            "fx_quality",
+        ]
         converted = pl.col("fx_status") == catalog.FX_CONVERTED
         return data.lazyframe.select(
             pl.when(converted)

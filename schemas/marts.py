@@ -30,7 +30,7 @@ class FinesByPlatform(pa.DataFrameModel):
     jurisdiction_count: int = pa.Field(ge=1)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
-    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.money.cpi.BASE_YEAR
     largest_fine_usd: MONEY = pa.Field(nullable=True, ge=0)  # platforms with no converted fine
     largest_fine_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
     first_decision_date: dt.date
@@ -68,7 +68,7 @@ class FinesOverTime(pa.DataFrameModel):
     unconverted_fine_count: int = pa.Field(ge=0)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
-    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.money.cpi.BASE_YEAR
     running_total_fines_usd: MONEY = pa.Field(ge=0)
     running_total_fines_eur: MONEY = pa.Field(ge=0)
     running_total_fines_usd_real: MONEY = pa.Field(ge=0)
@@ -118,7 +118,7 @@ class FinesByAuthority(pa.DataFrameModel):
     annulled_fine_count: int = pa.Field(ge=0)
     total_fines_usd: MONEY = pa.Field(ge=0)
     total_fines_eur: MONEY = pa.Field(ge=0)
-    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.cpi.BASE_YEAR
+    total_fines_usd_real: MONEY = pa.Field(ge=0)  # constant dollars of etl.money.cpi.BASE_YEAR
     largest_fine_usd: MONEY = pa.Field(nullable=True, ge=0)  # authorities with no converted fine
     largest_fine_eur: MONEY = pa.Field(nullable=True, ge=0)  # idem
     first_decision_date: dt.date

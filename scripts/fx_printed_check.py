@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from etl.fx_check import compare_with_printed, read_printed, summarize
-from etl.rates import embedded_rates
+from etl.money.fx_check import compare_with_printed, read_printed, summarize
+from etl.money.rates import embedded_rates
 
 DEFAULT = Path(__file__).parents[1] / "tests" / "fixtures" / "fx" / "printed_usd_rub_2022.csv"
 

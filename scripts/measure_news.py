@@ -21,9 +21,11 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRACTOR = ["etl/news.py", "etl/news_money.py", "etl/news_amounts.py", "etl/news_cues.py", "etl/news_scope.py",
-             "etl/news_names.py", "etl/news_merge.py", "etl/news_platforms.py", "etl/parsers.py",
-             "etl/data/news_tables.toml"]  # fmt: skip
+EXTRACTOR = [
+    *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "etl" / "parsing").glob("news*.py"))),
+    "etl/parsing/parsers.py",
+    "etl/data/news_tables.toml",
+]
 
 
 def _scoring() -> ModuleType:

@@ -21,9 +21,9 @@ def write_html_report(warehouse: Path, out_dir: Path) -> list[Path]:
         The files written, the main page first.
 
     Raises:
-        etl.load.WarehouseError: the warehouse is missing or cannot be opened.
+        etl.loading.load.WarehouseError: the warehouse is missing or cannot be opened.
     """
-    from etl import load
+    from etl.loading import load
     from etl.report import charts, html, queries
 
     with load.connect(warehouse, read_only=True) as con:

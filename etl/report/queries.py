@@ -97,7 +97,7 @@ def _contract_results(con: duckdb.DuckDBPyConnection, relations: set[str]) -> li
 
 
 def _sql_test_results(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    from etl.models import model_files
+    from etl.loading.models import model_files
 
     results: list[dict[str, object]] = []
     for path in model_files("tests"):

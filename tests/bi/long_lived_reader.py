@@ -57,7 +57,7 @@ def pooled_sqlalchemy(warehouse: Path, go: Path) -> dict:
     """Pooled engines with an idle connection and one checked out across the publish."""
     from sqlalchemy import create_engine, text
 
-    from etl import publish
+    from etl.loading import publish
 
     def engine(**options):
         return create_engine(f"duckdb:///{warehouse}", connect_args={"read_only": True}, **options)

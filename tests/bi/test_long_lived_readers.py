@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import pipeline
 from etl.config import BUNDLED_FEEDS, Settings
-from etl.feeds import Feed
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
 DATA = BUNDLED_FEEDS.parent

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from etl.config import load_settings
-from etl.feeds import enabled_feeds
+from etl.sources.feeds import enabled_feeds
 from tests.conftest import write_registry
 from tests.dags.conftest import FeedServer, airflow_env, new_airflow_home, run_airflow
 

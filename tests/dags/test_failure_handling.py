@@ -12,8 +12,9 @@ import duckdb
 import pendulum
 import pytest
 
-from etl import publish, steps
 from etl.config import Settings
+from etl.loading import publish
+from etl.running import steps
 from tests.conftest import write_registry
 
 

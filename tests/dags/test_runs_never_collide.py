@@ -21,10 +21,10 @@ import pendulum
 import polars as pl
 import pytest
 
-from etl import pipeline, steps
 from etl.config import Settings
-from etl.feeds import enabled_feeds
-from etl.workfiles import PARTIAL, staged_files
+from etl.running import pipeline, steps
+from etl.sources.feeds import enabled_feeds
+from etl.sources.workfiles import PARTIAL, staged_files
 from tests.conftest import write_registry
 from tests.dags.conftest import airflow_env, new_airflow_home
 
@@ -198,7 +198,7 @@ def test_cli_refuses_a_future_as_of_in_one_line(settings: Settings, command: lis
     """`fines run|ingest --as-of <tomorrow>` exits non-zero with one error line; nothing is written."""
     tomorrow = date.fromordinal(date.today().toordinal() + 1).isoformat()
     done = subprocess.run(
-        [sys.executable, "-m", "etl.cli", *command, "--as-of", tomorrow],
+        [sys.executable, "-m", "etl.console.cli", *command, "--as-of", tomorrow],
         capture_output=True, text=True, env={**os.environ}, check=False,
     )  # fmt: skip
     errors = [line for line in done.stderr.splitlines() if "error" in line]

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl import pipeline, transform
 from etl.config import Settings
-from etl.feeds import Feed
-from etl.validate import ContractError
+from etl.parsing import transform
+from etl.parsing.validate import ContractError
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
 HEADER = ["source", "source_record_id", "source_url", "decision_date", "jurisdiction", "authority", "platform",

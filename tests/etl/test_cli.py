@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import arguments
+from etl.console import arguments
+from etl.console.terminal import EscapingFormatter, echo, escape
 from etl.errors import UserError, describe
-from etl.terminal import EscapingFormatter, echo, escape
 from tests.conftest import FIXTURES
 
 ETL = Path(__file__).parents[2] / "etl"
@@ -25,7 +25,7 @@ ETL = Path(__file__).parents[2] / "etl"
 def fines(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the installed command line in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "etl.console.cli", *args], capture_output=True, text=True, env=env, timeout=120
     )
 
 
@@ -101,7 +101,7 @@ def test_user_errors_exit_nonzero_with_one_line(
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-# --- printing data safely (etl.terminal) ------------------------------------------------------
+# --- printing data safely (etl.console.terminal) ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_log_lines_escape_control_characters():
 
 
 def test_no_module_prints_except_through_echo():
-    """Every line the command prints goes through etl.terminal: no bare print() in the package."""
+    """Every line the command prints goes through etl.console.terminal: no bare print() in the package."""
     offenders = [
         f"{path.relative_to(ETL.parent)}:{node.lineno}"
         for path in sorted(ETL.rglob("*.py"))
@@ -159,7 +159,7 @@ def test_no_module_prints_except_through_echo():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
     ]
-    assert not offenders, f"use etl.terminal.echo instead of print: {offenders}"
+    assert not offenders, f"use etl.console.terminal.echo instead of print: {offenders}"
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_describe_tells_any_error_in_one_escaped_line(error: BaseException, line
     assert describe(error) == line
 
 
-# --- argument types (etl.arguments) -----------------------------------------------------------
+# --- argument types (etl.console.arguments) -----------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import cli
+from etl.console import cli
 
 FINES = str(Path(sys.executable).parent / "fines")
 CONFIG = Path(__file__).parents[2] / "etl" / "config.py"

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from etl import pipeline
 from etl.config import BUNDLED_FEEDS, SettingsError, load_settings
-from etl.deadlines import DeadlineExceeded, check_deadline, processing_deadline
-from etl.extract import extract_feed, feed_policy
-from etl.feeds import Feed, load_registry
-from etl.fetch import FetchError, FetchPolicy, fetch_feed
+from etl.running import pipeline
+from etl.sources.deadlines import DeadlineExceeded, check_deadline, processing_deadline
+from etl.sources.extract import extract_feed, feed_policy
+from etl.sources.feeds import Feed, load_registry
+from etl.sources.fetch import FetchError, FetchPolicy, fetch_feed
 from tests.etl.http_script import Reply, Script, serve
 
 DAY = date(2025, 1, 2)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from etl.config import BUNDLED_FEEDS
-from etl.feeds import FORMATS, RegistryError, enabled_feeds, load_registry
+from etl.sources.feeds import FORMATS, RegistryError, enabled_feeds, load_registry
 
 
 def test_bundled_registry_has_one_enabled_sample_per_format():
@@ -86,7 +86,7 @@ def test_file_url_location_is_kept_as_a_local_path_and_lands(tmp_path: Path):
     """
     from datetime import date
 
-    from etl.extract import extract_feed
+    from etl.sources.extract import extract_feed
 
     source = tmp_path / "exports" / "my actions.csv"
     source.parent.mkdir()

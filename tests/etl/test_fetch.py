@@ -1,4 +1,4 @@
-"""Tests for etl.fetch, against a real HTTP server on 127.0.0.1 with scripted replies."""
+"""Tests for etl.sources.fetch, against a real HTTP server on 127.0.0.1 with scripted replies."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.extract import extract_feed
-from etl.feeds import Feed
-from etl.fetch import (
+from etl.sources.extract import extract_feed
+from etl.sources.feeds import Feed
+from etl.sources.fetch import (
     STATE_FILE,
     FetchError,
     FetchPolicy,

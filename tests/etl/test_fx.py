@@ -10,9 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import catalog, fx, fx_sources
-from etl.rates import embedded_rates
-from etl.redenominations import CHANGEOVERS, Changeover
+from etl import catalog
+from etl.money import fx, fx_sources
+from etl.money.rates import embedded_rates
+from etl.money.redenominations import CHANGEOVERS, Changeover
 
 ECB_SAMPLE = Path(__file__).parents[1] / "fixtures" / "fx" / "ecb_eurofxref-hist_sample.csv"
 
@@ -499,7 +500,7 @@ def test_daily_sources_are_never_interpolated(weekly: pl.DataFrame):
 
 def test_interpolation_brings_real_2022_rub_fines_closer_to_the_printed_usd(embedded: pl.DataFrame):
     """On 11 cited RUB fines of 2022 (weekly NBP B only), no row stays beyond 5% of the press's USD."""
-    from etl.fx_check import compare_with_printed, read_printed, summarize
+    from etl.money.fx_check import compare_with_printed, read_printed, summarize
 
     compared = compare_with_printed(read_printed(FX_FIXTURES / "printed_usd_rub_2022.csv"), embedded)
     assert set(compared["quality_before"]) == {"weekly_source"}

@@ -13,8 +13,8 @@ import pytest
 from defusedxml import DefusedXmlException
 from polars.testing import assert_frame_equal
 
-from etl import fx, fx_sources
-from etl.fx_cross import LOCAL_SCHEMA, cross_through_eur
+from etl.money import fx, fx_sources
+from etl.money.fx_cross import LOCAL_SCHEMA, cross_through_eur
 
 FX = Path(__file__).parents[1] / "fixtures" / "fx"
 NBP_A_JSON = FX / "nbp_api_tables_A_2024-01-03_2024-01-12.json"

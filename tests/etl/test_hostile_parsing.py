@@ -13,10 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import transform
-from etl.feeds import Feed, RegistryError, load_registry
-from etl.news_names import _ABBREVIATIONS, _BOUNDARY, split_sentences
-from etl.news_scope import PLAN_FINE, plan_fine_end
+from etl.parsing import transform
+from etl.parsing.news_names import _ABBREVIATIONS, _BOUNDARY, split_sentences
+from etl.parsing.news_scope import PLAN_FINE, plan_fine_end
+from etl.sources.feeds import Feed, RegistryError, load_registry
 from tests.conftest import AS_OF
 
 HEADER = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency"

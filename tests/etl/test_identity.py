@@ -1,4 +1,4 @@
-"""The rule for "the same decision" (etl.identity), on small sets of source records.
+"""The rule for "the same decision" (etl.loading.identity), on small sets of source records.
 
 Figures are real (cited in etl/data/sample_actions.csv and docs/identity.md) unless a test
 says they are synthetic.
@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from etl import identity
-from etl.identity import Record
+from etl.loading import identity
+from etl.loading.identity import Record
 
 D = Decimal
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from etl import transform
-from etl.extract import extract_feed
-from etl.feeds import Feed
-from etl.fetch import FetchError, FetchPolicy, fetch_feed, land_bytes
+from etl.parsing import transform
+from etl.sources.extract import extract_feed
+from etl.sources.feeds import Feed
+from etl.sources.fetch import FetchError, FetchPolicy, fetch_feed, land_bytes
 from tests.etl.http_script import Reply, Script, serve
 
 DAY = date(2025, 1, 2)

@@ -1,4 +1,4 @@
-"""Tests for etl.news: money parsing, sentence splitting and candidate extraction from news text."""
+"""Tests for etl.parsing.news: money parsing, sentence splitting and candidate extraction from news text."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.news import extract_candidates, parse_money, split_sentences
-from etl.news_amounts import TABLES, TextAmounts, raw_mentions
-from etl.news_names import by_first_letter, sentence_spans
+from etl.parsing.news import extract_candidates, parse_money, split_sentences
+from etl.parsing.news_amounts import TABLES, TextAmounts, raw_mentions
+from etl.parsing.news_names import by_first_letter, sentence_spans
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 

@@ -1,8 +1,8 @@
 """Item outcomes and per-field quality of news extraction on the labelled set, scored as the pipeline decides.
 
 Each item is written as a one-item RSS document (fixed publication date) and goes the way a news
-feed goes: ``etl.parsers`` reads it and builds the candidate rows, and
-``etl.transform.split_extraction_issues`` holds for review every row below
+feed goes: ``etl.parsing.parsers`` reads it and builds the candidate rows, and
+``etl.parsing.transform.split_extraction_issues`` holds for review every row below
 ``parsers.MIN_CONFIDENCE`` or missing a field the contract requires (platform, jurisdiction,
 authority, date; amount and currency of a fine). Only the rows it lets through are FACTS. Per item:
 
@@ -34,10 +34,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from etl.news import Candidate, extract_candidates
-from etl.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
-from etl.platforms import ALIASES
-from etl.transform import split_extraction_issues
+from etl.parsing.news import Candidate, extract_candidates
+from etl.parsing.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
+from etl.parsing.platforms import ALIASES
+from etl.parsing.transform import split_extraction_issues
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # Files whose items may be studied and scored item by item (heldout.jsonl was consumed 2026-12-01,

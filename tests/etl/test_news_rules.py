@@ -27,9 +27,9 @@ from decimal import Decimal
 
 import pytest
 
-from etl.news import Candidate, extract_candidates, parse_money
-from etl.parsers import MIN_CONFIDENCE, read_news
-from etl.transform import split_extraction_issues
+from etl.parsing.news import Candidate, extract_candidates, parse_money
+from etl.parsing.parsers import MIN_CONFIDENCE, read_news
+from etl.parsing.transform import split_extraction_issues
 
 D = Decimal
 
@@ -843,7 +843,7 @@ def test_a_fine_compared_with_another_platforms_is_not_this_items_fact() -> None
 
 
 # Scope: only the lead's figures report the item's own decision; plans are no decisions
-# (etl/news_scope.py). Every sentence below is invented.
+# (etl/parsing/news_scope.py). Every sentence below is invented.
 
 
 @pytest.mark.parametrize(

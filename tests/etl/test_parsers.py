@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import parsers, transform
-from etl.feeds import Feed
+from etl.parsing import parsers, transform
+from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
 DATA = Path(transform.__file__).parent / "data"
@@ -163,7 +163,7 @@ def test_utf8_bom_and_auto_detected_windows_1251(tmp_path: Path):
 
 def test_parsers_has_one_reader_per_registry_format():
     """Every registry format dispatches to an adapter."""
-    from etl.feeds import FORMATS
+    from etl.sources.feeds import FORMATS
 
     assert set(FORMATS) == {"csv", "jsonl", "gdpr-tracker", "rss", "atom"}
     assert parsers.MIN_CONFIDENCE > 0

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from etl import platforms
-from etl.platforms import alias_key, load_tables, normalise_name, resolve_names, resolve_platforms
+from etl.parsing import platforms
+from etl.parsing.platforms import alias_key, load_tables, normalise_name, resolve_names, resolve_platforms
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import progress
+from etl.running import progress
 
 FINES = Path(sys.executable).parent / "fines"
 SAMPLE = Path(__file__).resolve().parents[2] / "etl" / "data" / "sample_actions.csv"
@@ -85,7 +85,7 @@ def test_live_display_on_a_terminal_names_each_feed_and_outcome():
 
 def test_progress_module_does_not_import_rich():
     """Importing the module (as the pipeline does) leaves rich unloaded: it loads for a terminal only."""
-    code = "import sys, etl.progress; print('rich' in sys.modules)"
+    code = "import sys, etl.running.progress; print('rich' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

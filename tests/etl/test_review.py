@@ -13,9 +13,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl import steps, transform
-from etl.cli import main
-from etl.rates import embedded_rates_cached
+from etl.console.cli import main
+from etl.money.rates import embedded_rates_cached
+from etl.parsing import transform
+from etl.running import steps
 from tests.conftest import write_registry
 
 AS_OF = "2026-11-29"
@@ -387,7 +388,7 @@ def test_candidates_lacking_a_required_field_are_held_for_review(platform, autho
 def test_airflow_transform_step_re_applies_the_stored_decisions(
     tmp_path: Path, warehouse: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ):
-    """etl.steps.transform_batch reads the decisions from the published warehouse, as `fines run` does."""
+    """etl.running.steps.transform_batch reads the decisions from the published warehouse, as `fines run` does."""
     feed = write_rss(tmp_path / "news.rss", [TWITTER_TR, SYNTHETIC])
     registry = write_registry(
         tmp_path / "feeds.toml", {"news_review": {"format": "rss", "location": str(feed)}}

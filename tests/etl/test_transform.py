@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import transform
-from etl.feeds import Feed
-from etl.validate import ContractError
+from etl.parsing import transform
+from etl.parsing.validate import ContractError
+from etl.sources.feeds import Feed
 from tests.conftest import AS_OF, FIXTURES
 
 BAD_ROWS = FIXTURES / "feeds" / "synthetic_bad_rows.csv"

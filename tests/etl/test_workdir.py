@@ -7,10 +7,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl import pipeline
 from etl.config import BUNDLED_FEEDS, load_settings
-from etl.feeds import load_registry
-from etl.workdir import PRUNING, prune_work
+from etl.running import pipeline
+from etl.sources.feeds import load_registry
+from etl.sources.workdir import PRUNING, prune_work
 
 DAY_S = 24 * 3600
 

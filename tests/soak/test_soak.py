@@ -4,7 +4,7 @@ Three "DAGs" take turns on the same schedule (so they share Airflow run ids): tw
 and a pipeline over both feeds. A worker process runs each DAG run through the functions the
 Airflow tasks call (tests/soak/worker.py) against a server on 127.0.0.1 that injects faults per
 feed and run (5xx, transient 5xx, connection resets, truncated and slow payloads, a gzip bomb,
-malformed rows); some runs are killed (SIGKILL) at a fault point of etl/faults.py and retried,
+malformed rows); some runs are killed (SIGKILL) at a fault point of etl/running/faults.py and retried,
 as Airflow retries a task; a reader process queries the published warehouse the whole time
 (raw DuckDB and SQLAlchemy, read-only). After every run: its run-log rows are there and
 reconcile, each feed ended as its fault says it must, no reader saw an error, no stray file is

@@ -3,7 +3,7 @@
 Like an Airflow worker it lives across runs (imports paid once) and may be killed at any time.
 One JSON request per stdin line: ``{"dag_id", "run_id", "as_of", "feeds", "pause_at", "marker"}``
 (``"landed": {feed: {"feed", "path"}}`` instead of fetching: the clean re-run of accepted payloads).
-Per feed it calls what the task bodies call: extract (``etl.extract.extract_feed``, the body of
+Per feed it calls what the task bodies call: extract (``etl.sources.extract.extract_feed``, the body of
 ``steps.extract``, with short HTTP backoff), ``steps.transform_batch``, ``steps.convert_feed_batch``;
 then ``steps.load_and_publish`` with what got that far, and ``steps.record_task_failure`` for the
 rest (the DAGs' failure callback). One JSON answer per run on stdout, prefixed ``SOAK ``:
@@ -20,11 +20,11 @@ import time
 from collections import Counter
 from datetime import date
 
-from etl import steps
 from etl.config import load_settings
-from etl.extract import extract_feed
-from etl.feeds import enabled_feeds
-from etl.fetch import FetchPolicy
+from etl.running import steps
+from etl.sources.extract import extract_feed
+from etl.sources.feeds import enabled_feeds
+from etl.sources.fetch import FetchPolicy
 
 # Retries as in production, but without waiting seconds between them: hundreds of runs.
 POLICY = FetchPolicy(connect_timeout_s=2.0, read_timeout_s=5.0, retries=3, backoff_s=0.02)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, exc, inspect, text
 from sqlalchemy.pool import NullPool
 
-from etl import catalog, comments, models, publish
+from etl import catalog
+from etl.loading import comments, models, publish
 from tests.warehouse.test_marts import build_fixture_warehouse
 
 TOP_PLATFORMS = "select platform, total_fines_usd from marts.fines_by_platform order by total_fines_usd desc"

@@ -16,10 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import catalog, pipeline, publish
+from etl import catalog
 from etl.config import Settings, load_settings
-from etl.feeds import Feed
-from etl.rates import rates_for_run
+from etl.loading import publish
+from etl.money.rates import rates_for_run
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 
 HEADER = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency,status\n"
 FINES = Path(sys.executable).parent / "fines"

@@ -17,9 +17,11 @@ import duckdb
 import pytest
 
 import warehouse
-from etl import catalog, cpi, pipeline
+from etl import catalog
 from etl.config import Settings
-from etl.feeds import Feed
+from etl.money import cpi
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 
 HEADER = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency,status\n"
 AS_OF = date(2026, 11, 29)
@@ -169,7 +171,7 @@ def test_cpi_table_traces_every_figure(loaded: Path):
 
 def test_unchanged_series_is_not_reloaded(settings: Settings):
     """A second session finds the same package version and base year and leaves the table alone."""
-    from etl import load
+    from etl.loading import load
 
     with load.connect(settings.warehouse) as con:
         load.migrate(con)

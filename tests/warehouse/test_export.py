@@ -9,7 +9,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl import catalog, export, load
+from etl import catalog
+from etl.loading import export, load
 from tests.warehouse.test_marts import build_fixture_warehouse
 
 

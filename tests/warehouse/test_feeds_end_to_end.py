@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import pipeline
 from etl.config import BUNDLED_FEEDS, Settings
-from etl.feeds import Feed, enabled_feeds
+from etl.running import pipeline
+from etl.sources.feeds import Feed, enabled_feeds
 from tests.conftest import AS_OF
 from tests.warehouse.test_pipeline import content_checksum
 
@@ -111,7 +111,7 @@ def test_replay_from_landing_reproduces_a_run_without_network(settings: Settings
 
 def test_feed_down_fails_alone_with_reason(settings: Settings, tmp_path: Path):
     """A feed whose server refuses connections fails; the other feed loads."""
-    from etl.fetch import FetchPolicy
+    from etl.sources.fetch import FetchPolicy
 
     feeds = [
         Feed(name="down", format="csv", location="http://127.0.0.1:9/feed.csv"),

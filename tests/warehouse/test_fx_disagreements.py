@@ -9,9 +9,11 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from etl import catalog, models, pipeline
+from etl import catalog
 from etl.config import load_settings
-from etl.feeds import enabled_feeds
+from etl.loading import models
+from etl.running import pipeline
+from etl.sources.feeds import enabled_feeds
 from tests.conftest import AS_OF, FIXTURES, write_registry
 
 CLOSE = FIXTURES / "fx" / "printed_usd_rub_2022.csv"  # 11 real RUB fines of 2022, all within 5%

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import pipeline
 from etl.config import Settings
-from etl.feeds import Feed
-from etl.fetch import FetchPolicy
-from etl.fx_refresh import refresh, stored_live_rates
+from etl.money.fx_refresh import refresh, stored_live_rates
+from etl.running import pipeline
+from etl.sources.feeds import Feed
+from etl.sources.fetch import FetchPolicy
 from tests.conftest import AS_OF, FIXTURES
 
 

@@ -86,7 +86,7 @@ def _rss(path: Path) -> Path:
 def fines(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the command line as users do, and insist it succeeds."""
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args], capture_output=True, text=True, env=env, timeout=180
+        [sys.executable, "-m", "etl.console.cli", *args], capture_output=True, text=True, env=env, timeout=180
     )
     assert result.returncode == 0, result.stderr
     return result

@@ -14,7 +14,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import warehouse
-from etl import catalog, comments, cpi, load, models, sql
+from etl import catalog
+from etl.loading import comments, load, models, sql
+from etl.money import cpi
 
 MONETARY = list(catalog.MONETARY_ACTION_TYPES)
 D = Decimal

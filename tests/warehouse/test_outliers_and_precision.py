@@ -7,9 +7,9 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from etl import pipeline
 from etl.config import Settings
-from etl.feeds import enabled_feeds
+from etl.running import pipeline
+from etl.sources.feeds import enabled_feeds
 from tests.conftest import AS_OF
 
 UNDECILLION_CLAIM = "2" + "0" * 36  # Russia's accumulated 2024 claim against Google, in rubles
@@ -67,7 +67,7 @@ def test_kopecks_survive_from_feed_to_marts(warehouse: duckdb.DuckDBPyConnection
 
 def test_implausible_usd_value_is_an_outlier(settings: Settings, tmp_path):
     """A fitting amount worth over USD 1 trillion is flagged too, not summed."""
-    from etl.feeds import Feed
+    from etl.sources.feeds import Feed
 
     path = tmp_path / "synthetic.csv"
     path.write_text(

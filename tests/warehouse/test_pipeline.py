@@ -9,9 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import load, models, pipeline
 from etl.config import Settings
-from etl.feeds import Feed, enabled_feeds, load_registry
+from etl.loading import load, models
+from etl.running import pipeline
+from etl.sources.feeds import Feed, enabled_feeds, load_registry
 from tests.conftest import AS_OF, FIXTURES, write_registry
 
 BAD_ROWS = FIXTURES / "feeds" / "synthetic_bad_rows.csv"

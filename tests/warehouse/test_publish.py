@@ -14,9 +14,10 @@ import duckdb
 import pytest
 import sqlalchemy
 
-from etl import load, models, pipeline, publish
 from etl.config import BUNDLED_FEEDS, Settings
-from etl.feeds import Feed
+from etl.loading import load, models, publish
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 from tests.warehouse.test_pipeline import content_checksum
 
@@ -47,7 +48,7 @@ def _start_run(settings: Settings, tmp_path: Path, *, pause_at: str, seconds: fl
         "FINES_PAUSE_SECONDS": str(seconds),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "run", "--as-of", AS_OF.isoformat()],
+        [sys.executable, "-m", "etl.console.cli", "run", "--as-of", AS_OF.isoformat()],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 120
@@ -136,7 +137,7 @@ def test_cli_reports_a_busy_warehouse_in_one_line(settings: Settings, tmp_path: 
     first = _start_run(settings, tmp_path, pause_at="load", seconds=5)
     env = {**os.environ, "FINES_DATA_DIR": str(settings.data_dir), "FINES_WAREHOUSE": str(settings.warehouse)}
     second = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "run", "--as-of", AS_OF.isoformat()],
+        [sys.executable, "-m", "etl.console.cli", "run", "--as-of", AS_OF.isoformat()],
         env=env,
         capture_output=True,
         text=True,

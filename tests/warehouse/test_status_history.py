@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from etl import pipeline
 from etl.config import Settings
-from etl.feeds import Feed
+from etl.running import pipeline
+from etl.sources.feeds import Feed
 
 HEADER = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency,status\n"
 

@@ -12,7 +12,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import warehouse
-from etl import catalog, load
+from etl import catalog
+from etl.loading import load
 from schemas.marts import validate_mart
 
 STAGING = "staging.stg_core__enforcement_actions"
@@ -128,7 +129,7 @@ def test_cli_ingest_stores_spelling_variants_as_one_platform_and_lists_the_unkno
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """TikTok, TIK TOK and TikTok Pte. Ltd. are one row in fines_by_platform; Telegramm is for review."""
-    from etl.cli import main
+    from etl.console.cli import main
 
     monkeypatch.setenv("FINES_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("FINES_WAREHOUSE", raising=False)

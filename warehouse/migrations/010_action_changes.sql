@@ -1,7 +1,7 @@
 -- What each run changed in core.enforcement_actions (docs/changes.md): one row per action
 -- added, per field changed (old and new value as text), per action annulled, and per action
 -- that stopped existing because its records now report another one. Written in the same
--- transaction as the facts it describes (etl/merge.py, etl/changes.py), only when a value
+-- transaction as the facts it describes (etl/loading/merge.py, etl/loading/changes.py), only when a value
 -- really differs: a replay or a retried task that changes nothing records nothing.
 create table ops.action_changes (
     change_seq bigint primary key,

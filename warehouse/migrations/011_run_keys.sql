@@ -1,6 +1,6 @@
 -- Runs keyed uniquely across DAGs. Airflow's run id is unique only within one DAG (scheduled
 -- runs of every DAG share `scheduled__<date>`), so a DAG run's run_id here is a key made of
--- the DAG id and Airflow's run id (etl.steps.run_key); these columns keep both as Airflow
+-- the DAG id and Airflow's run id (etl.running.steps.run_key); these columns keep both as Airflow
 -- spells them. Rows written by `fines` outside Airflow leave them null.
 alter table ops.run_log add column dag_id varchar;
 alter table ops.run_log add column dag_run_id varchar;

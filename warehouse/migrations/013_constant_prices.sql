@@ -1,8 +1,8 @@
 -- Constant prices (docs/constant_prices.md): the US CPI-U series shipped in the `cpi` package
 -- (BLS, CUUR0000SA0, monthly, not seasonally adjusted, public domain) is loaded into
--- core.cpi_u by etl/cpi.py at load time; every converted fine gets amount_usd_real, its
--- USD value in constant dollars of the base year (etl.cpi.BASE_YEAR), computed in SQL from
--- that table. The base year below is the one etl/cpi.py states; it re-applies the comment.
+-- core.cpi_u by etl/money/cpi.py at load time; every converted fine gets amount_usd_real, its
+-- USD value in constant dollars of the base year (etl.money.cpi.BASE_YEAR), computed in SQL from
+-- that table. The base year below is the one etl/money/cpi.py states; it re-applies the comment.
 create table core.cpi_u (
     series_id varchar not null,
     period_kind varchar not null check (period_kind in ('month', 'year')),

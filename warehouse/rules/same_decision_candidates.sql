@@ -1,6 +1,6 @@
 -- Pairs of source records that may report the same decision (docs/identity.md): same
 -- platform and jurisdiction, decision dates at most $window days apart, and not two records
--- of one structured source. etl.identity decides which pairs really are one decision.
+-- of one structured source. etl.loading.identity decides which pairs really are one decision.
 with
 
 blocks as (

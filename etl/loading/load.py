@@ -1,0 +1,336 @@
+"""The only module that opens the DuckDB warehouse: migrations, loads, mart builds.
+
+Every write happens in one transaction, so a failed step leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+import warehouse
+from etl import catalog
+from etl.errors import UserError
+from etl.loading import merge
+
+log = logging.getLogger(__name__)
+
+_MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class WarehouseError(RuntimeError, UserError):
+    """The warehouse cannot be opened or changed; the message says which file and why."""
+
+
+class ReconciliationError(WarehouseError):
+    """A feed's counts do not add up: rows in != loaded + duplicates + quarantined + held back."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Counts of one feed's load, as written to ``ops.run_log``."""
+
+    feed: str
+    status: str
+    rows_in: int
+    loaded: int
+    duplicates: int
+    quarantined: int
+    no_rate: int
+    held_back: int
+    error: str | None = None
+    awaiting_review: int = 0  # of ``quarantined``: news candidates held for a person's decision
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for XCom and JSON."""
+        return asdict(self)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block in one transaction: commit on success, roll back on any error."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a clear error when it is missing or locked by another writer."""
+    if read_only and not path.exists():
+        raise WarehouseError(f"warehouse {path} does not exist yet: run `fines run` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        reason = str(error).splitlines()[0]
+        raise WarehouseError(f"warehouse {path} is in use by another process: {reason}") from None
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list[str]:
+    """Apply the numbered migrations not yet recorded in ``ops.schema_version``.
+
+    Args:
+        con: a write connection.
+        up_to: stop after this version (to build an older warehouse, for upgrade tests).
+
+    Returns:
+        The file names applied now, in order.
+    """
+    con.execute("create schema if not exists ops")
+    con.execute(
+        f"create table if not exists {catalog.SCHEMA_VERSION} (version integer primary key, name varchar not null)"
+    )
+    done = {row[0] for row in con.execute(f"select version from {catalog.SCHEMA_VERSION}").fetchall()}
+    applied = []
+    for path in sorted((warehouse.ROOT / "migrations").glob("*.sql")):
+        match = _MIGRATION.match(path.name)
+        if not match or int(match.group(1)) in done or (up_to is not None and int(match.group(1)) > up_to):
+            continue
+        with transaction(con):
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                f"insert into {catalog.SCHEMA_VERSION} values (?, ?)", [int(match.group(1)), path.name]
+            )
+        applied.append(path.name)
+    return applied
+
+
+# The content of core.fx_rates in one row: how many rates, and a hash over all of them.
+RATES_DIGEST = (
+    f"select count(*), bit_xor(hash(source, currency, rate_date, units_per_eur)) from {catalog.FX_RATES}"
+)
+
+
+def load_rates(con: duckdb.DuckDBPyConnection, rates_path: Path) -> bool:
+    """Upsert the run's rates (overrides replaced as a whole), in one transaction.
+
+    A rates file identical to the last one loaded (same SHA-256) is skipped.
+
+    Returns:
+        Whether the stored rates changed, so that stored conversions must be redone.
+    """
+    digest = hashlib.sha256(rates_path.read_bytes()).hexdigest()
+    if con.execute("select digest from ops.fx_rates_state").fetchall() == [(digest,)]:
+        return False
+    rates = pl.read_parquet(rates_path)
+    before = con.execute(RATES_DIGEST).fetchall()[0]
+    valid_days = "valid_days" if "valid_days" in rates.columns else "null"
+    con.register("rates_batch", rates)
+    try:
+        with transaction(con):
+            con.execute(f"delete from {catalog.FX_RATES} where source = 'override'")
+            con.execute(
+                f"insert or replace into {catalog.FX_RATES} (source, currency, published_rate, units_per_eur, "
+                f"rate_date, valid_days) select source, currency, published_rate, units_per_eur, rate_date, "
+                f"{valid_days} from rates_batch"
+            )
+            con.execute("delete from ops.fx_rates_state")
+            con.execute("insert into ops.fx_rates_state values (?)", [digest])
+    finally:
+        con.unregister("rates_batch")
+    return con.execute(RATES_DIGEST).fetchall()[0] != before
+
+
+_FX_COLUMNS = ("amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "fx_rate_date", "fx_next_rate_date",
+               "fx_source", "fx_status", "fx_quality", "fx_note", "is_outlier")  # fmt: skip
+
+
+def reconvert(con: duckdb.DuckDBPyConnection, rates_path: Path) -> int:
+    """Convert every stored record again with the current rates (a late source, an override).
+
+    Each source record keeps its own conversion; an action takes its anchor record's.
+
+    Returns:
+        How many actions' converted values changed.
+    """
+    from etl.money import fx
+
+    columns = "feed, record_key, amount, amount_exact, currency, decision_date, is_outlier"
+    records = con.sql(f"select {columns} from {catalog.ACTION_SOURCES} where decision_date is not null").pl()
+    if records.is_empty():
+        return 0
+    converted = fx.flag_implausible(
+        fx.convert_amounts(records.with_columns(is_outlier=pl.col("is_outlier").fill_null(False)),
+                           pl.read_parquet(rates_path))
+    ).select("feed", "record_key", *_FX_COLUMNS)  # fmt: skip
+    assignments = ", ".join(f"{c} = c.{c}" for c in _FX_COLUMNS)
+    differs = " or ".join(f"a.{c} is distinct from c.{c}" for c in _FX_COLUMNS)
+    con.register("reconverted", converted)
+    try:
+        with transaction(con):
+            con.execute(
+                f"update {catalog.ACTION_SOURCES} as a set {assignments} from reconverted as c "
+                f"where a.feed = c.feed and a.record_key = c.record_key and ({differs})"
+            )
+            anchors = (
+                f"(select s.action_id, {', '.join(f's.{c}' for c in _FX_COLUMNS)} from {catalog.ACTION_SOURCES} "
+                f"as s inner join {catalog.ENFORCEMENT_ACTIONS} as f on s.action_id = f.action_id "
+                "and s.record_action_id = f.action_id and s.feed = f.feed "
+                "qualify row_number() over (partition by s.action_id order by s.record_key) = 1) as c"
+            )
+            changed = con.execute(
+                f"select count(*) from {catalog.ENFORCEMENT_ACTIONS} as a join {anchors} "
+                f"using (action_id) where {differs}"
+            ).fetchall()[0][0]
+            con.execute(
+                f"update {catalog.ENFORCEMENT_ACTIONS} as a set {assignments} from {anchors} "
+                f"where a.action_id = c.action_id and ({differs})"
+            )
+    finally:
+        con.unregister("reconverted")
+    log.info("re-converted %s actions after a change of rates", changed)
+    return changed
+
+
+def _read_rejects(paths: list[Path]) -> pl.DataFrame:
+    from etl.parsing.validate import REJECT_SCHEMA  # pandera loads only for loads, not for readers
+
+    # ``key_payload``: the record as loaded rows carry it (the quarantine key); ``payload`` may be
+    # the record's original text. Batches written before the two differed have only ``payload``.
+    schema = {**REJECT_SCHEMA, "key_payload": pl.String}
+    frames = [
+        (frame if "key_payload" in frame.columns else frame.with_columns(key_payload=pl.col("payload")))
+        .select(list(schema))
+        .cast(schema)
+        for frame in (pl.read_parquet(p) for p in paths)
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+
+def _apply_quarantine(
+    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, source_file: str, batch_date: date
+) -> None:
+    # A row keyed by its feed and payload (as loaded rows carry it): the same bad row seen again
+    # updates last_run_id; a payload that now loads is released.
+    key = "'q_' || left(sha256(? || chr(31) || {}), 16)"
+    con.execute(
+        f"delete from {catalog.QUARANTINE} where feed = ? and quarantine_id in "
+        f"(select {key.format('payload')} from batch)",
+        [feed, feed],
+    )
+    con.execute(
+        f"""insert into {catalog.QUARANTINE} by name
+        select {key.format("key_payload")} as quarantine_id, ? as feed, stage, ? as source_file, payload, reasons,
+            source_line, ? as first_run_id, ? as last_run_id, ?::date as batch_date
+        from rejects
+        on conflict (quarantine_id) do update set
+            stage = excluded.stage, source_file = excluded.source_file, reasons = excluded.reasons,
+            source_line = excluded.source_line, last_run_id = excluded.last_run_id,
+            batch_date = excluded.batch_date""",
+        [feed, feed, source_file, run_id, run_id, batch_date],
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    feed: str,
+    run_id: str,
+    batch_date: date,
+    source_file: str,
+    converted_path: Path,
+    reject_paths: list[Path],
+    rows_in: int,
+    duplicates: int,
+    threshold: float,
+) -> LoadResult:
+    """Merge one feed's converted batch into the core facts, quarantine and run log.
+
+    Idempotent: actions are replaced by ``action_id``, quarantined rows by feed and payload,
+    and the run log row by ``(run_id, feed)``. When more than ``threshold`` of the batch was
+    rejected, the batch is held back (circuit breaker) and previously loaded actions stay.
+
+    Raises:
+        ReconciliationError: rows in != loaded + duplicates + quarantined + held back.
+    """
+    batch = pl.read_parquet(converted_path)
+    rejects = _read_rejects(reject_paths)
+    review = rejects.filter(pl.col("stage").is_in(catalog.REVIEW_STAGES)).height
+    # Items held for review are uncertain, not broken: they never open the circuit.
+    open_circuit = rows_in > review and (rejects.height - review) / (rows_in - review) > threshold
+    result = LoadResult(
+        feed=feed,
+        status="circuit_open" if open_circuit else "ok",
+        rows_in=rows_in,
+        loaded=0 if open_circuit else batch.height,
+        duplicates=duplicates,
+        quarantined=rejects.height,
+        no_rate=batch.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
+        held_back=batch.height if open_circuit else 0,
+        awaiting_review=rejects.filter(pl.col("stage") == "review").height,
+        error=(
+            f"{rejects.height - review} of {rows_in - review} rows rejected, above the threshold of "
+            f"{threshold:.0%}: "
+            "batch not applied"
+        )
+        if open_circuit
+        else None,
+    )
+    if result.rows_in != result.loaded + result.duplicates + result.quarantined + result.held_back:
+        raise ReconciliationError(f"feed {feed}: counts do not reconcile: {result}")
+    con.register("batch", batch)
+    con.register("rejects", rejects)
+    try:
+        with transaction(con):
+            if not open_circuit:
+                # Every valid record is loaded as a source record, whichever action it reports:
+                # counting "merged" rows here would depend on which feed happened to load first.
+                merge.merge_batch(con, run_id=run_id, batch_date=batch_date)
+            _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
+            record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
+    finally:
+        con.unregister("batch")
+        con.unregister("rejects")
+    return result
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    batch_date: date,
+    source_file: str | None,
+    result: LoadResult,
+) -> None:
+    """Write (or rewrite) the run log row of one run and feed.
+
+    ``run_id`` is unique per run (a DAG run's key includes its DAG id, see
+    ``etl.running.steps.run_key``): only another try or a replay of the same run rewrites the row, and
+    then only these columns (the DAG columns of migration 011 stay).
+    """
+    columns = ("status", "error", "source_file", "rows_in", "loaded", "duplicates", "quarantined",
+               "no_rate", "held_back", "batch_date", "awaiting_review")  # fmt: skip
+    con.execute(
+        f"insert into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
+        "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
+        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review "
+        f"on conflict (run_id, feed) do update set {', '.join(f'{c} = excluded.{c}' for c in columns)}",
+        [
+            run_id,
+            result.feed,
+            result.status,
+            result.error,
+            source_file,
+            result.rows_in,
+            result.loaded,
+            result.duplicates,
+            result.quarantined,
+            result.no_rate,
+            result.held_back,
+            batch_date,
+            result.awaiting_review,
+        ],
+    )

@@ -1,0 +1,248 @@
+"""Merge a batch into the facts: every record kept, one action per decision (docs/identity.md).
+
+A batch's records are stored in ``core.action_sources`` with their own figures. Then, for the
+platforms and jurisdictions the batch touches, the records that may report one decision are
+grouped again by :mod:`etl.loading.identity`, and the facts of every action whose records changed are
+rewritten from their anchor record. Grouping looks at every stored record of those blocks, so
+the outcome does not depend on which feed or run loaded first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+import warehouse
+from etl import catalog
+from etl.loading import changes, identity
+from etl.money import cpi
+
+# The columns a converted batch row and a stored source record share with a fact.
+ACTION_COLUMNS = (
+    "feed", "source", "source_record_id", "source_url", "jurisdiction", "authority", "platform",
+    "platform_reported", "is_known_platform", "platform_candidates", "parent_company", "action_type",
+    "violation", "legal_basis", "currency", "status", "fx_source", "fx_status", "fx_note", "amount",
+    "amount_usd", "amount_eur", "fx_rate_usd", "fx_rate_eur", "reported_usd", "reported_eur",
+    "decision_date", "reported_date", "fx_rate_date", "batch_date", "source_kind", "amount_exact",
+    "amount_qualifier", "is_outlier", "fx_quality", "fx_next_rate_date",
+)  # fmt: skip
+# What identity says of an action, beyond its anchor record's own columns.
+IDENTITY_COLUMNS = ("amount_disputed", "amount_low", "amount_high", "is_total_of_parts", "source_count")
+_RECORD_KEY = "coalesce(source_record_id, md5(payload))"
+_CANDIDATES = (warehouse.ROOT / "rules" / "same_decision_candidates.sql").read_text(encoding="utf-8")
+_RECORD_COLUMNS = (
+    "feed, record_key, record_action_id, source, source_kind, "
+    "regexp_replace(coalesce(source_record_id, record_key), '#\\d+$', '') as document, action_type, "
+    "decision_date, reported_date, amount, amount_exact, currency, amount_usd, "
+    "amount_qualifier as qualifier"
+)
+
+
+def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+    """Store the registered ``batch`` as source records and regroup the actions it touches.
+
+    Runs inside the caller's transaction.
+    """
+    con.execute(
+        f"create or replace temp table batch_keys as select feed, {_RECORD_KEY} as record_key, "
+        "platform, jurisdiction from batch"
+    )
+    con.execute(
+        "create or replace temp table affected_blocks as "
+        "select distinct platform, jurisdiction from batch_keys union "
+        f"select s.platform, s.jurisdiction from {catalog.ACTION_SOURCES} as s "
+        "inner join batch_keys using (feed, record_key)"
+    )
+    con.execute(
+        "create or replace temp table before_merge as select s.feed, s.record_key, s.action_id "
+        f"from {catalog.ACTION_SOURCES} as s inner join affected_blocks using (platform, jurisdiction)"
+    )
+    _store_records(con, run_id=run_id)
+    actions, parts = _regroup(con)
+    con.register("identity_actions", actions)
+    con.register("identity_parts", parts)
+    try:
+        _rewrite_facts(con)
+        cpi.deflate(con, actions="select action_id from touched_actions")
+        _record_status_history(con, run_id=run_id, batch_date=batch_date)
+        _record_changes(con, run_id=run_id, batch_date=batch_date)
+    finally:
+        for name in ("identity_actions", "identity_parts"):
+            con.unregister(name)
+    for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions", "regrouped"):
+        con.execute(f"drop table if exists {name}")
+
+
+def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
+    # Delete then insert: much faster than "insert or replace" on a large primary key.
+    con.execute(
+        f"delete from {catalog.ACTION_SOURCES} where (feed, record_key) in "
+        "(select (feed, record_key) from batch_keys)"
+    )
+    columns = ", ".join(ACTION_COLUMNS)
+    con.execute(
+        f"insert into {catalog.ACTION_SOURCES} (action_id, record_action_id, record_key, source_line, "
+        f"payload, run_id, {columns}) select action_id, action_id, {_RECORD_KEY}, source_line, payload, "
+        f"?, {columns} from batch",
+        [run_id],
+    )
+
+
+def _regroup(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Group the affected blocks' records again: temp table ``regrouped`` and identity's verdicts.
+
+    A record that no other record may report the same decision as is its own action; only the
+    records of candidate pairs go through :mod:`etl.loading.identity`.
+
+    Returns:
+        Identity's actions and total -> part links for the contested records.
+    """
+    con.execute(
+        "create or replace temp table regrouped as select s.feed, s.record_key, "
+        f"s.record_action_id as action_id from {catalog.ACTION_SOURCES} as s "
+        "inner join affected_blocks using (platform, jurisdiction)"
+    )
+    window = identity.NEWS_LAG_DAYS + identity.DATE_WINDOW_DAYS
+    pairs = con.sql(_CANDIDATES, params={"window": window}).pl()
+    _, no_actions, no_parts = identity.assign([])
+    if pairs.is_empty():
+        return no_actions, no_parts
+    contested = pl.concat([
+        pairs.select(feed="feed_a", record_key="record_key_a"),
+        pairs.select(feed="feed_b", record_key="record_key_b"),
+    ]).unique()  # fmt: skip
+    con.register("contested", contested)
+    try:
+        records = con.sql(
+            f"select {_RECORD_COLUMNS} from {catalog.ACTION_SOURCES} inner join contested "
+            "using (feed, record_key)"
+        ).pl()
+    finally:
+        con.unregister("contested")
+    grouped, actions, parts = [], [no_actions], [no_parts]
+    for component in _components(pairs):
+        members = records.join(component, on=["feed", "record_key"], how="semi")
+        one, two, three = identity.assign(identity.records_from(members))
+        grouped.append(one), actions.append(two), parts.append(three)
+    con.register("identity_assignment", pl.concat(grouped))
+    try:
+        con.execute(
+            "update regrouped as r set action_id = i.action_id from identity_assignment as i "
+            "where r.feed = i.feed and r.record_key = i.record_key"
+        )
+    finally:
+        con.unregister("identity_assignment")
+    return pl.concat(actions), pl.concat(parts)
+
+
+def _components(pairs: pl.DataFrame) -> list[pl.DataFrame]:
+    """Connected groups of records linked by candidate pairs (union-find over the pairs)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for feed_a, key_a, feed_b, key_b in pairs.iter_rows():
+        parent[root((feed_a, key_a))] = root((feed_b, key_b))
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key in list(parent):
+        groups.setdefault(root(key), []).append(key)
+    return [pl.DataFrame(keys, schema=["feed", "record_key"], orient="row") for keys in groups.values()]
+
+
+def _rewrite_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the facts of every action whose records or grouping changed."""
+    sources = catalog.ACTION_SOURCES
+    con.execute(
+        "create or replace temp table touched_actions as "
+        "select r.action_id from regrouped as r left join before_merge as b using (feed, record_key) "
+        "where b.action_id is distinct from r.action_id "
+        "or (r.feed, r.record_key) in (select (feed, record_key) from batch_keys) "
+        "union select b.action_id from before_merge as b left join regrouped as r using (feed, record_key) "
+        "where r.action_id is distinct from b.action_id "
+        "or (b.feed, b.record_key) in (select (feed, record_key) from batch_keys) "
+        "union select action_id from identity_actions"
+    )
+    changes.snapshot(con, actions="select action_id from touched_actions")
+    con.execute(
+        f"update {sources} as s set action_id = r.action_id from regrouped as r "
+        "where s.feed = r.feed and s.record_key = r.record_key and s.action_id != r.action_id"
+    )
+    con.execute(
+        f"delete from {catalog.ENFORCEMENT_ACTIONS} where action_id in (select action_id from touched_actions)"
+    )
+    con.execute(
+        f"delete from {catalog.ACTION_PARTS} where total_action_id in (select action_id from touched_actions) "
+        "or part_action_id in (select action_id from touched_actions)"
+    )
+    columns = ", ".join(ACTION_COLUMNS)
+    identity_columns = ", ".join(IDENTITY_COLUMNS)
+    # Actions of one record anchor themselves; contested ones take identity's anchor and verdict.
+    con.execute(
+        f"""insert into {catalog.ENFORCEMENT_ACTIONS} (action_id, run_id, {columns}, {identity_columns})
+        with anchors as (
+            select action_id, anchor_feed as feed, anchor_record_key as record_key, {identity_columns}
+            from identity_actions
+            union all
+            select s.action_id, s.feed, s.record_key, false, s.amount, s.amount, false, 1
+            from {sources} as s
+            where s.action_id in (select action_id from touched_actions)
+                and s.action_id not in (select action_id from identity_actions)
+            qualify row_number() over (partition by s.action_id order by s.feed, s.record_key) = 1
+        )
+        select anchors.action_id, s.run_id, {", ".join(f"s.{c}" for c in ACTION_COLUMNS)},
+            {", ".join(f"anchors.{c}" for c in IDENTITY_COLUMNS)}
+        from anchors
+        inner join {sources} as s using (feed, record_key)"""
+    )
+    con.execute(
+        f"insert into {catalog.ACTION_PARTS} select distinct total_action_id, part_action_id from identity_parts"
+    )
+
+
+def _record_status_history(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+    # A new action opens its first version at its decision date; a changed status closes the
+    # open version the day before this batch and opens a new one from the batch date. An
+    # action that no longer exists (its records joined another) takes its history with it.
+    history = catalog.STATUS_HISTORY
+    con.execute(
+        f"delete from {history} where action_id in (select action_id from touched_actions) "
+        f"and action_id not in (select action_id from {catalog.ENFORCEMENT_ACTIONS})"
+    )
+    changed = f"""
+        select actions.action_id, actions.status, actions.decision_date, open_version.valid_from
+        from {catalog.ENFORCEMENT_ACTIONS} as actions
+        left join {history} as open_version
+            on actions.action_id = open_version.action_id and open_version.valid_to is null
+        where actions.action_id in (select action_id from touched_actions)
+            and (open_version.status is null or open_version.status != actions.status)
+    """
+    con.execute(f"create or replace temp table status_changes as {changed}")
+    con.execute(
+        f"update {history} as h set valid_to = greatest(h.valid_from, ?::date - 1) "
+        "from status_changes as c where h.action_id = c.action_id and h.valid_to is null",
+        [batch_date],
+    )
+    con.execute(
+        f"insert or replace into {history} (action_id, status, run_id, valid_from, valid_to) "
+        "select action_id, status, ?, case when valid_from is null then decision_date "
+        "else greatest(?::date, valid_from + 1) end, null from status_changes",
+        [run_id, batch_date],
+    )
+    con.execute("drop table status_changes")
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+    # An action that no longer exists handed its records to the action they now report.
+    (feed,) = con.execute("select min(feed) from batch").fetchone()
+    changes.record(
+        con, run_id=run_id, feed=feed, batch_date=batch_date,
+        actions="select action_id from touched_actions",
+        successors="select b.action_id as old_id, min(r.action_id) as new_id from before_merge as b "
+        "inner join regrouped as r using (feed, record_key) where r.action_id != b.action_id group by 1",
+    )  # fmt: skip

@@ -1,0 +1,264 @@
+"""Extract candidate enforcement actions (fines, blocks, ...) from news text.
+
+Pure functions: no I/O, no network, no clock (the lookup tables in etl/data/news_tables.toml
+are read once, at import). ``parse_money`` reads money amounts (etl/parsing/news_amounts.py reads the
+figures, etl/parsing/news_money.py their currencies), ``split_sentences`` splits a summary
+(etl/parsing/news_names.py), ``extract_candidates`` turns one news item into candidate rows for review
+(action words are read in etl/parsing/news_cues.py, the platform fined is chosen in
+etl/parsing/news_platforms.py, and candidates are merged in etl/parsing/news_merge.py). Rules, measured quality
+and limits: docs/news_extraction.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from etl.parsing.news_amounts import TextAmounts
+from etl.parsing.news_cues import Cues, action_type, cues
+from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
+from etl.parsing.news_money import (
+    APPROXIMATE,
+    HOME,
+    QUALIFIER_CLASS,
+    MoneyMention,
+    Raw,
+    currency_context,
+    mask,
+    parse_money,
+    scan,
+)  # fmt: skip
+from etl.parsing.news_names import (
+    PLACE_RULES,
+    Spans,
+    authority_code,
+    authority_of,
+    first_code,
+    platform_spans,
+    sentence_spans,
+    split_sentences,
+)  # fmt: skip
+from etl.parsing.news_platforms import by_service, choose_platform, list_doubts, respectively
+from etl.parsing.news_scope import scope, turnover_based
+
+__all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
+
+# "... to pay" that is offered, planned or threatened, not ordered.
+_OFFERED = re.compile(
+    r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
+    r"(?:\w+\s+){0,2}?to\s+pay\b"
+)
+_EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
+_EACH_BEFORE = re.compile(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
+# Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
+_POTENTIAL = re.compile(
+    r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b"
+)
+# Before an action verb: the action is threatened or planned, not taken ("threatened to block").
+# After the amount: the figure itself is a conversion ("$130 million at the current exchange rate").
+_AT_RATE = re.compile(
+    r"(?i)\s*,?\s*(?:at|using|by)\s+(?:the\s+)?"
+    r"(?:(?:current|today['’]s|present|prevailing|latest)\s+(?:exchange\s+)?rates?|exchange\s+rates?)\b"
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
+_PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
+# A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
+_EARLIER = re.compile(
+    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
+    r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
+    r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
+    r"(?:had|has|have)\s+(?:also\s+)?(?:already\s+)?(?:been\s+)?(?:fined|penali[sz]ed)\s+(?:[\w$€£¥₽.,-]+\s+){0,6}?before|"
+    r"over\s+the\s+(?:past|last)|in\s+the\s+past|years?\s+ago|"
+    r"(?:largest|biggest|highest|record)\s+since|surpass\w*|eclips\w*|exceed\w*|compared\s+(?:with|to))\b"
+)
+# Right before an amount: another party's fine it is compared with ("... after Amazon's 746 million euros").
+_COMPARED_WITH = re.compile(
+    r"(?i:\b(?:after|behind|than|like)\s+)(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?['’]s\s+(?:[\w-]+\s+){0,2}$"
+)
+_NOT_PENALTY = re.compile(
+    r"(?i)\b(?:revenues?|sales|profits?|earn\w*|income|valu\w*|worth|market\s+cap\w*|shares?|stocks?|"
+    r"invest\w*|acquir\w*|bought|buy\w*|spen[dt]\w*|raised|budget|salar\w*|damages|seek\w*|sought|"
+    r"lawsuit|claim\w*|bail|cost\w*|pric\w*|fell|rose|dropped|lost|propos\w*|draft|recommend\w*|maxim\w*|"
+    r"provisional\w*|initially|originally|estimat\w*\s+(?:that|the|it|its|a))\b"
+)
+# After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
+_NOT_PENALTY_AFTER = re.compile(
+    r"(?i)\s*(?:in\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|sales|profits?|income|tax(?:es)?|damages|"
+    r"compensation|refunds?|restitution|royalt\w*)\b"
+)
+
+
+class _Item:
+    """What the sentences of one news item share; the item-wide look-ups run only when a sentence needs them."""
+
+    def __init__(self, title: str, text: str, raws: list[Raw]) -> None:
+        self.title = title.strip()
+        self.title_spans = Spans(self.title, platform_spans(self.title))
+        self._text, self._raws, self._title_end = text, raws, len(title)
+
+    @cached_property
+    def currency(self) -> tuple[set[str], set[str]]:
+        """See ``currency_context``."""
+        return currency_context(self._text, self._raws)
+
+    @cached_property
+    def _masked(self) -> str:
+        return mask(self._text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
+
+    @cached_property
+    def jurisdiction(self) -> str | None:
+        """From the title, else the first place or institution the item names."""
+        masked = self._masked
+        return first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
+
+    @cached_property
+    def authority(self) -> str | None:
+        """The title's authority ("Russian court fines TikTok"), else the first the item names."""
+        masked = self._masked
+        parts = [masked[: self._title_end], *split_sentences(masked[self._title_end :])]
+        return next(filter(None, map(authority_of, parts)), None)
+
+
+def extract_candidates(title: str, summary: str) -> list[Candidate]:
+    """Read candidate enforcement actions from a news item's title and summary.
+
+    A sentence yields a candidate when it has an action verb (fined, blocked, ...) and a
+    platform or an imposed amount, or else an authority, a platform and an amount ("other").
+    "... each" after an amount gives one candidate per platform named. Converted figures and
+    exchange-rate notes are never amounts of their own. The item is read as one action unless
+    it clearly reports several (see ``consolidate``); figures that cannot be reconciled send
+    the candidates to review.
+
+    Args:
+        title: The item's headline (may be empty).
+        summary: The item's text or summary.
+
+    Returns:
+        Candidates in order of first appearance.
+    """
+    text = f"{title}\n{summary}"
+    amounts = TextAmounts(text)  # the money pattern runs once over the item, not once more per sentence
+    raws = amounts.raws()
+    item = _Item(title, text, raws)
+    lead = len(title) - len(title.lstrip())
+    spans = [(lead, lead + len(item.title))] if item.title else []
+    spans += [(start + len(title) + 1, end + len(title) + 1) for start, end in sentence_spans(summary)]
+    sentences = [text[start:end] for start, end in spans]
+    found = [
+        c for (start, end), s in zip(spans, sentences, strict=True)
+        for c in _sentence_candidates(s, item, amounts.sentence_raws(start, end))
+    ]  # fmt: skip
+    # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
+    other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
+    found = scope(turnover_based(found, sentences), sentences, item.title)
+    kept = consolidate(found, item.title)
+    return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
+
+
+def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Candidate]:
+    """Candidates of one sentence of an item (``raws``: its money mentions)."""
+    spans = Spans(sentence, platform_spans(sentence)) if sentence != item.title else item.title_spans
+    amounts = not all(r.is_rate for r in raws)
+    if not spans.found and not amounts:
+        return []  # no amount and no platform: a candidate needs one (the checks below cost more)
+    signals = cues(sentence)
+    if not amounts and action_type(sentence, None, signals) is None:
+        return []  # a platform without an amount needs an action word
+    authority, jurisdiction = _where(mask(sentence, raws), item)
+    scanned = scan(sentence, item.currency, raws, home=HOME.get(jurisdiction or ""))
+    conversions: dict[int, list[MoneyMention]] = {}
+    for mention, role in scanned:
+        if role is not None:
+            conversions.setdefault(role, []).append(mention)
+    primaries = [(i, m) for i, (m, role) in enumerate(scanned) if role is None and _is_penalty(sentence, m)]
+    each_before = bool(_EACH_BEFORE.search(sentence))
+    paired = respectively(spans, primaries)
+    ends = {i: max(x.end for x in [m, *conversions.get(i, [])]) for i, m in primaries}
+    serviced, listed = by_service(spans, ends), list_doubts(spans, primaries, ends)
+    out = []
+    for index, mention in primaries or ([(None, None)] if spans.found else []):
+        action = action_type(sentence, mention, signals)
+        if action is None and not (authority and mention and spans.found):
+            continue
+        converted = conversions.get(index, []) if index is not None else []
+        end = max((m.end for m in [*converted, mention] if m), default=0)
+        anchor = mention.start if mention else signals.position
+        platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
+        platform = serviced.get(index, platform) if index is not None else platform
+        if paired is not None and index is not None:  # "... respectively": the listed platforms in turn
+            platform, reasons = paired.get(index), [r for r in reasons if r != "platform_unclear"]
+            reasons += [] if platform else ["platform_unclear"]
+        reasons += _doubts(sentence, mention, signals, daily=action == "periodic_penalty", until=end)
+        reasons += listed.get(index, []) if index is not None else []
+        each = mention is not None and (_EACH.match(sentence, end) or each_before)
+        named = spans.names or item.title_spans.names
+        if each and named:  # one fine per platform listed: the list is expected
+            reasons = [r for r in reasons if r not in ("no_platform", "platform_unclear")]
+            reasons += [] if spans.found else ["platform_from_context"]  # "Each was fined ...": the title's
+        for name in named if each and named else [platform]:
+            out.append(_build(sentence, mention, converted, (name, jurisdiction, authority, action), reasons))
+    return out
+
+
+def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
+    """The authority and jurisdiction of a sentence (its amounts blanked), else the item's."""
+    authority = authority_of(masked) or item.authority or authority_of(masked, actor=True)
+    place = (authority and authority_code(masked, authority)) or first_code(masked, PLACE_RULES)
+    return authority, place or item.jurisdiction
+
+
+def _doubts(
+    sentence: str, mention: MoneyMention | None, signals: Cues, *, daily: bool, until: int
+) -> list[str]:
+    """Reasons to doubt a sentence's action that lie in its wording (``until``: end of the conversions)."""
+    start, end = (mention.start, mention.end) if mention else (signals.position, signals.position)
+    clause = _CLAUSE_BREAK.split(sentence[max(0, start - 60) : start])[-1]
+    return [reason for reason, doubt in (
+        ("planned_action", mention is None and signals.planned),  # "threatened to block"
+        ("planned_action", mention is not None and bool(_OFFERED.search(sentence, max(0, start - 60), start))),
+        ("planned_action", mention is not None and start >= signals.plan_end),  # "plans to fine"
+        # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
+        ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
+        ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
+        ("earlier_action", _looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
+    ) if doubt]  # fmt: skip
+
+
+def _build(sentence: str, mention: MoneyMention | None, conversions: list[MoneyMention],
+           fields: tuple[str | None, str | None, str | None, str | None], reasons: list[str]) -> Candidate:  # fmt: skip
+    platform, jurisdiction, authority, action = fields
+    amount, currency, qualifier = (
+        (mention.amount, mention.currency, QUALIFIER_CLASS.get(mention.qualifier or "", mention.qualifier))
+        if mention
+        else [None] * 3
+    )
+    reasons = reasons + [r for r, bad in (
+        ("no_action_verb", action is None),
+        ("no_amount", mention is None and action in MONETARY),
+        ("currency_ambiguous", mention is not None and currency is None),
+        ("amount_qualified_approximate", qualifier in APPROXIMATE),
+        ("amount_qualified_bound", qualifier is not None and qualifier not in APPROXIMATE),
+        ("conversion_currency_ambiguous", any(c.currency is None for c in conversions)),
+        ("no_jurisdiction", jurisdiction is None),
+    ) if bad]  # fmt: skip
+    usd = next((c.amount for c in conversions if c.currency == "USD"), None)
+    eur = next((c.amount for c in conversions if c.currency == "EUR"), None)
+    core = (platform, jurisdiction, authority, action or "other", amount, currency, qualifier, usd, eur)
+    return Candidate(*core, sentence, confidence(reasons), tuple(dict.fromkeys(reasons)))
+
+
+def _is_penalty(sentence: str, mention: MoneyMention) -> bool:
+    """False for amounts that are revenue, prices, claims or proposals rather than penalties."""
+    clause = _PENALTY_CLAUSE.split(sentence[max(0, mention.start - 60) : mention.start])[-1]
+    after = sentence[mention.end : mention.end + 25]
+    if mention.qualifier in ("up to", "as much as") and _POTENTIAL.search(clause):
+        return False  # "faces a fine of up to £10m" is a maximum, not a decision
+    return not (_NOT_PENALTY.search(clause) or _NOT_PENALTY_AFTER.match(after))
+
+
+def _looks_back(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause around an amount or verb recalls an earlier action ("fined ... in 2018")."""
+    left, right = sentence[max(0, start - 100) : start], sentence[end : end + 100].lstrip(")] ")
+    clause = f"{_CLAUSE_BREAK.split(left)[-1]}{sentence[start:end]} {_CLAUSE_BREAK.split(right)[0]}"
+    return bool(_EARLIER.search(clause) or _COMPARED_WITH.search(left))

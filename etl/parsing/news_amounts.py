@@ -1,0 +1,275 @@
+"""Money amounts in news text as written: numbers, scales, currency symbols and words, exchange-rate notes.
+
+Pure functions (the lookup tables in etl/data/news_tables.toml are read once, at import). Which
+currency a shared symbol is, and which figure converts which, is etl/parsing/news_money.py. Rules:
+docs/news_extraction.md, "Money".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from decimal import Context, Decimal, InvalidOperation
+from pathlib import Path
+
+CTX = Context(prec=80)  # exact for real outliers (2 undecillion rubles) times 10**12 scales
+_MAX_DIGITS = 40
+
+
+def compiled(table: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, compiled regex) pairs of a table of regexes."""
+    return tuple((key, re.compile(rx)) for key, rx in table.items())
+
+
+# Currencies, platforms, places, institutions, ...: etl/data/news_tables.toml.
+TABLES = tomllib.loads((Path(__file__).parents[1] / "data" / "news_tables.toml").read_text(encoding="utf-8"))
+DOLLARS = tuple(TABLES["currencies"]["$"])
+_CURRENCIES = {key: tuple(codes) for key, codes in TABLES["currencies"].items()}
+_ISO = frozenset(TABLES["iso_codes"])
+_ADJECTIVES: dict[str, str] = TABLES["currency_adjectives"]
+
+QUAL = (
+    r"add(?:s|ed|ing)?\s+up\s+to|just\s+over|just\s+under|more\s+than|less\s+than|up\s+to|at\s+least|"
+    r"close\s+to|as\s+much\s+as|in\s+excess\s+of|upwards\s+of|an\s+estimated|approximately|approx\.|"
+    r"roughly|around|about|nearly|almost|over|under|some|circa|cca\.|ca\.|~"
+)
+_QUAL_ALIASES = {"cca.": "about", "ca.": "about", "circa": "about", "~": "about"}
+_ISO_ALT = "|".join(sorted(_ISO))
+_PREFIX = (
+    r"(?<![A-Za-z])(?:U\.S\.\s?\$|US\s?\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|NT\$|S\$|R\$|Rs\.?|Rp\.?|RMB|"
+    rf"{_ISO_ALT})(?![A-Za-z])|[$€£¥￥₹₩₽₺₦]"
+)
+# Digits stand alone, or right after a three-letter code ("IDR202.5 billion", "RMB18.23 billion").
+_DIGITS = r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3}))[0-9]+(?:[.,][0-9]+)*"
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+_UNITS = {w: i for i, w in enumerate(f"{_ONES} sixteen seventeen eighteen nineteen".split())}
+_UNITS |= {
+    w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_SCALE_EXP = {
+    "hundred": 2, "k": 3, "thousand": 3, "lakh": 5, "lac": 5, "m": 6, "mn": 6, "mln": 6, "million": 6, "mio": 6,
+    "millionen": 6, "millones": 6, "crore": 7, "cr": 7, "b": 9, "bn": 9, "bln": 9, "billion": 9, "mrd": 9,
+    "milliard": 9, "milliarden": 9, "tn": 12, "trillion": 12, "quadrillion": 15, "quintillion": 18,
+    "sextillion": 21, "septillion": 24, "octillion": 27, "nonillion": 30, "decillion": 33, "undecillion": 36,
+}  # fmt: skip
+_EUROPEAN = {"mio", "mrd", "millionen", "milliarden", "millones", "milliard"}  # decimal comma
+_NUMW = "|".join(sorted(_UNITS, key=len, reverse=True))
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# Broadcast style spells the decimal point: "42-point-one billion won" (KBS, Yonhap).
+_POINT = r"(?<![0-9A-Za-z.,])[0-9]+-point(?:-(?:{}))+".format("|".join(_DIGIT_WORDS))
+_BIG = "quadrillion|quintillion|sextillion|septillion|octillion|nonillion|undecillion|decillion"  # 10**15..36
+_SCALEW = f"hundred|thousand|lakh|million|crore|billion|trillion|{_BIG}"
+_WORDNUM = (
+    rf"(?i:\b(?:(?:an?|half(?:\s+an?)?)\s+(?:{_SCALEW})|{_NUMW})"
+    rf"(?:[\s-]+(?:and\s+)?(?:a\s+)?(?:{_NUMW}|{_SCALEW}|half))*\b)"
+)
+_LONG_SCALES = (
+    rf"thousand|millions?|billions?|trillions?|(?:{_BIG})s?|lakhs?|lacs?|crores?|milliards?|millones|"
+    r"millionen|milliarden|mln|mn|bln|bn|tn|cr|mio\.?|mrd\.?"
+)
+_CURWORD = (
+    r"dollars?|euros?|rubles?|roubles?|pounds?(?:\s+sterling)?|sterling|yen|yuan|renminbi|won|rupees?|"
+    r"liras?|lire|reais|forints?|zlotys?|hryvnias?|tenge|francs?|kronor|kronur|krona|kroner|krone|rand|"
+    r"pesos?|ringgit|baht|rupiah|lei|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong"
+)
+_MONEY_RE = re.compile(
+    rf"(?:(?<![A-Za-z])(?P<qual>(?i:{QUAL}))[\s\\]*)?(?P<pre>{_PREFIX})?\s?(?P<num>{_POINT}|{_DIGITS}|{_WORDNUM})"
+    rf"(?:(?:\s*-\s*|\s+)?(?P<scale>(?i:{_LONG_SCALES}))(?![A-Za-z])|(?P<short>[kKmMbB])(?![A-Za-z]))?"
+    rf"(?:\s*-?\s*(?:de\s+|d['’]\s*|of\s+)?(?P<adj>(?:[A-Z][\w.]*\s+){{0,2}})"
+    rf"(?P<word>(?i:{_CURWORD}))(?![A-Za-z])|\s?(?P<siso>{_ISO_ALT}|RMB|Ft|kr\.?|zł)(?![A-Za-z]))?"
+)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
+# Exchange-rate notes are not amounts: "($1 = 73.6 roubles)", "at an exchange rate of 1,300 won per dollar".
+_RATE_BEFORE = re.compile(
+    r"(?i)\b(?:exchange|conversion)\s+rates?\s*(?:of|at|is|was|:)?\s*(?:about|around|roughly|some)?\s*$"
+)
+_RATE_EQUALS = re.compile(r"\s*=")
+_RATE_LINK = re.compile(r"(?i)\s*(?:=|:|to|per|for|against)\s*(?:the\s+|one\s+|a\s+|each\s+|every\s+)?")
+_RATE_UNIT = re.compile(
+    rf"(?i)\s*(?:per|to\s+(?:the|one|a|each)|for\s+(?:one|a|each|every)|against\s+(?:the|one|a)|a)\s+"
+    rf"(?:U\.?S\.?\s+)?(?:{_CURWORD}|{_ISO_ALT})(?![A-Za-z])"
+)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A money mention before its currency is resolved: the amount and its possible ISO codes."""
+
+    amount: Decimal
+    options: tuple[str, ...]
+    qualifier: str | None
+    start: int
+    end: int
+    is_rate: bool = False  # part of an exchange-rate note, not an amount
+
+
+# A match of _MONEY_RE with what it reads: its possible currencies and its amount.
+Read = tuple[re.Match[str], tuple[str, ...], Decimal | None]
+
+
+def read_amounts(text: str) -> list[Read]:
+    """Every match of the money pattern in a text, read once (``raw_mentions`` and ``sentence_raws`` share them)."""
+    return [(m, _options(m), _amount(m)) for m in _MONEY_RE.finditer(text)]
+
+
+def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> list[Raw]:
+    """Mentions with a currency; "3.2 million, 3.3 million and 2.4 million rubles" share one.
+
+    ``reads`` are the text's matches when they were read from a longer text, in which the text
+    starts at ``shift`` (see ``sentence_raws``); by default the text is read here.
+    """
+    raws: list[Raw] = []
+    pending: list[re.Match[str]] = []
+    for m, options, amount in read_amounts(text) if reads is None else reads:
+        listed = bool(pending) and _LIST_GAP.fullmatch(
+            text, pending[-1].end() - shift, m.start("num") - shift
+        )
+        if amount is None or not options:
+            scaled = amount is not None and bool(m["scale"] or m["short"])
+            pending = (pending if listed else []) + [m] if scaled else []
+            continue
+        for p in pending if listed and not m["pre"] else []:  # pending amounts are never None
+            raws.append(
+                Raw(
+                    _amount(p) or Decimal(0),
+                    options,
+                    _qualifier(p["qual"]),
+                    p.start("num") - shift,
+                    p.end() - shift,
+                )
+            )
+        pending = []
+        start = m.start("pre") if m["pre"] else m.start("num")
+        raws.append(Raw(amount, options, _qualifier(m["qual"]), start - shift, m.end() - shift))
+    return _mark_rate_notes(text, raws)
+
+
+def _begin(m: re.Match[str]) -> int:
+    """Where a match's text starts: its qualifier, prefix or number (a match may begin with a space)."""
+    return next(at for at in (m.start("qual"), m.start("pre"), m.start("num")) if at >= 0)
+
+
+class TextAmounts:
+    """The money pattern's matches in a whole news item, read once and shared by its sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.reads = text, read_amounts(text)
+        self._ends = [m.end() for m, _, _ in self.reads]
+        self._begins = [_begin(m) for m, _, _ in self.reads]
+
+    def raws(self) -> list[Raw]:
+        """``raw_mentions`` of the whole text."""
+        return raw_mentions(self.text, self.reads)
+
+    def sentence_raws(self, start: int, end: int) -> list[Raw]:
+        """``raw_mentions(text[start:end])`` for a sentence of the text, from the matches already read.
+
+        A sentence stands between white space (or the text's ends); the money pattern looks at
+        most one character beyond what it takes, and that character is white space either way,
+        so the whole text's matches inside the sentence are the sentence's own. Only a match
+        across the sentence's edge could differ: then the sentence is read again on its own.
+        """
+        text = self.text
+        sentence = text[start:end]
+        blank_edges = (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace())
+        lo, hi = bisect_right(self._ends, start), bisect_left(self._begins, end)
+        if not blank_edges or (lo < hi and (self._begins[lo] < start or self._ends[hi - 1] > end)):
+            return raw_mentions(sentence)
+        return raw_mentions(sentence, self.reads[lo:hi], start)
+
+
+def _mark_rate_notes(text: str, raws: list[Raw]) -> list[Raw]:
+    """Flag the parts of exchange-rate notes: "$1 = 73.6 roubles", "exchange rate of 1,300 won per dollar"."""
+    out: list[Raw] = []
+    linked = False
+    for i, raw in enumerate(raws):
+        after = text[raw.end : raws[i + 1].start] if i + 1 < len(raws) else ""
+        joins = bool(after) and bool(_RATE_LINK.fullmatch(after))
+        is_rate = (
+            linked
+            or bool(_RATE_EQUALS.match(text, raw.end))
+            or bool(_RATE_BEFORE.search(text, max(0, raw.start - 40), raw.start))
+            or bool(_RATE_UNIT.match(text, raw.end))
+            or (raw.amount == 1 and joins)
+        )
+        linked = is_rate and joins
+        out.append(replace(raw, is_rate=True) if is_rate else raw)
+    return out
+
+
+def _lookup(token: str) -> tuple[str, ...]:
+    key = re.sub(r"[\s.]", "", token).replace("￥", "¥")
+    return (key,) if key in _ISO else _CURRENCIES.get(key) or _CURRENCIES.get(key.lower(), ())
+
+
+def _options(m: re.Match[str]) -> tuple[str, ...]:
+    """Candidate ISO codes of a match: a prefix, else a suffix code or currency word."""
+    pre = _lookup(m["pre"]) if m["pre"] else ()
+    post = _lookup(m["siso"]) if m["siso"] else ()
+    if m["word"]:
+        word = m["word"].lower().split()[0]
+        post = _lookup(word[:-1] if word.endswith("s") and word[:-1] in _CURRENCIES else word)
+        adjective = tuple(filter(None, [_ADJECTIVES.get(" ".join(m["adj"].lower().split()))]))
+        post = adjective if adjective and (len(post) > 1 or word.startswith("pound")) else post
+    return next((o for o in (pre, post) if len(o) == 1), pre or post)
+
+
+def _amount(m: re.Match[str]) -> Decimal | None:
+    scale = (m["scale"] or m["short"] or "").lower().rstrip(".")
+    scale = scale[:-1] if scale not in _SCALE_EXP and scale.endswith("s") else scale
+    num = m["num"]
+    if "-point-" in num:  # "42-point-one" is 42.1
+        whole, _, spelled = num.partition("-point-")
+        num = whole + "." + "".join(str(_DIGIT_WORDS.index(w)) for w in spelled.split("-"))
+    try:
+        base = _parse_digits(num, european=scale in _EUROPEAN) if num[0].isdigit() else _parse_words(num)
+        value = base.scaleb(_SCALE_EXP.get(scale, 0), CTX) if base is not None else None
+        if value is not None and value == value.to_integral_value(context=CTX):
+            return value.quantize(Decimal(1), context=CTX)
+        return value
+    except InvalidOperation:
+        return None
+
+
+def _parse_digits(raw: str, *, european: bool) -> Decimal | None:
+    """Read "1,337.76", "7,221,916,235", "1,33,776" (lakh grouping), "1,5", "4.342 millones"."""
+    if sum(ch.isdigit() for ch in raw) > _MAX_DIGITS:
+        return None
+    seps, groups = re.findall(r"[.,]", raw), re.split(r"[.,]", raw)
+    if len(set(seps)) == 2:
+        decimal = seps[-1]
+    elif european:  # "1,5 Mio." and "1.5 Mrd" are decimals; "4.342 millones" is 4342 million
+        decimal = seps[0] if len(seps) == 1 and (seps[0] == "," or len(groups[1]) != 3) else None
+    else:  # "2.5 million" and "1,5 million" are decimals; "32,700" is thousands
+        decimal = seps[0] if len(seps) == 1 and (seps[0] == "." or len(groups[1]) != 3) else None
+    whole, frac = raw.rsplit(decimal, 1) if decimal else (raw, "")
+    parts = re.split(r"[.,]", whole)
+    sizes = [len(p) for p in parts[1:]]
+    western = len(parts[0]) <= 3 and all(n == 3 for n in sizes)
+    lakh = len(parts[0]) <= 2 and sizes[-1:] == [3] and all(n == 2 for n in sizes[:-1])
+    if sizes and not (western or lakh):
+        return None
+    return Decimal("".join(parts) + (f".{frac}" if frac else ""))
+
+
+def _parse_words(raw: str) -> Decimal:
+    """Read "two million", "a billion", "three hundred thousand", "one and a half million"."""
+    words = [w for w in re.split(r"[\s-]+", raw.lower()) if w]
+    total = current = Decimal(0)
+    for i, word in enumerate(words):
+        if word in ("a", "an") and i == 0 and words[1:2] != ["half"]:
+            current = Decimal(1)
+        elif word in _UNITS or word == "half":
+            current += _UNITS.get(word, Decimal("0.5"))
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _SCALE_EXP:
+            total, current = total + (current or 1) * 10 ** _SCALE_EXP[word], Decimal(0)
+    return total + current
+
+
+def _qualifier(raw: str | None) -> str | None:
+    text = " ".join((raw or "").lower().split())
+    return None if not text or text.startswith("add") else _QUAL_ALIASES.get(text, text)

@@ -1,0 +1,301 @@
+"""Names in news text: sentences, platforms, authorities and the places that give a jurisdiction.
+
+Pure functions over the tables of etl/data/news_tables.toml. Rules: docs/news_extraction.md,
+"Candidates".
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.parsing.news_money import TABLES, compiled
+
+
+class Spans:
+    """The platforms a text names, by position (see ``platform_spans``)."""
+
+    def __init__(self, text: str, found: list[tuple[int, int, str]]) -> None:
+        self.text, self.found = text, found
+        self.starts = [start for start, _, _ in found]
+        self.names = list(dict.fromkeys(name for _, _, name in found))
+
+
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(TABLES["abbreviations"])
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences at paragraph breaks and sentence-final punctuation.
+
+    Abbreviations ("U.S.", "Art.", "No.", "Jan.", initials) and decimal points do not end a
+    sentence.
+
+    Args:
+        text: Plain or Markdown news text.
+
+    Returns:
+        The non-empty sentences in order, each a stripped, verbatim substring of ``text``.
+    """
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of ``split_sentences`` are in the text: (start, end) of each."""
+    pieces, start = [], 0
+    for paragraph in [*_PARAGRAPH.finditer(text), None]:
+        stop = paragraph.start() if paragraph else len(text)
+        for m in _BOUNDARY.finditer(text, start, stop):
+            last = _last_word(text, start, m.start(1)).strip("\"'”’)]([“‘").rstrip(".").lower()
+            if m.group(0)[0] == "." and (last in _ABBREVIATIONS or len(last) == 1):
+                continue
+            pieces.append((start, m.start(1)))
+            start = m.end(1)
+        pieces.append((start, stop))
+        start = paragraph.end() if paragraph else stop
+    spans = []
+    for begin, end in pieces:
+        piece = text[begin:end]
+        if piece.strip():
+            spans.append((begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())))
+    return spans
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """``text[start:end].split()[-1]`` (or ""), read backwards from ``end``.
+
+    After an abbreviation the sentence goes on, so splitting the whole chunk at every boundary
+    was quadratic in the abbreviations of a paragraph; this costs the length of the word.
+    """
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end]
+
+
+_CASE_FREE = tuple(
+    (name, name.lower(), re.compile(rf"(?i:\b{re.escape(name)}\b)"))
+    for name in TABLES["platforms"]["case_free"]
+)
+_CASE_SENSITIVE = tuple(
+    (name, re.compile(rf"\b{re.escape(name)}\b")) for name in TABLES["platforms"]["case_sensitive"]
+)
+_ALIASES = compiled(TABLES["platforms"]["aliases"])
+_ANY_ALIAS = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _ALIASES))
+# Case-insensitive matching also takes these letters for ASCII ones ("ſ" for "s"): fold them first, so
+# that a name absent from the folded text cannot match (the check skips most regexes of a sentence).
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+PARENT: dict[str, str] = TABLES["platforms"]["parents"]
+# "Facebook owner Meta", "Facebook's parent company Meta": the owner is the one named.
+_OWNER_GAP = re.compile(r"(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?,?\s+")
+# "Meta, the owner of Facebook and Instagram, ...", "Meta, which owns Facebook, ...", "Meta, Facebook's
+# owner, ...": the platforms in the apposition describe the owner; they are not the party named.
+_OWNS = re.compile(
+    r"(?i),?\s+(?:(?:(?:the|its)\s+)?(?:owner|parent)(?:\s+(?:firm|company))?\s+of|which\s+(?:also\s+)?owns)\s+"
+)
+_OWNED_BY = re.compile(r"(?i)(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?\b")
+_LISTED = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")  # ", and" closes the apposition
+_AUTHORITY = re.compile(
+    r"(?:[A-Z][\w'’´.-]*\s+(?:and\s+)?){1,6}(?:Court|Tribunal|Commissioner['’]s\s+Office|Commission(?:er)?|"
+    r"Authority|Agency|Office|Service|Administration|Bureau|Ministry|Inspectorate)\b"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z]\w*(?:\s+[A-Z]\w*){0,2})?|"
+    r"\b(?:Roskomnadzor|CNIL|Bundeskartellamt|Ofcom|ACCC|KFTC|FTC|ICO|CCI|STF|SAMR|JFTC|GVH|CNPD|CMA|AGCM|"
+    r"AEPD|DPC)\b"
+)
+_AUTHORITY_LEAD = re.compile(r"^(?:(?:The|A|An)\s+)?(?:[A-Z][\w.-]*['’´]s\s+)?")
+# One alternation per table: a text is scanned once per rule form, not once per place.
+_INSTITUTIONS = re.compile("|".join(f"(?P<{code}>{rx})" for code, rx in TABLES["institutions"].items()))
+# "Its lead (or main) EU regulator" is a national one acting for the EU: the place is not its jurisdiction.
+
+
+def _alternatives(rx: str) -> list[str]:
+    """The top-level alternatives of a regex ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(rx):
+        ch = rx[i]
+        if ch == "\\":
+            i += 1
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(rx[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, rx[start:]]
+
+
+def by_first_letter(rxs: list[str]) -> str:
+    """One alternation of regexes, grouped by the letter each alternative starts with.
+
+    At each position the regex engine then tries one group instead of every alternative. The
+    matches are the same: alternatives that start with different letters never match at one
+    position, and within a group the alternatives keep their order. ``(?:X)?Y`` is read as
+    ``XY|Y``; any other alternative that does not start with a plain letter keeps the plain
+    alternation.
+    """
+    groups: dict[str, list[str]] = {}
+    for alt in (a for rx in rxs for a in _alternatives(rx)):
+        optional = re.fullmatch(r"\(\?:((?:[^()|\\]|\\.)*)\)\?(.*)", alt)
+        for a in [optional[1] + optional[2], optional[2]] if optional else [alt]:
+            if not re.match(r"[^\W\d_](?![?*+{])", a):
+                return "|".join(f"(?:{rx})" for rx in rxs)
+            groups.setdefault(a[0], []).append(a[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_PLACE = f"(?<!\\w)(?<!lead )(?<!main )(?P<place>{by_first_letter(list(TABLES['places'].values()))})(?!\\w)"
+_PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
+_BODY = (
+    r"(?i:justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
+    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|bod(?:y|ies))\b"
+)
+_VERB = (
+    r"(?i:fines?|fined|blocks?|blocked|bans?|banned|slows?|throttled?|orders?|ordered|warn|slaps?|hits?|"
+    r"penali[sz]e[sd]?|impos(?:es|ed)|levie[sd]|sanction(?:s|ed))\b"
+)
+# Between a place and an authority word, these mean the place describes a company, not the authority
+# ("the U.S. firm said the regulator ...").
+_PARTY = r"(?i:firms?|compan(?:y|ies)|giants?|groups?|makers?|units?|subsidiar\w+|said|says|told|owner)\b"
+# "Russian court", "Ireland's regulator", "a court in Moscow", "Russia fines ...", "banned in Russia".
+_PLACE_FORMS = (
+    r"{p}(?:['’´]s?)?\s+(?:(?!{party})[\w-]+\s+){{0,3}}?{body}",
+    r"{body}\s+(?:of|in)\s+(?:the\s+)?{p}",
+    r"{p}\s+{verb}",
+    r"(?i:fined|penali[sz]ed|blocked|banned|throttled|slowed)\s+in\s+{p}",
+)
+PLACE_RULES = tuple(
+    re.compile(form.format(p=_PLACE, body=_BODY, verb=_VERB, party=_PARTY)) for form in _PLACE_FORMS
+)
+BARE_PLACE = (re.compile(_PLACE),)
+
+
+def platform_spans(text: str) -> list[tuple[int, int, str]]:
+    """Platform mentions by position, without those that only describe another's owner.
+
+    "Facebook owner Meta" keeps Meta; "Meta, the owner of Facebook and Instagram," and "Meta,
+    Facebook's owner," keep Meta only.
+    """
+    spans = sorted(
+        (m.start(), m.end(), name) for name, rx in _candidate_platforms(text) for m in rx.finditer(text)
+    )
+    kept: list[tuple[int, int, str]] = []
+    owned_list, last = False, 0  # inside "..., the owner of A, B and C"; where the last mention ends
+    for span in spans:
+        gap, last = text[last : span[0]], span[1]
+        if owned_list and _LISTED.fullmatch(gap):
+            continue
+        owned_list = bool(kept) and bool(_OWNS.fullmatch(gap))
+        if owned_list:
+            continue
+        if kept and _OWNER_GAP.fullmatch(gap):
+            kept[-1] = span  # the owner named after its platform is the one meant
+            continue
+        if kept and gap.strip() == "," and _OWNED_BY.match(text, span[1]):
+            owned_list = True  # "Meta, Facebook's owner,": Facebook describes Meta
+            continue
+        kept.append(span)
+    return kept
+
+
+def _candidate_platforms(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The platform regexes that can match in a text: a name must appear in it as written or folded."""
+    folded = text.translate(_FOLD).lower()
+    found = [(name, rx) for name, needle, rx in _CASE_FREE if needle in folded]
+    found += [(name, rx) for name, rx in _CASE_SENSITIVE if name in text]
+    return found + (list(_ALIASES) if _ANY_ALIAS.search(text) else [])
+
+
+# Wire copy often names a court only by its city or district: "a Moscow court", "Tagansky court".
+_CITY_COURT = re.compile(
+    r"\b(?!(?:A|An|The|This|That|Its|Their)\s)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+"
+    r"(?:(?:district|city|magistrate['’]?s?|arbitration)\s+)?court\b"
+)
+# Outlets often describe an authority instead of naming it: "a Russian court", "Turkey's competition
+# authority", "the Irish data regulator", "regulators in Beijing", "the communications watchdog".
+# Taken as written. A state named as the actor of a sentence's own action ("Turkey fined Twitter ...",
+# "Ankara has imposed fines ...") is that sentence's authority, but is not carried to other sentences:
+# a headline "Turkey fines social networks" says who acted in general, not which body decided.
+_AUTH_BODY = (
+    r"(?:justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
+    r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|bod(?:y|ies))\b"
+)
+_AUTH_TOPIC = (
+    r"(?:data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
+    r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
+    r"technolog(?:y|ies)|cyberspace|information|financial|finance|securities|economy|economic|justice|tax|"
+    r"advertising|personal|trade|fair|top|supreme|high|federal|district|city|regional|state|appeals?|"
+    r"arbitration|national|magistrate['’]?s?)"
+)
+_AUTH_PLACE_MOD = rf"(?:{_AUTH_TOPIC}|and|[A-Z][\w-]+)"
+_ACTOR_PAST = (
+    r"(?:fined|imposed|slapped|levied|penali[sz]ed|ordered|blocked|banned|throttled|sanctioned|warned)"
+)
+_ACTOR_NOW = r"(?:fines|slaps|hits|orders|blocks|bans|penali[sz]es|imposes|warns|sanctions)"
+_NOT_A_VERB = r"(?:on|against|for|of|in|to|over|imposed|worth|total\w*|are|were|is|was|and|or|have|has)"
+_ACTOR = re.compile(
+    rf"{_PLACE}(?=\s+(?:(?:has|have|had)\s+(?:also\s+)?)?(?:{_ACTOR_PAST}\b|{_ACTOR_NOW}\b(?!\s+{_NOT_A_VERB}\b)))"
+)
+_AUTHORITY_FORMS = tuple(
+    re.compile(form.format(p=_PLACE, body=_AUTH_BODY, topic=_AUTH_TOPIC, mod=_AUTH_PLACE_MOD))
+    for form in (
+        r"{p}(?:['’´]s?)?\s+(?:{mod}\s+){{0,4}}?{body}",
+        r"(?i:\b(?:{topic}\s+){{0,3}}{body}\s+(?:of|in)\s+(?:the\s+)?){p}",
+        r"(?i:\b(?:{topic}\s+){{1,3}}{body})",
+    )
+)
+_ARTICLE = re.compile(r"^(?i:the|a|an)\s+")
+
+
+def authority_of(sentence: str, *, actor: bool = False) -> str | None:
+    """The authority a sentence names, as it names it, or None.
+
+    A proper name ("Tagansky District Court", "CNIL") or a known institution comes first; else
+    the earliest description: a place with an authority word ("Russian court", "Turkey's
+    competition authority", "court in Moscow"), an authority word with its field ("the
+    communications watchdog"), or a court named by its city ("Tagansky court"); with ``actor``,
+    also a state named as the actor ("Turkey fined", "Ankara has imposed").
+    """
+    m = _AUTHORITY.search(sentence) or _INSTITUTIONS.search(sentence)
+    if m:
+        return _AUTHORITY_LEAD.sub("", m.group(0))
+    forms = (*_AUTHORITY_FORMS, _CITY_COURT, *([_ACTOR] if actor else []))
+    found = [m for rx in forms if (m := rx.search(sentence))]
+    if not found:
+        return None
+    first = min(found, key=lambda m: (m.start(), -m.end()))
+    return _ARTICLE.sub("", first.group(0))
+
+
+# Right before an institution's name: the state it belongs to ("Japan's FTC", "the Korea FTC").
+_OWNER_PLACE = re.compile(f"{_PLACE}(?:['’´]s)?\\s+(?:the\\s+)?\\Z")
+
+
+def first_code(text: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
+    """The jurisdiction of the earliest known institution or place rule match in a text.
+
+    A place that owns the institution named ("Japan's FTC") beats the institution's usual home:
+    an acronym such as FTC names bodies of several states.
+    """
+    hits = [m for rx in (_INSTITUTIONS, *rules) if (m := rx.search(text))]
+    if not hits:
+        return None
+    first = min(hits, key=lambda m: m.start())  # an institution wins a tie: it is listed first
+    if first.re is _INSTITUTIONS:
+        owner = _OWNER_PLACE.search(text[max(0, first.start() - 40) : first.start()])
+        return _place_code(owner["place"]) if owner else first.lastgroup
+    return _place_code(first["place"])
+
+
+def authority_code(text: str, authority: str) -> str | None:
+    """The jurisdiction of an authority as a text names it: the state owning it ("Japan's FTC"), else its name's."""
+    at = text.find(authority)
+    owner = _OWNER_PLACE.search(text[max(0, at - 40) : at]) if at > 0 else None
+    return _place_code(owner["place"]) if owner else first_code(authority, BARE_PLACE)
+
+
+def _place_code(place: str) -> str | None:
+    return next((code for code, rx in _PLACE_NAMES if rx.match(place)), None)

@@ -1,0 +1,146 @@
+"""Which platform a fine is on, when a sentence names several.
+
+Rules: docs/news_extraction.md, "Platform: who was fined".
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from etl.parsing.news_money import MoneyMention
+from etl.parsing.news_names import PARENT, Spans
+
+# "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
+_NOT_THE_PLATFORM = re.compile(
+    r"(?i)(?:['’´]s)?\s+(?:\w+\s+){0,2}?(?:representatives?|executives?|directors?|chief|head|founder|"
+    r"co-?founder|ceo|lawyers?|managers?|employees?|staff|officials?|boss)\b"
+)
+# A platform listed with or compared to another ("Amazon and Apple", "like Google") is not clearly the one fined.
+_COORDINATED = re.compile(r"(?i)\s*(?:,|and|&|or|/)\s*(?:and\s+)?")
+_COMPARED = re.compile(
+    r"(?i)\b(?:like|unlike|as\s+did|along\s+with|together\s+with|as\s+well\s+as|besides)\s+$"
+)
+_SUBJECT = re.compile(
+    r"(?i)\b(?:over|between|about|regarding|concerning|involving)\s+(?:(?:its|the|their|[\w-]+['’]s)\s+)?$"
+)
+_SERVICE = re.compile(r"(?i)\s*(?:over|for|on|regarding|concerning)\s+(?:its\s+)?")
+_PRONOUN = re.compile(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
+
+# Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
+_RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
+_RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
+# Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
+_OTHER_PARTY = re.compile(
+    r"\b(?:its|their)\s+\w+|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
+)
+_RESPECTIVELY = re.compile(r"(?i)\brespectively\b")
+
+
+def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[str | None, list[str]]:
+    """The platform fined: nearest before the amount (or the verb), else the title's only platform.
+
+    Returns:
+        The platform's name (or None) and the reasons to doubt it.
+    """
+    if not spans.found:
+        if len(title_names) != 1:
+            return None, ["no_platform"]  # none, or several to choose from
+        return title_names[0], ["platform_from_context"]
+    before = bisect_left(spans.starts, anchor)
+    k = before - 1 if before else 0
+    # "fined Google ... on google.fr and YouTube, and said it would face ...": "it" is Google.
+    if before > 1 and _PRONOUN.search(spans.text, max(spans.found[k][1], anchor - 200), anchor):
+        k = 0
+    while k > 0 and (head := _subject_of(spans, k)) is not None:
+        k = head - 1  # "fined Meta over data sharing between WhatsApp and Facebook": Meta
+    end, name = spans.found[k][1:]
+    reasons = ["multiple_platforms"] if len(spans.names) > 1 else []
+    reasons += ["platform_unclear"] * _unclear(spans, k)
+    return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))
+
+
+def _subject_of(spans: Spans, k: int) -> int | None:
+    """The first platform of the list holding the k-th, when the list is what a fine is about, else None.
+
+    "over WhatsApp and Facebook", "about YouTube": a subject, not the party fined.
+    """
+    head = k
+    while head > 0 and _COORDINATED.fullmatch(spans.text, spans.found[head - 1][1], spans.found[head][0]):
+        head -= 1
+    start = spans.found[head][0]
+    return head if _SUBJECT.search(spans.text[max(0, start - 40) : start]) else None
+
+
+def by_service(spans: Spans, ends: dict[int, int]) -> dict[int, str]:
+    """For "fined Meta €210m over Facebook and €180m over Instagram", the service of each amount.
+
+    Only when at least two amounts are each followed by a service ("over", "for", "on") of one
+    family: one amount "over YouTube" may name the subject, not the party fined.
+    """
+    found = {}
+    for index, end in ends.items():
+        service = _SERVICE.match(spans.text, end)
+        j = bisect_left(spans.starts, service.end()) if service else len(spans.found)
+        if j < len(spans.found) and spans.starts[j] == service.end():
+            found[index] = spans.found[j][2]
+    return found if len(found) >= 2 and len({_family(n) for n in found.values()}) == 1 else {}
+
+
+def _family(name: str) -> str:
+    return PARENT.get(name, name)
+
+
+def _unclear(spans: Spans, k: int) -> bool:
+    """Whether the k-th platform is listed with, or compared to, a platform of another family."""
+    start, end, name = spans.found[k]
+    if _COMPARED.search(spans.text, max(0, start - 20), start):
+        return True
+    family = PARENT.get(name, name)
+    for i, gap in ((k - 1, (None, start)), (k + 1, (end, None))):
+        if 0 <= i < len(spans.found) and PARENT.get(spans.found[i][2], spans.found[i][2]) != family:
+            lo, hi = gap[0] if gap[0] is not None else spans.found[i][1], gap[1] or spans.found[i][0]
+            if _COORDINATED.fullmatch(spans.text, lo, hi):
+                return True
+    return False
+
+
+def list_doubts(
+    spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]
+) -> dict[int, list[str]]:
+    """Doubts about amounts that follow one another in a sentence.
+
+    The ends of a range ("$150 million to $250 million", "between X and Y") are no fine
+    (``amount_is_range``). An amount after another one, with another party named between them
+    and no platform ("... and its wholesalers Tech Data and Ingram Micro 139 million euros"), may
+    not be the platform's (``platform_unclear``).
+    """
+    sentence = spans.text
+    doubts: dict[int, list[str]] = {}
+    for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
+        gap = sentence[ends[i] : b.start]
+        between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
+        if _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
+            doubts.setdefault(i, []).append("amount_is_range")
+            doubts.setdefault(j, []).append("amount_is_range")
+        first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position
+        platform_between = first_after < len(spans.starts) and spans.starts[first_after] < b.start
+        if not platform_between and _OTHER_PARTY.search(gap):
+            doubts.setdefault(j, []).append("platform_unclear")
+    return doubts
+
+
+def respectively(spans: Spans, primaries: list[tuple[int, MoneyMention]]) -> dict[int, str] | None:
+    """For "fined Google and Facebook €150m and €60m respectively", the platform of each amount.
+
+    None when the sentence does not say "respectively"; an empty dict when the platforms listed
+    before the first amount do not pair up one to one with the amounts.
+    """
+    if not _RESPECTIVELY.search(spans.text) or len(primaries) < 2:
+        return None
+    names = list(dict.fromkeys(name for start, _, name in spans.found if start < primaries[0][1].start))
+    return (
+        {i: name for (i, _), name in zip(primaries, names, strict=True)}
+        if len(names) == len(primaries)
+        else {}
+    )

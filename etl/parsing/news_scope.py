@@ -1,0 +1,106 @@
+"""Which figures of a news item report the item's own decision: the lead, plans and the kind of fine.
+
+Pure functions over candidates already read sentence by sentence (etl/parsing/news.py). Rules:
+docs/news_extraction.md, "Scope: the item's own decision".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from etl.parsing.news_merge import MONETARY, Candidate, with_reasons
+
+# Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
+# Google 47.5 billion won and Apple 20.5 billion won", "a proposed fine of", "preliminary penalty").
+_PLAN_VERB = (
+    r"\b(?:plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|propos(?:e|es|ed|ing)|expect(?:s|ed)?|seek(?:s|ing)?|"
+    r"sought|prepar(?:es|ed|ing)|aim(?:s|ed|ing)?|want(?:s|ed)?|mov(?:e|es|ed|ing))\s+to\s+"
+    r"(?:fine|penali[sz]e|impose|levy|slap|hand\s+down)\b"
+)
+_PLAN_NOUN = (
+    r"\b(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
+    r"expected|possible|potential|planned)\s+(?:[\w-]+\s+){0,2}?(?:fines?|penalt(?:y|ies)|sanctions?)\b"
+)
+PLAN_FINE = re.compile(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")
+_PLAN_FORMS = (re.compile(f"(?i){_PLAN_VERB}"), re.compile(f"(?i){_PLAN_NOUN}"))
+# Where a match of either form can begin: the first word of each form.
+_PLAN_START = re.compile(
+    r"(?i)\b(?:plan|intend|propos|expect|seek|sought|prepar|aim|want|mov|preliminary|provisional|tentative|"
+    r"draft|possible|potential)"
+)
+
+
+def plan_fine_end(sentence: str) -> int:
+    """Where the earliest-ending :data:`PLAN_FINE` match of a sentence ends; past its end when none.
+
+    A mention starting at or after it has a plan before it, as ``PLAN_FINE.search(sentence, 0,
+    start)`` would find, but the sentence is scanned once instead of once per mention (which
+    was quadratic in the mentions of a long sentence). Each form is lazy, so its first match
+    at a position is its shortest one there.
+    """
+    ends = [
+        m.end()
+        for start in _PLAN_START.finditer(sentence)
+        for form in _PLAN_FORMS
+        if (m := form.match(sentence, start.start()))
+    ]
+    return min(ends, default=len(sentence) + 1)
+
+
+# Anywhere in an item: its fines are not decided yet ("The fines will be finalised after ...").
+_NOT_FINAL = re.compile(
+    r"(?i)\b(?:will|would|is\s+to|are\s+to|yet\s+to|has\s+yet\s+to|have\s+yet\s+to)\s+be\s+"
+    r"(?:finali[sz]ed|confirmed|decided|determined|set)\b|\bnot\s+(?:yet\s+)?final(?:i[sz]ed)?\b"
+)
+# The fine is computed from the company's revenue or turnover, not capped by it. A figure merely
+# compared with revenue ("a sum equal to 4% of its domestic sales") is a plain fine.
+TURNOVER = re.compile(
+    r"(?i)\b(?:turnover|revenue|sales)[- ]based|"
+    r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b"
+)
+
+
+def lead_sentences(sentences: list[str], found: list[Candidate], title: str) -> set[str]:
+    """The headline and the summary's sentences up to the first that gives a candidate an amount.
+
+    Wire copy states the item's own decision first; a figure told later is background (an
+    earlier fine, another case, a comparison) unless it repeats the decision's figure.
+    """
+    lead = {title}
+    with_amount = {c.sentence for c in found if c.amount is not None}
+    for sentence in sentences:
+        lead.add(sentence)
+        if sentence != title and sentence in with_amount:
+            break
+    return lead
+
+
+def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Candidate]:
+    """Mark figures that are not the item's own decided fine.
+
+    A figure after the lead is ``beyond_lead`` (it keeps that reason only when it merges with no
+    figure of the lead); every fine of an item that says its fines are not final, or whose
+    headline plans them, is ``planned_action``.
+    """
+    lead = lead_sentences(sentences, found, title)
+    tentative = bool(PLAN_FINE.search(title)) or any(_NOT_FINAL.search(s) for s in sentences)
+    out = []
+    for c in found:
+        if c.amount is not None and c.sentence not in lead:
+            c = with_reasons(c, "beyond_lead")
+        if tentative and c.action_type in MONETARY:
+            c = with_reasons(c, "planned_action")
+        out.append(c)
+    return out
+
+
+def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candidate]:
+    """Make every fine of the item a ``turnover_fine`` when a sentence computes "the fine" from revenue."""
+    if not any(TURNOVER.search(s) for s in sentences):
+        return found
+    return [_as_turnover(c) for c in found]
+
+
+def _as_turnover(c: Candidate) -> Candidate:
+    return replace(c, action_type="turnover_fine") if c.action_type == "fine" else c

@@ -1,0 +1,303 @@
+"""One adapter per feed format; each returns text columns plus ``source_line`` and ``payload``.
+
+Structured formats (CSV, JSON Lines) keep their own column names, mapped onto the canonical
+ones later by the registry's ``columns``. The GDPR Enforcement Tracker export and news feeds
+(RSS 2.0 / Atom) are turned into canonical columns here. A row an adapter cannot vouch for (a
+low-confidence news extraction) carries its reason in ``extraction_issue`` and is quarantined.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from datetime import date
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.etree.ElementTree import Element, ParseError
+
+import polars as pl
+import pycountry
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from etl.parsing.amounts import read_amount
+from etl.parsing.records import RecordError, csv_records, jsonl_record
+
+if TYPE_CHECKING:
+    from etl.parsing.news import Candidate
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MIN_CONFIDENCE = 0.6
+GDPR_COLUMNS = (
+    "ETid", "Country", "Date of Decision", "Fine [€]", "Controller/Processor", "Sector",
+    "Quoted Art.", "Type", "Summary", "Source",
+)  # fmt: skip
+# Lead data protection authorities named in decisions, by jurisdiction.
+DPAS = {
+    "AT": "Datenschutzbehörde (Austria)", "BE": "Data Protection Authority (Belgium)",
+    "DE": "Data protection authority (Germany)", "DK": "Datatilsynet (Denmark)",
+    "ES": "AEPD (Spain)", "FI": "Data Protection Ombudsman (Finland)", "FR": "CNIL",
+    "GB": "Information Commissioner's Office (ICO)", "GR": "Hellenic DPA (Greece)",
+    "HU": "NAIH (Hungary)", "IE": "Data Protection Commission (Ireland)", "IT": "Garante (Italy)",
+    "LU": "CNPD (Luxembourg data protection authority)", "NL": "Autoriteit Persoonsgegevens (Netherlands)",
+    "NO": "Datatilsynet (Norway)", "PL": "UODO (Poland)", "PT": "CNPD (Portugal)", "SE": "IMY (Sweden)",
+}  # fmt: skip
+_SERVICES = ("Instagram", "WhatsApp", "Facebook", "Threads", "YouTube", "LinkedIn", "TikTok")
+
+
+class ParseFailure(ValueError):
+    """The payload is not in the declared format; the message says where it breaks."""
+
+
+def _with_lines(frame: pl.DataFrame, payload_columns: list[str]) -> pl.DataFrame:
+    return frame.with_columns(
+        payload=pl.struct(payload_columns).struct.json_encode(),
+        source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+    )
+
+
+def read_csv(text: str | bytes) -> pl.DataFrame:
+    """Read CSV (text, or UTF-8 bytes) as string columns; ragged or broken quoting is a ParseFailure.
+
+    Each row keeps its record's original text (``record_text``, for quarantine) and, when the
+    record looks like it swallowed a line (a stray quote), the reason in ``parse_issue``.
+    """
+    if isinstance(text, bytes):
+        try:
+            decoded = text.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ParseFailure(f"invalid utf-8 at byte offset {error.start}") from None
+    else:
+        decoded = text
+    try:
+        records = csv_records(decoded)
+    except RecordError as error:
+        raise ParseFailure(str(error)) from None
+    source = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+    try:
+        frame = pl.read_csv(source, infer_schema=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+        raise ParseFailure(str(error).splitlines()[0]) from None
+    if frame.height != len(records.texts):
+        raise ParseFailure(
+            f"{frame.height} rows read but {len(records.texts)} records found: quoting is inconsistent"
+        )
+    frame = _with_lines(frame, frame.columns)
+    return frame.with_columns(
+        record_text=pl.Series(records.texts, dtype=pl.String),
+        parse_issue=pl.Series(records.issues, dtype=pl.String),
+    )
+
+
+def read_jsonl(text: str) -> pl.DataFrame:
+    """Read one JSON object per line; values become text, nested values JSON text.
+
+    Each row keeps its line as written (``record_text``); a duplicate key or a non-standard
+    constant (NaN, Infinity) is named in ``parse_issue``.
+    """
+    records, texts, issues = [], [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")  # only a line feed ends a line: U+2028 may be in a string
+        if not line.strip():
+            continue
+        try:
+            record, issue = jsonl_record(line, number)
+        except RecordError as error:
+            raise ParseFailure(str(error)) from None
+        records.append(
+            {k: v if v is None or isinstance(v, str) else json.dumps(v) for k, v in record.items()}
+        )
+        texts.append(line)
+        issues.append(issue)
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    frame = pl.DataFrame(records, schema=dict.fromkeys(columns, pl.String))
+    return _with_lines(frame, columns).with_columns(
+        record_text=pl.Series(texts, dtype=pl.String), parse_issue=pl.Series(issues, dtype=pl.String)
+    )
+
+
+def _country_codes(names: pl.Series) -> dict[str, str | None]:
+    codes: dict[str, str | None] = {}
+    for name in names.drop_nulls().unique().to_list():
+        try:
+            codes[name] = pycountry.countries.lookup(name.strip()).alpha_2
+        except LookupError:
+            codes[name] = None
+    return codes
+
+
+def read_gdpr_tracker(text: str | bytes) -> pl.DataFrame:
+    """Map the CMS GDPR Enforcement Tracker export onto the canonical columns.
+
+    The tracker names the controller, not the service: for a group entity such as "Meta
+    Platforms Ireland Limited" the service named in the summary (Instagram, Facebook...) is used.
+    """
+    raw = read_csv(text)
+    missing = [c for c in GDPR_COLUMNS if c not in raw.columns]
+    if missing:
+        raise ParseFailure(f"not a GDPR Enforcement Tracker export: missing columns {missing}")
+    country = pl.col("Country").replace_strict(_country_codes(raw["Country"]), default=None)
+    # Group entities (Meta Platforms Ireland, formerly Facebook Ireland) control several services.
+    group = pl.col("Controller/Processor").str.contains(r"(?i)^(meta platforms|facebook ireland)")
+    service = pl.when(group).then(pl.col("Summary").str.extract(rf"\b({'|'.join(_SERVICES)})\b", 1))
+    return raw.select(
+        "source_line",
+        "payload",
+        "record_text",
+        "parse_issue",
+        source_record_id=pl.col("ETid"),
+        source_url=pl.col("Source"),
+        decision_date=pl.col("Date of Decision"),
+        jurisdiction=country,
+        authority=country.replace_strict(DPAS, default=None),
+        platform=pl.coalesce(service, pl.col("Controller/Processor")),
+        action_type=pl.lit("fine"),
+        violation=pl.lit("privacy"),
+        legal_basis=pl.col("Quoted Art."),
+        # Thousands grouped with commas; "2,5" stays as written and is quarantined (etl.parsing.suspect).
+        amount=read_amount(pl.col("Fine [€]").str.replace_all("€", "").str.strip_chars(), decimal=".")[0],
+        currency=pl.lit("EUR"),
+    )
+
+
+def _text(element: Element | None) -> str:
+    if element is None:
+        return ""
+    raw = "".join(element.itertext())
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(raw)))).strip()
+
+
+def _pub_date(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _items(root: Element) -> list[dict[str, str | None]]:
+    if root.tag == "rss":
+        return [
+            {"title": _text(i.find("title")), "summary": _text(i.find("description")),
+             "link": _text(i.find("link")) or None, "id": _text(i.find("guid")) or _text(i.find("link")),
+             "published": _pub_date(_text(i.find("pubDate")))}
+            for i in root.iter("item")
+        ]  # fmt: skip
+    if root.tag == f"{ATOM}feed":
+        items = []
+        for entry in root.iter(f"{ATOM}entry"):
+            link = next(
+                (
+                    e.get("href")
+                    for e in entry.iter(f"{ATOM}link")
+                    if e.get("rel", "alternate") == "alternate"
+                ),
+                None,
+            )
+            summary = (
+                entry.find(f"{ATOM}summary")
+                if entry.find(f"{ATOM}summary") is not None
+                else entry.find(f"{ATOM}content")
+            )
+            published = (
+                entry.find(f"{ATOM}published")
+                if entry.find(f"{ATOM}published") is not None
+                else entry.find(f"{ATOM}updated")
+            )
+            items.append(
+                {
+                    "title": _text(entry.find(f"{ATOM}title")),
+                    "summary": _text(summary),
+                    "link": link,
+                    "id": _text(entry.find(f"{ATOM}id")) or link,
+                    "published": _pub_date(_text(published)),
+                }
+            )
+        return items
+    raise ParseFailure(f"not an RSS 2.0 or Atom feed: root element <{root.tag}>")
+
+
+def parse_news_xml(data: bytes) -> list[dict[str, str | None]]:
+    """Parse RSS 2.0 or Atom safely (no entity expansion, no external resources)."""
+    try:
+        root = fromstring(data)
+    except DefusedXmlException as error:
+        raise ParseFailure(f"refused unsafe XML: {error}") from None
+    except ParseError as error:
+        line, column = error.position
+        raise ParseFailure(f"not well-formed XML at line {line}, column {column}") from None
+    return _items(root)
+
+
+def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate) -> dict[str, str | None]:
+    issue = None
+    if candidate.confidence < MIN_CONFIDENCE:
+        why = ", ".join(candidate.reasons) or "no reason given"
+        issue = f"low-confidence extraction ({candidate.confidence:.2f}): {why}"
+    return {
+        "source_record_id": f"{item['id']}#{index}", "source_url": item["link"],
+        "decision_date": item["published"], "reported_date": item["published"],
+        "jurisdiction": candidate.jurisdiction, "authority": candidate.authority, "platform": candidate.platform,
+        "action_type": candidate.action_type, "violation": None,
+        "amount": None if candidate.amount is None else str(candidate.amount),
+        "amount_qualifier": candidate.qualifier, "currency": candidate.currency,
+        "reported_usd": None if candidate.reported_usd is None else str(candidate.reported_usd),
+        "reported_eur": None if candidate.reported_eur is None else str(candidate.reported_eur),
+        "source_text": candidate.sentence, "extraction_confidence": f"{candidate.confidence:.2f}",
+        "extraction_issue": issue, "item_title": item["title"],
+    }  # fmt: skip
+
+
+def read_news(data: bytes) -> pl.DataFrame:
+    """Extract candidate actions from each news item's title and summary.
+
+    Returns:
+        One row per candidate with canonical columns, the sentence it came from, its
+        confidence and, when below :data:`MIN_CONFIDENCE`, the reason in ``extraction_issue``.
+    """
+    from etl.parsing import news  # the extractor's pattern tables load only for news feeds
+
+    items = parse_news_xml(data)
+    return news_rows([(i, news.extract_candidates(i["title"] or "", i["summary"] or "")) for i in items])
+
+
+def news_rows(extracted: list[tuple[dict[str, str | None], list[Candidate]]]) -> pl.DataFrame:
+    """The adapter rows of news items and their candidates (what :func:`read_news` returns).
+
+    Args:
+        extracted: each item (as :func:`parse_news_xml` gives it) with its candidates in order.
+
+    Returns:
+        One row per candidate, all columns text, with ``source_line`` and ``payload``.
+    """
+    from etl.parsing import news
+
+    rows = [_candidate_row(item, index, c) for item, found in extracted for index, c in enumerate(found)]
+    empty = news.Candidate(
+        platform=None, jurisdiction=None, authority=None, action_type="other", amount=None, currency=None,
+        qualifier=None, reported_usd=None, reported_eur=None, sentence="", confidence=1.0, reasons=(),
+    )  # fmt: skip
+    columns = list(_candidate_row({"id": "", "link": None, "published": None, "title": None}, 0, empty))
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+    return _with_lines(frame, columns)
+
+
+def read_payload(data: bytes, text: str | None, *, fmt: str, path: Path) -> pl.DataFrame:
+    """Dispatch on the feed's format. ``text`` is the decoded payload for text formats."""
+    if fmt in ("rss", "atom"):
+        return read_news(data)
+    if fmt == "jsonl":
+        return read_jsonl(text or "")
+    if fmt == "gdpr-tracker":
+        return read_gdpr_tracker(data if text is None else text)
+    return read_csv(data if text is None else text)

@@ -1,0 +1,294 @@
+"""Parse a landed feed file into validated, typed enforcement actions.
+
+Pure frame steps (``parse_rows``, ``normalize``, ``drop_duplicates``) are chained by
+:func:`run`, the one function here that reads and writes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from etl.parsing import parsers
+from etl.parsing.amounts import read_amount
+from etl.parsing.decoding import FeedFormatError, decode
+from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them here
+    CORRECTABLE,
+    DECISION_SCHEMA,
+    REVIEWED,
+    STAGE_REVIEW,
+    STAGE_REVIEW_REJECTED,
+    apply_review_decisions,
+    raw_from_payload,
+    review_key,
+    split_extraction_issues,
+)
+from etl.parsing.platforms import load_tables, resolve_platforms
+from etl.parsing.suspect import decimal_separator, split_parse_issues, with_record_text
+from etl.parsing.validate import REJECT_SCHEMA, ContractError, split_valid  # noqa: F401 - REJECT_SCHEMA re-exported
+from etl.sources.feeds import NEWS_FORMATS, Feed
+from schemas.enforcement_actions import MONEY, EnforcementAction, ParsedEnforcementAction
+
+CANONICAL = (
+    "source",
+    "source_record_id",
+    "source_url",
+    "decision_date",
+    "reported_date",
+    "jurisdiction",
+    "authority",
+    "platform",
+    "parent_company",
+    "action_type",
+    "violation",
+    "legal_basis",
+    "amount",
+    "amount_qualifier",
+    "currency",
+    "reported_usd",
+    "reported_eur",
+    "status",
+)
+REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
+META = ("feed", "source_line", "payload", "batch_date")
+_UPPER = ("jurisdiction", "currency")
+# What adapters add to a feed's own columns (etl.parsing.parsers).
+_ADAPTER_COLUMNS = ("source_line", "payload", "record_text", "parse_issue")
+_LOWER = ("action_type", "violation", "status", "amount_qualifier")
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    """What :func:`run` wrote, and the counts the run log reconciles."""
+
+    actions_path: str
+    rejects_path: str
+    rows_in: int
+    valid: int
+    duplicates: int
+    rejected: int
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for XCom and JSON."""
+        return asdict(self)
+
+
+def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
+    """Read a landed feed file with the adapter of its format; nothing typed yet.
+
+    Args:
+        path: the landed file.
+        feed: its registry entry (format, encoding, column mapping).
+
+    Returns:
+        Text columns (the file's own, or canonical ones for tracker and news formats), plus
+        ``source_line`` (1-based record number) and ``payload`` (the record as JSON).
+
+    Raises:
+        FeedFormatError: undecodable bytes, an empty file, or a malformed layout.
+    """
+    data = path.read_bytes()
+    if not data or data.isspace():
+        raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
+    # UTF-8 tables go to Polars as bytes (no decoded copy of a large file); Polars refuses
+    # invalid UTF-8, and the decode below then names the byte offset.
+    utf8 = feed.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+    direct = utf8 and feed.format in ("csv", "gdpr-tracker")
+    text = None if feed.format in NEWS_FORMATS or direct else decode(data, feed=feed, path=path)
+    if text is not None and not text.strip():
+        raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
+    try:
+        return parsers.read_payload(data, text, fmt=feed.format, path=path)
+    except parsers.ParseFailure as error:
+        if direct and "utf-8" in str(error):
+            decode(data, feed=feed, path=path)
+        raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {error}") from None
+
+
+def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
+    """Refuse a file that lacks a required column: a changed format must not shrink the marts.
+
+    Raises:
+        ContractError: naming the missing canonical columns and the feed columns expected.
+    """
+    missing = [c for c in REQUIRED if feed.columns.get(c, c) not in raw.columns]
+    if missing:
+        own = [c for c in raw.columns if c not in _ADAPTER_COLUMNS]
+        expected = ", ".join(f"{c} (column {feed.columns.get(c, c)!r})" for c in missing)
+        raise ContractError(f"{where}: missing required columns: {expected}; found {own}")
+
+
+def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
+    """Map feed columns onto the canonical ones, trim text and make empty values null."""
+    mapped = {canonical: feed.columns.get(canonical, canonical) for canonical in CANONICAL}
+    cleaned = [
+        pl.col(column).str.strip_chars().replace("", None).alias(canonical)
+        if column in raw.columns
+        else pl.lit(None, dtype=pl.String).alias(canonical)
+        for canonical, column in mapped.items()
+    ]
+    return raw.select(
+        pl.lit(feed.name).alias("feed"),
+        pl.lit(feed.source_kind).alias("source_kind"),
+        "source_line",
+        "payload",
+        pl.lit(as_of).alias("batch_date"),
+        *cleaned,
+    ).with_columns(
+        [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
+        source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
+        amount=read_amount(pl.col("amount"), decimal=decimal_separator(feed))[0],
+    )
+
+
+def _stable_ids(keys: pl.Series) -> pl.Series:
+    # Polars' own hash is not stable across versions; ids must be, so use SHA-256.
+    return pl.Series([f"fa_{hashlib.sha256(k.encode()).hexdigest()[:16]}" for k in keys], dtype=pl.String)
+
+
+def canonical_amount(text: pl.Expr) -> pl.Expr:
+    """An amount as exact text, as the source wrote it, without leading zeros."""
+    return text.str.replace(r"^(-?)0+(\d)", "${1}${2}")
+
+
+def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    """Type the parsed text, resolve platform and parent, and derive the stable ``action_id``.
+
+    The id comes from the source and its record id when the feed has one, otherwise from the
+    action's own facts, so the same record gets the same id on every run.
+    """
+    typed = parsed.with_columns(
+        pl.col("decision_date", "reported_date").str.to_date("%Y-%m-%d", strict=False),
+        pl.col("amount", "reported_usd", "reported_eur").cast(MONEY, strict=False),
+        amount_exact=canonical_amount(pl.col("amount")),
+        # An amount beyond DECIMAL(38,2) (Russia's 2024 claim on Google: 2 x 10^36 rubles) is
+        # kept exactly as text and flagged; the conversion step adds implausible USD values.
+        is_outlier=pl.col("amount").is_not_null() & pl.col("amount").cast(MONEY, strict=False).is_null(),
+        violation=pl.col("violation").fill_null("other"),
+        status=pl.col("status").fill_null("imposed"),
+    )
+    typed = resolve_platforms(typed, aliases=aliases, owners=owners)
+    facts = pl.concat_str(
+        [
+            pl.col(c).cast(pl.String).fill_null("")
+            for c in (
+                "jurisdiction",
+                "platform",
+                "decision_date",
+                "authority",
+                "action_type",
+                "amount",
+                "currency",
+            )
+        ],
+        separator="\x1f",
+    )
+    key = (
+        pl.when(pl.col("source_record_id").is_not_null())
+        .then(pl.concat_str([pl.lit("src"), pl.col("source"), pl.col("source_record_id")], separator="\x1f"))
+        .otherwise(pl.concat_str([pl.lit("facts"), facts], separator="\x1f"))
+    )
+    typed = typed.with_columns(key.map_batches(_stable_ids, return_dtype=pl.String).alias("action_id"))
+    return typed.select("action_id", *[c for c in typed.columns if c != "action_id"])
+
+
+def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """Keep the first row of each ``action_id``; repeats of it are merged as duplicates.
+
+    A later row with the same id but other content (a corrected re-export in the same file) is
+    not silently dropped: it is rejected with the line it conflicts with.
+
+    Returns:
+        ``(kept, duplicate_count, conflicting_rejects)``.
+    """
+    first = pl.col("action_id").is_first_distinct()
+    same = pl.col("payload") == pl.col("payload").first().over("action_id")
+    marked = actions.with_columns(
+        _first=first, _same=same, _first_line=pl.col("source_line").first().over("action_id")
+    )
+    conflicts = marked.filter(~pl.col("_first") & ~pl.col("_same")).select(
+        "source_line",
+        "payload",
+        stage=pl.lit("normalize"),
+        reasons=pl.concat_list(
+            pl.format("action_id: conflicting duplicate of line {}", pl.col("_first_line"))
+        ),
+    )
+    duplicates = marked.filter(~pl.col("_first") & pl.col("_same")).height
+    return actions.filter(first), duplicates, conflicts
+
+
+def transform_rows(
+    raw: pl.DataFrame, *, feed: Feed, as_of: date, where: str, decisions: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """The steps of :func:`run` after reading: hold, apply decisions, parse, normalise, validate.
+
+    Returns:
+        ``(valid, rejected, duplicates)``; accepted review items are valid rows of source kind
+        ``reviewed``; ``rejected`` has :data:`etl.parsing.validate.REJECT_COLUMNS`.
+    """
+    texts = raw.select("source_line", "record_text") if "record_text" in raw.columns else None
+    raw, held = split_extraction_issues(raw.drop("record_text", strict=False))
+    raw, flagged = split_parse_issues(raw, feed=feed)
+    accepted, held = apply_review_decisions(held, feed=feed.name, decisions=decisions)
+    rows = pl.concat([
+        parse_rows(raw, feed=feed, as_of=as_of),
+        parse_rows(accepted, feed=feed, as_of=as_of).with_columns(source_kind=pl.lit(REVIEWED)),
+    ])  # fmt: skip
+    parsed, rejected_parse = split_valid(rows, ParsedEnforcementAction, stage="parse", where=where)
+    aliases, owners = load_tables()
+    actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
+    valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
+    rejected = pl.concat([held, flagged, rejected_parse, conflicts, rejected_norm]).sort("source_line")
+    return valid, with_record_text(rejected, texts), duplicates
+
+
+def run(
+    feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None
+) -> TransformResult:
+    """Read, parse, validate and normalise one landed file; write Parquet for the next step.
+
+    Args:
+        feed: the registry entry.
+        path: the landed file.
+        as_of: the run's date, stored as ``batch_date``.
+        out_dir: folder for ``actions.parquet`` and ``rejects.parquet``.
+        decisions: stored review decisions (:data:`DECISION_SCHEMA`), re-applied to held news
+            items: accepted ones become facts, rejected ones stay closed.
+
+    Returns:
+        Paths written and the counts: rows_in = valid + duplicates + rejected.
+
+    Raises:
+        FeedFormatError: the file cannot be read at all.
+        ContractError: the batch as a whole breaks a contract (missing required columns).
+    """
+    where = f"feed {feed.name}: {path}"
+    raw = read_feed(path, feed=feed)
+    check_columns(raw, feed=feed, where=where)
+    valid, rejected, duplicates = transform_rows(
+        raw, feed=feed, as_of=as_of, where=where, decisions=decisions
+    )
+    rejected = rejected.with_columns(
+        feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path))
+    )
+    if raw.height != valid.height + duplicates + rejected.height:
+        raise ContractError(
+            f"{where}: {raw.height} rows in, but {valid.height} valid + {duplicates} duplicates "
+            f"+ {rejected.height} rejected: a row went missing"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    valid.write_parquet(out_dir / "actions.parquet")
+    rejected.write_parquet(out_dir / "rejects.parquet")
+    return TransformResult(
+        actions_path=str(out_dir / "actions.parquet"),
+        rejects_path=str(out_dir / "rejects.parquet"),
+        rows_in=raw.height,
+        valid=valid.height,
+        duplicates=duplicates,
+        rejected=rejected.height,
+    )

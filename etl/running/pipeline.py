@@ -1,0 +1,337 @@
+"""The whole pipeline over the configured feeds, as ``fines run`` runs it without a scheduler.
+
+Feeds are landed, parsed, validated and converted to Parquet one by one (each may fail alone);
+then one writer session (:func:`etl.loading.publish.writer`) loads every batch, rebuilds the marts and
+publishes the warehouse atomically. The Airflow DAGs call the same functions through etl.running.steps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import catalog
+from etl.config import Settings
+from etl.loading import changes, load, models, publish
+from etl.money import cpi, fx
+from etl.money.rates import rates_for_run
+from etl.parsing import transform
+from etl.parsing.transform import FeedFormatError
+from etl.parsing.validate import ContractError
+from etl.running.faults import pause_point
+from etl.running.progress import SILENT, Progress
+from etl.sources.deadlines import processing_deadline
+from etl.sources.extract import extract_feed
+from etl.sources.feeds import Feed
+from etl.sources.fetch import FetchError, FetchPolicy
+from etl.sources.workdir import prune_work
+from etl.sources.workfiles import staged_files
+
+log = logging.getLogger(__name__)
+FEED_ERRORS = (FetchError, FeedFormatError, ContractError, load.ReconciliationError, OSError)
+
+
+@dataclass
+class RunReport:
+    """What a run did, per feed, and the marts it built."""
+
+    run_id: str
+    as_of: date
+    feeds: list[load.LoadResult] = field(default_factory=list)
+    marts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[load.LoadResult]:
+        """Feeds whose batch was not applied."""
+        return [result for result in self.feeds if result.status != "ok"]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One feed's batch on its way to the warehouse, the same shape for ``fines`` and Airflow.
+
+    :func:`parse_batch` fills it (``actions_path``), :func:`convert_batch` adds the conversion
+    (``converted_path``, ``rates_path``). Airflow tasks pass it between them as
+    :meth:`to_dict`; inside one process it stays this object. Paths are strings so that the
+    dict is plain JSON.
+    """
+
+    feed: str
+    source_file: str
+    rows_in: int
+    duplicates: int
+    actions_path: str
+    reject_paths: tuple[str, ...]
+    converted_path: str | None = None
+    rates_path: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain values for XCom."""
+        return {**asdict(self), "reject_paths": list(self.reject_paths)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Batch:
+        """The batch an Airflow task received as :meth:`to_dict`."""
+        return cls(**{**data, "reject_paths": tuple(data["reject_paths"])})  # type: ignore[arg-type]
+
+
+def make_run_id(as_of: date, digests: list[str]) -> str:
+    """A run id that is the same whenever the same payloads are run for the same date."""
+    digest = hashlib.sha256("|".join(sorted(digests)).encode()).hexdigest()[:12]
+    return f"run_{as_of.isoformat()}_{digest}"
+
+
+def decisions_for_run(settings: Settings) -> pl.DataFrame:
+    """The review decisions stored in the published warehouse, as :func:`etl.parsing.transform.run` takes them.
+
+    Read once per run, like the rates, so every feed of a run applies the same decisions. The
+    time a decision was taken is left out: it is never compared for idempotency.
+    """
+    empty = pl.DataFrame(schema=transform.DECISION_SCHEMA)
+    if not settings.warehouse.exists():
+        return empty
+    columns = ", ".join(f"cast({c} as varchar) as {c}" for c in transform.DECISION_SCHEMA)
+    with load.connect(settings.warehouse, read_only=True) as con:
+        schema, table = catalog.REVIEW_DECISIONS.split(".")
+        found = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        ).fetchall()[0][0]
+        if not found:
+            return empty
+        decisions = con.sql(f"select {columns} from {catalog.REVIEW_DECISIONS} order by review_key").pl()
+    return decisions.cast(transform.DECISION_SCHEMA)
+
+
+def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
+    """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
+
+    Returns:
+        Whether the rates changed, how many actions were re-converted, and the marts built.
+    """
+    rates_path = rates_for_run(settings)
+    with publish.writer(settings.warehouse) as con:
+        load.migrate(con)
+        cpi.load_cpi(con)
+        changed = load.load_rates(con, rates_path)
+        reconverted = reconvert(con, rates_path, run_id=run_id, batch_date=None) if changed else 0
+        marts = models.build_marts(con)
+    return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
+
+
+def parse_batch(
+    feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str,
+    decisions: pl.DataFrame | None = None,
+) -> Batch:  # fmt: skip
+    """Parse and validate one landed feed file to Parquet (no warehouse access).
+
+    ``decisions`` (:func:`decisions_for_run`) are re-applied to the news items held for review.
+
+    Raises:
+        FeedFormatError, ContractError: the file cannot be read or breaks a contract as a whole.
+        etl.sources.deadlines.DeadlineExceeded: parsing ran past the feed's processing deadline.
+    """
+    prune_work(settings.work_dir, keep=run_id, retention_days=settings.work_retention_days)
+    work = settings.work_dir / run_id / feed.name
+    deadline = feed.process_deadline or settings.process_deadline_s
+    with staged_files(work) as staging, processing_deadline(feed.name, deadline):
+        parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=staging, decisions=decisions)
+    return Batch(
+        feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
+        actions_path=str(work / Path(parsed.actions_path).name),
+        reject_paths=(str(work / Path(parsed.rejects_path).name),),
+    )  # fmt: skip
+
+
+def convert_batch(batch: Batch, rates_path: Path) -> Batch:
+    """Convert a parsed batch to USD and EUR with the run's rates, next to its parsed file."""
+    out_dir = Path(batch.actions_path).parent
+    with staged_files(out_dir) as staging:
+        converted = fx.run(Path(batch.actions_path), rates_path, out_dir=staging, where=f"feed {batch.feed}")
+    return replace(
+        batch, converted_path=str(out_dir / Path(str(converted["converted_path"])).name),
+        rates_path=str(rates_path),
+        reject_paths=(*batch.reject_paths, str(out_dir / Path(str(converted["rejects_path"])).name)),
+    )  # fmt: skip
+
+
+def prepare_batch(
+    feed: Feed, landed_path: Path, *, settings: Settings, as_of: date, run_id: str, rates_path: Path,
+    decisions: pl.DataFrame | None = None, progress: Progress = SILENT,
+) -> Batch:  # fmt: skip
+    """Parse, validate and convert one landed feed file (:func:`parse_batch`, :func:`convert_batch`)."""
+    progress.stage(feed.name, "parse+validate")
+    parsed = parse_batch(
+        feed, landed_path, settings=settings, as_of=as_of, run_id=run_id, decisions=decisions
+    )
+    progress.stage(feed.name, "convert")
+    return convert_batch(parsed, rates_path)
+
+
+def reconvert(
+    con: duckdb.DuckDBPyConnection, rates_path: Path, *, run_id: str, batch_date: date | None
+) -> int:
+    """Re-convert the stored actions with changed rates; what changed goes to ``ops.action_changes``.
+
+    Returns:
+        How many actions' converted values changed.
+    """
+    changes.snapshot(con)
+    reconverted = load.reconvert(con, rates_path)
+    with load.transaction(con):
+        cpi.deflate(con)
+        changes.record(con, run_id=run_id, feed=None, batch_date=batch_date)
+    return reconverted
+
+
+def load_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[Batch],
+    errors: dict[str, str],
+    *,
+    settings: Settings,
+    as_of: date,
+    run_id: str,
+    rates_path: Path,
+    progress: Progress = SILENT,
+) -> RunReport:
+    """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts."""
+    report = RunReport(run_id=run_id, as_of=as_of)
+    load.migrate(con)
+    cpi.load_cpi(con)
+    if load.load_rates(con, rates_path):
+        reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
+    for batch in batches:
+        progress.stage(batch.feed, "load")
+        try:
+            report.feeds.append(load.load_batch(
+                con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
+                converted_path=Path(batch.converted_path), reject_paths=[Path(p) for p in batch.reject_paths],
+                rows_in=batch.rows_in,
+                duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
+            ))  # fmt: skip
+            progress.finish(batch.feed, report.feeds[-1].status)
+        except load.ReconciliationError as error:
+            errors[batch.feed] = str(error)
+        pause_point("load")
+    for feed, error in sorted(errors.items()):
+        report.feeds.append(record_failure(con, feed=feed, run_id=run_id, as_of=as_of, error=error))
+        progress.finish(feed, "failed")
+    progress.stage(None, "marts")
+    report.marts = models.build_marts(con)
+    return report
+
+
+def run(
+    settings: Settings, feeds: list[Feed], *, as_of: date, policy: FetchPolicy | None = None,
+    progress: Progress = SILENT,
+) -> RunReport:  # fmt: skip
+    """Land every feed, process each one (each failing on its own), then load and publish.
+
+    Args:
+        settings: where to read and write.
+        feeds: the enabled feeds to run.
+        as_of: the run's date: batch date of every row, upper bound of decision dates.
+        policy: fetch timeouts and retries.
+        progress: where to show each feed's stage (:mod:`etl.running.progress`); nothing by default.
+
+    Returns:
+        The per-feed results and mart row counts.
+
+    Raises:
+        etl.loading.publish.WarehouseBusy: another run is writing the warehouse.
+    """
+    landed: dict[str, Path] = {}
+    errors: dict[str, str] = {}
+    progress.begin([feed.name for feed in feeds])
+    for feed in feeds:
+        progress.stage(feed.name, "fetch")
+        try:
+            landed[feed.name] = extract_feed(
+                feed, landing=settings.landing_dir, as_of=as_of, policy=policy
+            ).path
+        except FetchError as error:
+            errors[feed.name] = str(error)
+    run_id = make_run_id(as_of, [f"{name}:{path.stem}" for name, path in landed.items()])
+    return process(settings, feeds, landed, as_of=as_of, run_id=run_id, errors=errors, progress=progress)
+
+
+def replay(settings: Settings, feeds: list[Feed], *, run_id: str, progress: Progress = SILENT) -> RunReport:
+    """Re-run a recorded run from the payloads it landed, without any network.
+
+    Raises:
+        load.WarehouseError: the run is not in ``ops.run_log`` or used feeds no longer registered.
+    """
+    with load.connect(settings.warehouse, read_only=True) as con:
+        rows = con.execute(
+            f"select feed, source_file, batch_date from {catalog.RUN_LOG} where run_id = ? order by feed",
+            [run_id],
+        ).fetchall()
+    if not rows:
+        raise load.WarehouseError(f"run {run_id!r} is not in {catalog.RUN_LOG}: nothing to replay")
+    by_name = {feed.name: feed for feed in feeds}
+    missing = sorted(feed for feed, _, _ in rows if feed not in by_name)
+    if missing:
+        raise load.WarehouseError(f"run {run_id!r} used feeds that are not in the registry: {missing}")
+    landed = {feed: Path(source) for feed, source, _ in rows if source}
+    errors = {
+        feed: "the original run landed no payload for this feed" for feed, source, _ in rows if not source
+    }
+    chosen = [by_name[feed] for feed, _, _ in rows]
+    progress.begin([feed.name for feed in chosen])
+    return process(
+        settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors, progress=progress
+    )
+
+
+def process(
+    settings: Settings,
+    feeds: list[Feed],
+    landed: dict[str, Path],
+    *,
+    as_of: date,
+    run_id: str,
+    errors: dict[str, str],
+    progress: Progress = SILENT,
+) -> RunReport:
+    """Prepare each landed feed, then load everything and publish in one writer session."""
+    rates_path = rates_for_run(settings)
+    decisions = decisions_for_run(settings)
+    batches = []
+    for feed in feeds:
+        if feed.name not in landed:
+            continue
+        try:
+            batches.append(
+                prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
+                              rates_path=rates_path, decisions=decisions, progress=progress)
+            )  # fmt: skip
+        except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
+            if not isinstance(error, FEED_ERRORS):
+                log.exception("feed %s: unexpected error", feed.name)
+            errors[feed.name] = (
+                str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
+            )
+    with publish.writer(settings.warehouse) as con:
+        report = load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
+                              rates_path=rates_path, progress=progress)  # fmt: skip
+    progress.finish(None, "published")
+    return report
+
+
+def record_failure(
+    con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, as_of: date, error: str
+) -> load.LoadResult:
+    """Record a feed that failed before loading; its earlier actions stay in the warehouse."""
+    log.error("feed %s failed: %s", feed, error)
+    result = load.LoadResult(
+        feed=feed, status="failed", rows_in=0, loaded=0, duplicates=0, quarantined=0, no_rate=0, held_back=0,
+        error=error,
+    )  # fmt: skip
+    load.record_run(con, run_id=run_id, batch_date=as_of, source_file=None, result=result)
+    return result
