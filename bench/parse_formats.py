@@ -10,8 +10,9 @@ shape that was quadratic). Timed: ``etl.parsing.transform.read_feed`` (decode, a
 extraction) plus ``etl.parsing.suspect.split_parse_issues``; wall and CPU seconds, and MB/s on CPU time
 (the machines are shared, so CPU time is the steadier figure). A ratio near 1 between the
 per-MB CPU time of the largest and smallest size means linear. The news payloads repeat a few
-items (or one sentence), every one a full candidate: the extractor caches nothing, so they cost
-what distinct text of that shape would. Results: BENCHMARKS.md, "Parsing 20 MB of each format".
+items (or one sentence), every one a full candidate: the extractor caches no sentence or item
+(only pure functions of one token, such as an amount's figure), so they cost what distinct
+text of that shape would. Results: BENCHMARKS.md, "Parsing 20 MB of each format".
 """
 
 from __future__ import annotations

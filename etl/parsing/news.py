@@ -16,6 +16,7 @@ from functools import cached_property
 
 from etl.parsing.news_amounts import TextAmounts
 from etl.parsing.news_cues import Cues, action_type, cues
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
     APPROXIMATE,
@@ -44,16 +45,14 @@ from etl.parsing.news_scope import scope, turnover_based
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
 # "... to pay" that is offered, planned or threatened, not ordered.
-_OFFERED = re.compile(
+_OFFERED = Gated(
     r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
     r"(?:\w+\s+){0,2}?to\s+pay\b"
 )
 _EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
-_EACH_BEFORE = re.compile(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
+_EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
-_POTENTIAL = re.compile(
-    r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b"
-)
+_POTENTIAL = Gated(r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b")
 # Before an action verb: the action is threatened or planned, not taken ("threatened to block").
 # After the amount: the figure itself is a conversion ("$130 million at the current exchange rate").
 _AT_RATE = re.compile(
@@ -63,7 +62,7 @@ _AT_RATE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 _PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
-_EARLIER = re.compile(
+_EARLIER = Gated(
     r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
     r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
@@ -73,10 +72,10 @@ _EARLIER = re.compile(
     r"(?:largest|biggest|highest|record)\s+since|surpass\w*|eclips\w*|exceed\w*|compared\s+(?:with|to))\b"
 )
 # Right before an amount: another party's fine it is compared with ("... after Amazon's 746 million euros").
-_COMPARED_WITH = re.compile(
+_COMPARED_WITH = Gated(
     r"(?i:\b(?:after|behind|than|like)\s+)(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?['’]s\s+(?:[\w-]+\s+){0,2}$"
 )
-_NOT_PENALTY = re.compile(
+_NOT_PENALTY = Gated(
     r"(?i)\b(?:revenues?|sales|profits?|earn\w*|income|valu\w*|worth|market\s+cap\w*|shares?|stocks?|"
     r"invest\w*|acquir\w*|bought|buy\w*|spen[dt]\w*|raised|budget|salar\w*|damages|seek\w*|sought|"
     r"lawsuit|claim\w*|bail|cost\w*|pric\w*|fell|rose|dropped|lost|propos\w*|draft|recommend\w*|maxim\w*|"

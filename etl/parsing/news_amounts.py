@@ -12,7 +12,10 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
+
+from etl.parsing.news_gate import Gated
 
 CTX = Context(prec=80)  # exact for real outliers (2 undecillion rubles) times 10**12 scales
 _MAX_DIGITS = 40
@@ -82,7 +85,7 @@ _MONEY_RE = re.compile(
 )
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
 # Exchange-rate notes are not amounts: "($1 = 73.6 roubles)", "at an exchange rate of 1,300 won per dollar".
-_RATE_BEFORE = re.compile(
+_RATE_BEFORE = Gated(
     r"(?i)\b(?:exchange|conversion)\s+rates?\s*(?:of|at|is|was|:)?\s*(?:about|around|roughly|some)?\s*$"
 )
 _RATE_EQUALS = re.compile(r"\s*=")
@@ -206,20 +209,41 @@ def _lookup(token: str) -> tuple[str, ...]:
 
 def _options(m: re.Match[str]) -> tuple[str, ...]:
     """Candidate ISO codes of a match: a prefix, else a suffix code or currency word."""
-    pre = _lookup(m["pre"]) if m["pre"] else ()
-    post = _lookup(m["siso"]) if m["siso"] else ()
-    if m["word"]:
-        word = m["word"].lower().split()[0]
+    adj = m["adj"]
+    read = _options_of if adj is None or len(adj) <= _CACHED_LEN else _options_of.__wrapped__
+    return read(m["pre"], m["siso"], m["word"], adj)
+
+
+# Pure functions of a few words of a match: real items repeat currencies and figures, so each
+# distinct token is read once (bounded caches keyed on the exact text, never on a sentence;
+# a token longer than _CACHED_LEN is read without the cache, so none keeps a large string alive).
+_CACHED_LEN = 64
+
+
+@lru_cache(maxsize=4096)
+def _options_of(
+    pre_text: str | None, siso: str | None, word_text: str | None, adj: str | None
+) -> tuple[str, ...]:
+    pre = _lookup(pre_text) if pre_text else ()
+    post = _lookup(siso) if siso else ()
+    if word_text:
+        word = word_text.lower().split()[0]
         post = _lookup(word[:-1] if word.endswith("s") and word[:-1] in _CURRENCIES else word)
-        adjective = tuple(filter(None, [_ADJECTIVES.get(" ".join(m["adj"].lower().split()))]))
+        adjective = tuple(filter(None, [_ADJECTIVES.get(" ".join((adj or "").lower().split()))]))
         post = adjective if adjective and (len(post) > 1 or word.startswith("pound")) else post
     return next((o for o in (pre, post) if len(o) == 1), pre or post)
 
 
 def _amount(m: re.Match[str]) -> Decimal | None:
-    scale = (m["scale"] or m["short"] or "").lower().rstrip(".")
-    scale = scale[:-1] if scale not in _SCALE_EXP and scale.endswith("s") else scale
     num = m["num"]
+    read = _amount_of if len(num) <= _CACHED_LEN else _amount_of.__wrapped__
+    return read(num, m["scale"] or m["short"] or "")
+
+
+@lru_cache(maxsize=4096)
+def _amount_of(num: str, scale: str) -> Decimal | None:
+    scale = scale.lower().rstrip(".")
+    scale = scale[:-1] if scale not in _SCALE_EXP and scale.endswith("s") else scale
     if "-point-" in num:  # "42-point-one" is 42.1
         whole, _, spelled = num.partition("-point-")
         num = whole + "." + "".join(str(_DIGIT_WORDS.index(w)) for w in spelled.split("-"))
@@ -270,6 +294,7 @@ def _parse_words(raw: str) -> Decimal:
     return total + current
 
 
+@lru_cache(maxsize=256)
 def _qualifier(raw: str | None) -> str | None:
     text = " ".join((raw or "").lower().split())
     return None if not text or text.startswith("add") else _QUAL_ALIASES.get(text, text)

@@ -9,38 +9,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.parsing.news_money import MoneyMention, compiled
+from etl.parsing.news_gate import Gated
+from etl.parsing.news_money import MoneyMention
 from etl.parsing.news_scope import TURNOVER, plan_fine_end
 
-_FINE = re.compile(r"(?i)\bfin(?:e|es|ed|ing)\b|\bpenalt|\bpenali[sz]|\bmult(?:a|ó)|\bamende|bu(?:ß|ss)geld")
-_AVOIDED = re.compile(
+_FINE = Gated(r"(?i)\bfin(?:e|es|ed|ing)\b|\bpenalt|\bpenali[sz]|\bmult(?:a|ó)|\bamende|bu(?:ß|ss)geld")
+_AVOIDED = Gated(
     r"(?i)\b(?:avoid|avert|escap)\w*\s+(?:\w+\s+){0,2}(?:fines?|penalt\w*)|"
     r"\b(?:could|may|might|would|will)\s+(?:\w+\s+){0,2}?(?:face|incur|risk)\s+(?:\w+\s+){0,3}?(?:fines?|penalt\w*)"
 )  # "to avoid penalties", "could face fines": no fine is imposed
-_NEGATED = re.compile(
+_NEGATED = Gated(
     r"(?i)\b(?:never|not|n['’]t|no\s+longer)\s+(?:(?:been|be|being|yet|ever|once|so\s+far)\s+)*"
     r"(?:fin(?:e|ed)|penali[sz]ed?|block(?:ed)?|bann?(?:ed)?|throttled?|slowed|warned)\b"
 )
-_PAY = re.compile(
+_PAY = Gated(
     r"(?i)\b(?:order|agree|must|will|require|force|told|direct|instruct|oblig)\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?pay\b|"
     r"\bto\s+pay\b|\bimpos(?:e|es|ed|ing)\b|\blev(?:y|ied)\b|\bslap"
 )
 _PER_DAY = re.compile(r"(?i)\s*(?:a|per|each|every|for\s+each)\s+(?:day|week)\b|\s*daily\b")
-_DAILY = re.compile(r"(?i)daily\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
-_NON_MONETARY = compiled(
-    {
+_DAILY = Gated(r"(?i)daily\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
+_NON_MONETARY = tuple(
+    (kind, Gated(rx))
+    for kind, rx in {
         "throttle": r"(?i)throttl|\bslow(?:s|ed|ing)\b|\bslow\s+down\b|slowdown",
         "block": r"(?i)\bblock(?:s|ed|ing)?\b|\bban(?:s|ned|ning)?\b",
         "warning": r"(?i)\bwarn(?:s|ed|ing)?\b",
         "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b",
-    }
+    }.items()
 )
 # A ban on the platform's advertising is no block of the platform ("banned new advertising on X").
-_AD_BAN = re.compile(
+_AD_BAN = Gated(
     r"(?i)\b(?:advertising|advert|ad)s?\s+ban(?:s|ned)?\b|\bban(?:s|ned|ning)?\s+(?:on\s+)?(?:new\s+|all\s+)?"
     r"(?:advertising|adverts?|ads)\b"
 )
-_PLANNED = re.compile(
+_PLANNED = Gated(
     r"(?i)\b(?:could|may|might|would|will|threat\w*|risk\w*|plan\w*|intend\w*|consider\w*|propos\w*|"
     r"seek\w*|vow\w*|want\w*|prepar\w*)\b"
 )
@@ -61,7 +63,7 @@ class Cues:
     plan_end: int  # an amount starting here or later has a plan to fine before it (plan_fine_end)
 
 
-def _blank(rx: re.Pattern[str], text: str) -> str:
+def _blank(rx: Gated, text: str) -> str:
     return rx.sub(lambda m: " " * len(m.group()), text)
 
 

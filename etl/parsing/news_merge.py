@@ -5,18 +5,19 @@ Rules: docs/news_extraction.md, "Merging" and "Review".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from itertools import combinations
 
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_money import CTX, DOLLARS, HOME
 from etl.parsing.news_names import PARENT
 
-_SEPARATE = re.compile(r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further)\b")
+_SEPARATE = Gated(r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further)\b")
 # A sentence that changes a figure ("cut the fine to 4.1 billion euros from 4.34 billion") holds
 # two figures of one fine, not a list of fines.
-_CHANGED = re.compile(
+_CHANGED = Gated(
     r"(?i)\b(?:(?:cut(?:s|ting)?|reduc\w*|lower\w*|rais\w*|increas\w*|trimm\w*|slash\w*|revis\w*)\s+"
     r"(?:[\w'’]+\s+){0,4}?(?:to|from|by)|instead\s+of|(?:down|up)\s+from)\b"
 )
@@ -58,6 +59,11 @@ PENALTIES = {
 
 def confidence(reasons: tuple[str, ...] | list[str]) -> float:
     """1 minus the penalties of the reasons (an unknown reason costs 0.1), in [0, 1]."""
+    return _confidence(tuple(reasons))
+
+
+@lru_cache(maxsize=1024)
+def _confidence(reasons: tuple[str, ...]) -> float:
     return round(max(0.0, 1.0 - sum(PENALTIES.get(r, 0.1) for r in reasons)), 2)
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from etl.parsing.news_amounts import CTX, DOLLARS, QUAL, TABLES, Raw, compiled, raw_mentions
+from etl.parsing.news_gate import Gated
 
 __all__ = ["CTX", "DOLLARS", "TABLES", "MoneyMention", "Raw", "compiled", "currency_context", "mask",
            "parse_money", "raw_mentions", "scan"]  # fmt: skip
 
-_CURRENCY_HINTS = compiled(TABLES["currency_hints"])
+_CURRENCY_HINTS = tuple((code, Gated(rx)) for code, rx in TABLES["currency_hints"].items())
 HOME: dict[str, str] = TABLES["home_currencies"]
 QUALIFIER_CLASS: dict[str, str] = TABLES["qualifiers"]
 APPROXIMATE = {"about", "nearly"}  # qualifier classes (see [qualifiers]) that do not bound the figure

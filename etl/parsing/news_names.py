@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_money import TABLES, compiled
 
 
@@ -83,7 +84,7 @@ _CASE_SENSITIVE = tuple(
     (name, re.compile(rf"\b{re.escape(name)}\b")) for name in TABLES["platforms"]["case_sensitive"]
 )
 _ALIASES = compiled(TABLES["platforms"]["aliases"])
-_ANY_ALIAS = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _ALIASES))
+_ANY_ALIAS = Gated("|".join(f"(?:{rx.pattern})" for _, rx in _ALIASES))
 # Case-insensitive matching also takes these letters for ASCII ones ("ſ" for "s"): fold them first, so
 # that a name absent from the folded text cannot match (the check skips most regexes of a sentence).
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
@@ -97,7 +98,7 @@ _OWNS = re.compile(
 )
 _OWNED_BY = re.compile(r"(?i)(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?\b")
 _LISTED = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")  # ", and" closes the apposition
-_AUTHORITY = re.compile(
+_AUTHORITY = Gated(
     r"(?:[A-Z][\w'’´.-]*\s+(?:and\s+)?){1,6}(?:Court|Tribunal|Commissioner['’]s\s+Office|Commission(?:er)?|"
     r"Authority|Agency|Office|Service|Administration|Bureau|Ministry|Inspectorate)\b"
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z]\w*(?:\s+[A-Z]\w*){0,2})?|"
@@ -106,7 +107,7 @@ _AUTHORITY = re.compile(
 )
 _AUTHORITY_LEAD = re.compile(r"^(?:(?:The|A|An)\s+)?(?:[A-Z][\w.-]*['’´]s\s+)?")
 # One alternation per table: a text is scanned once per rule form, not once per place.
-_INSTITUTIONS = re.compile("|".join(f"(?P<{code}>{rx})" for code, rx in TABLES["institutions"].items()))
+_INSTITUTIONS = Gated("|".join(f"(?P<{code}>{rx})" for code, rx in TABLES["institutions"].items()))
 # "Its lead (or main) EU regulator" is a national one acting for the EU: the place is not its jurisdiction.
 
 
@@ -168,7 +169,7 @@ _PLACE_FORMS = (
     r"(?i:fined|penali[sz]ed|blocked|banned|throttled|slowed)\s+in\s+{p}",
 )
 PLACE_RULES = tuple(
-    re.compile(form.format(p=_PLACE, body=_BODY, verb=_VERB, party=_PARTY)) for form in _PLACE_FORMS
+    Gated(form.format(p=_PLACE, body=_BODY, verb=_VERB, party=_PARTY)) for form in _PLACE_FORMS
 )
 BARE_PLACE = (re.compile(_PLACE),)
 
@@ -210,7 +211,7 @@ def _candidate_platforms(text: str) -> list[tuple[str, re.Pattern[str]]]:
 
 
 # Wire copy often names a court only by its city or district: "a Moscow court", "Tagansky court".
-_CITY_COURT = re.compile(
+_CITY_COURT = Gated(
     r"\b(?!(?:A|An|The|This|That|Its|Their)\s)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+"
     r"(?:(?:district|city|magistrate['’]?s?|arbitration)\s+)?court\b"
 )
@@ -240,7 +241,7 @@ _ACTOR = re.compile(
     rf"{_PLACE}(?=\s+(?:(?:has|have|had)\s+(?:also\s+)?)?(?:{_ACTOR_PAST}\b|{_ACTOR_NOW}\b(?!\s+{_NOT_A_VERB}\b)))"
 )
 _AUTHORITY_FORMS = tuple(
-    re.compile(form.format(p=_PLACE, body=_AUTH_BODY, topic=_AUTH_TOPIC, mod=_AUTH_PLACE_MOD))
+    Gated(form.format(p=_PLACE, body=_AUTH_BODY, topic=_AUTH_TOPIC, mod=_AUTH_PLACE_MOD))
     for form in (
         r"{p}(?:['’´]s?)?\s+(?:{mod}\s+){{0,4}}?{body}",
         r"(?i:\b(?:{topic}\s+){{0,3}}{body}\s+(?:of|in)\s+(?:the\s+)?){p}",
@@ -274,7 +275,7 @@ def authority_of(sentence: str, *, actor: bool = False) -> str | None:
 _OWNER_PLACE = re.compile(f"{_PLACE}(?:['’´]s)?\\s+(?:the\\s+)?\\Z")
 
 
-def first_code(text: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
+def first_code(text: str, rules: tuple[re.Pattern[str] | Gated, ...]) -> str | None:
     """The jurisdiction of the earliest known institution or place rule match in a text.
 
     A place that owns the institution named ("Japan's FTC") beats the institution's usual home:
@@ -284,7 +285,7 @@ def first_code(text: str, rules: tuple[re.Pattern[str], ...]) -> str | None:
     if not hits:
         return None
     first = min(hits, key=lambda m: m.start())  # an institution wins a tie: it is listed first
-    if first.re is _INSTITUTIONS:
+    if first.re is _INSTITUTIONS.rx:
         owner = _OWNER_PLACE.search(text[max(0, first.start() - 40) : first.start()])
         return _place_code(owner["place"]) if owner else first.lastgroup
     return _place_code(first["place"])

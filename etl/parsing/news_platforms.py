@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_money import MoneyMention
 from etl.parsing.news_names import PARENT, Spans
 
@@ -18,14 +19,12 @@ _NOT_THE_PLATFORM = re.compile(
 )
 # A platform listed with or compared to another ("Amazon and Apple", "like Google") is not clearly the one fined.
 _COORDINATED = re.compile(r"(?i)\s*(?:,|and|&|or|/)\s*(?:and\s+)?")
-_COMPARED = re.compile(
-    r"(?i)\b(?:like|unlike|as\s+did|along\s+with|together\s+with|as\s+well\s+as|besides)\s+$"
-)
+_COMPARED = Gated(r"(?i)\b(?:like|unlike|as\s+did|along\s+with|together\s+with|as\s+well\s+as|besides)\s+$")
 _SUBJECT = re.compile(
     r"(?i)\b(?:over|between|about|regarding|concerning|involving)\s+(?:(?:its|the|their|[\w-]+['’]s)\s+)?$"
 )
 _SERVICE = re.compile(r"(?i)\s*(?:over|for|on|regarding|concerning)\s+(?:its\s+)?")
-_PRONOUN = re.compile(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
+_PRONOUN = Gated(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
 
 # Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
 _RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
@@ -34,7 +33,7 @@ _RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
 _OTHER_PARTY = re.compile(
     r"\b(?:its|their)\s+\w+|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
 )
-_RESPECTIVELY = re.compile(r"(?i)\brespectively\b")
+_RESPECTIVELY = Gated(r"(?i)\brespectively\b")
 
 
 def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[str | None, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_merge import MONETARY, Candidate, with_reasons
 
 # Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
@@ -22,10 +23,10 @@ _PLAN_NOUN = (
     r"\b(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
     r"expected|possible|potential|planned)\s+(?:[\w-]+\s+){0,2}?(?:fines?|penalt(?:y|ies)|sanctions?)\b"
 )
-PLAN_FINE = re.compile(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")
+PLAN_FINE = Gated(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")
 _PLAN_FORMS = (re.compile(f"(?i){_PLAN_VERB}"), re.compile(f"(?i){_PLAN_NOUN}"))
 # Where a match of either form can begin: the first word of each form.
-_PLAN_START = re.compile(
+_PLAN_START = Gated(
     r"(?i)\b(?:plan|intend|propos|expect|seek|sought|prepar|aim|want|mov|preliminary|provisional|tentative|"
     r"draft|possible|potential)"
 )
@@ -49,13 +50,13 @@ def plan_fine_end(sentence: str) -> int:
 
 
 # Anywhere in an item: its fines are not decided yet ("The fines will be finalised after ...").
-_NOT_FINAL = re.compile(
+_NOT_FINAL = Gated(
     r"(?i)\b(?:will|would|is\s+to|are\s+to|yet\s+to|has\s+yet\s+to|have\s+yet\s+to)\s+be\s+"
     r"(?:finali[sz]ed|confirmed|decided|determined|set)\b|\bnot\s+(?:yet\s+)?final(?:i[sz]ed)?\b"
 )
 # The fine is computed from the company's revenue or turnover, not capped by it. A figure merely
 # compared with revenue ("a sum equal to 4% of its domestic sales") is a plain fine.
-TURNOVER = re.compile(
+TURNOVER = Gated(
     r"(?i)\b(?:turnover|revenue|sales)[- ]based|"
     r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b"
 )

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from etl import catalog
+from etl.config import BUNDLED_FEEDS
 from etl.money import fx, fx_sources
 from etl.money.rates import embedded_rates
 from etl.money.redenominations import CHANGEOVERS, Changeover
@@ -138,7 +139,7 @@ def test_convert_one_raises_with_reason():
 
 # --- Several sources: precedence, staleness per source, quality, redenominations (issue 4) ---
 
-SAMPLE_FEED = Path(fx.__file__).parent / "data" / "sample_actions.csv"
+SAMPLE_FEED = BUNDLED_FEEDS.parent / "sample_actions.csv"
 
 
 def _rates(*rows: tuple[str, str, str, str], valid_days: list[int | None] | None = None) -> pl.DataFrame:

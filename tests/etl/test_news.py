@@ -11,8 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from etl.parsing import (
+    news,
+    news_amounts,
+    news_cues,
+    news_merge,
+    news_money,
+    news_names,
+    news_platforms,
+    news_scope,
+)
 from etl.parsing.news import extract_candidates, parse_money, split_sentences
 from etl.parsing.news_amounts import TABLES, TextAmounts, raw_mentions
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_names import by_first_letter, sentence_spans
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
@@ -374,3 +385,55 @@ def test_places_grouped_by_first_letter_match_as_the_plain_alternation() -> None
         for at in range(len(text)):
             a, b = plain.match(text, at), grouped.match(text, at)
             assert (a and a.group()) == (b and b.group()), text[at : at + 30]
+
+
+def _gates() -> list[tuple[str, Gated]]:
+    """Every gated pattern of the extractor's modules, by name."""
+    found = []
+    modules = (news, news_amounts, news_cues, news_merge, news_money, news_names, news_platforms, news_scope)
+    for module in modules:
+        for name, value in vars(module).items():
+            values = value if isinstance(value, tuple) else (value,)
+            for i, v in enumerate(values):
+                gate = v[-1] if isinstance(v, tuple) and v else v
+                if isinstance(gate, Gated):
+                    found.append((f"{module.__name__}.{name}[{i}]", gate))
+    return found
+
+
+# Letters that case-insensitive matching takes for ASCII ones, and text around them.
+_FOLDED = ["FİNED", "fıned", "ſales", "baſed on turnover", "Kourt", "İNSTAGRAM", "court ordered to pay", "Sİ"]
+
+
+def test_a_gate_skips_a_pattern_only_where_it_cannot_match() -> None:
+    gates = _gates()
+    assert len(gates) > 40 and all(gate.clauses for name, gate in gates if "_CURRENCY_HINTS" in name)
+    texts = [*_fixture_texts(), *_FOLDED, *(f"The {w} court" for w in _FOLDED)]
+    texts += [s for t in texts for s in split_sentences(t)]
+    for name, gate in gates:
+        for text in texts:
+            assert bool(gate.rx.search(text)) == bool(gate.search(text)), (name, text[:80])
+            if gate.rx.search(text):
+                assert gate.may_match(text), (name, text[:80])
+            for at in range(0, len(text), 37):  # a search within bounds tests only those bounds
+                assert bool(gate.rx.search(text, 0, at)) == bool(gate.search(text, 0, at)), (name, at)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        (r"(?i)\bfined\b", "FİNED", True),
+        (r"(?i)\bfined\b", "fıned", True),
+        (r"(?i)sales", "ſales", True),
+        (r"(?i)\bkourt", "Kourt", True),
+        (r"\bVK\b", "vk", False),
+        (r"\bVK\b", "VK", True),
+        (r"(?i:\bwikimedia\b)|\bVK\b", "WIKIMEDIA", True),
+        (r"(?i)\bban(?:s|ned)?\b", "a bank", False),
+    ],
+)
+def test_a_gate_answers_as_its_pattern_with_folded_letters(pattern: str, text: str, matches: bool) -> None:
+    gate = Gated(pattern)
+    assert gate.clauses  # every pattern here needs a literal, so the gate does test it
+    assert bool(re.search(pattern, text)) is matches
+    assert bool(gate.search(text)) is matches

@@ -8,11 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from etl.config import BUNDLED_FEEDS
 from etl.parsing import parsers, transform
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
-DATA = Path(transform.__file__).parent / "data"
+DATA = BUNDLED_FEEDS.parent
 
 
 def _feed(fmt: str, path: Path, **options: object) -> Feed:

@@ -181,7 +181,7 @@ def test_unchanged_series_is_not_reloaded(settings: Settings):
 
 def test_reading_the_series_raises_no_stale_data_warning():
     """The package's stale-data warning is silenced on purpose: even -W error passes, nothing logged."""
-    code = "from etl import cpi; print(cpi.series().height)"
+    code = "from etl.money import cpi; print(cpi.series().height)"
     done = subprocess.run(
         [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False, timeout=120
     )

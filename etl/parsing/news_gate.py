@@ -1,0 +1,160 @@
+"""A cheap test that skips a regular expression when the text lacks every word it needs.
+
+Most rules of the news extractor look for words that a given sentence does not contain, yet a
+regex search still tries every alternative at every position. ``Gated`` wraps a compiled pattern
+with the literal strings any match must contain (read from the pattern itself, see
+``required``); when the text contains none of them, ``search`` returns None and ``sub`` returns
+the text without running the pattern. The answers are exactly the pattern's: the test is a
+necessary condition, and the pattern runs whenever it holds. Pure; no state between calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from re import _constants as sre
+from re import _parser as sre_parse
+from typing import Any
+
+# Case-insensitive matching of an ASCII letter also takes "İ", "ı", "ſ" and "K" (simple lower and
+# upper case mappings). lower() turns "K" into "k" and "İ" into "i" plus a combining dot; these
+# replacements finish the fold, so a text a pattern can match holds its literals in lower case.
+_FOLD = (("\u0307", ""), ("ı", "i"), ("ſ", "s"))  # after lower(); dropping a character only adds matches
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+
+
+_last = ("", "")  # the text last folded and its fold: one sentence goes through many gates
+
+
+def fold(text: str) -> str:
+    """The text in lower case, the letters that case-insensitive matching equates with ASCII ones folded."""
+    global _last  # noqa: PLW0603
+    last = _last  # one tuple, read once: safe when threads share the module
+    if text is last[0]:  # the same object, not merely equal text: nothing is kept across texts
+        return last[1]
+    folded = text.lower()
+    if not text.isascii():  # "K" lowers to "k" already; "İ" lowers to "i" and a combining dot
+        for char, plain in _FOLD:
+            if char in folded:
+                folded = folded.replace(char, plain)
+    _last = (text, folded)
+    return folded
+
+
+# A literal is (text, exact): exact ones are matched case-sensitively, so they are looked for in the
+# text as written; the others in lower case in the folded text.
+Literal = tuple[str, bool]
+Clause = frozenset[Literal]  # a match contains one of these
+_IGNORECASE = int(re.IGNORECASE)
+
+
+def _weight(literal: Literal) -> int:
+    return len(literal[0]) + literal[1]  # a case-sensitive letter is rarer than any letter
+
+
+def _score(clause: Clause) -> tuple[int, int]:
+    return min(map(_weight, clause)), -len(clause)
+
+
+def _sequence(items: list, icase: bool) -> list[Clause]:
+    """The clauses that a match of a sequence of nodes must satisfy, each one alone necessary."""
+    sets: list[Clause] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            sets.append(frozenset([("".join(run), not icase)]))
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL and av < 128:
+            run.append(chr(av).lower() if icase else chr(av))
+        elif op in _ZERO_WIDTH:
+            continue  # consumes nothing: the characters around it are adjacent in the match
+        else:
+            close()
+            sets += _node(op, av, icase)
+    close()
+    return sets
+
+
+def _best(sets: list[Clause]) -> Clause | None:
+    return max(sets, key=_score) if sets else None
+
+
+def _node(op: object, av: Any, icase: bool) -> list[Clause]:
+    if op is sre.SUBPATTERN:
+        _, add, remove, body = av
+        return _sequence(list(body), (icase or bool(add & _IGNORECASE)) and not remove & _IGNORECASE)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence(list(av), icase)
+    if op in _REPEATS and av[0] >= 1:
+        return _sequence(list(av[2]), icase)
+    if op is sre.BRANCH:
+        alternatives = [_best(_sequence(list(alt), icase)) for alt in av[1]]
+        if all(alternatives):
+            return [frozenset().union(*alternatives)]  # type: ignore[arg-type]
+    return []
+
+
+def required(rx: re.Pattern[str]) -> tuple[Clause, ...]:
+    """Clauses of literals that any match of the pattern satisfies: it contains one literal of each.
+
+    Up to two clauses, the most selective ones: those whose shortest literal is longest. Empty
+    when the pattern requires no literal of two characters or more (then the pattern always runs).
+    """
+    parsed = sre_parse.parse(rx.pattern, rx.flags)
+    sets = _sequence(list(parsed.data), bool(parsed.state.flags & _IGNORECASE))
+    best = sorted(set(sets), key=_score, reverse=True)[:2]
+    return tuple(s for s in best if _score(s)[0] >= 2)
+
+
+class Gated:
+    """A compiled pattern that runs only when the text holds the literals it needs."""
+
+    __slots__ = ("clauses", "rx")
+
+    def __init__(self, rx: re.Pattern[str] | str) -> None:
+        self.rx = re.compile(rx) if isinstance(rx, str) else rx
+        self.clauses = tuple(  # (folded literals, exact literals) of each clause
+            (tuple(t for t, exact in c if not exact), tuple(t for t, exact in c if exact))
+            for c in required(self.rx)
+        )
+
+    @property
+    def pattern(self) -> str:
+        """The pattern's source."""
+        return self.rx.pattern
+
+    def may_match(self, text: str) -> bool:
+        """False only when no match is possible anywhere in the text."""
+        if not self.clauses:
+            return True
+        folded = fold(text)
+        for lowered, exact in self.clauses:
+            for literal in lowered:
+                if literal in folded:
+                    break
+            else:
+                for literal in exact:
+                    if literal in text:
+                        break
+                else:
+                    return False
+        return True
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``Pattern.search``; within ``pos:endpos`` only that part is tested (a match consumes nothing outside it)."""
+        if endpos is None and pos == 0:
+            return self.rx.search(text) if self.may_match(text) else None
+        stop = len(text) if endpos is None else endpos
+        return self.rx.search(text, pos, stop) if self.may_match(text[pos:stop]) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``Pattern.finditer``."""
+        return self.rx.finditer(text) if self.may_match(text) else iter(())
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        """``Pattern.sub``."""
+        return self.rx.sub(repl, text) if self.may_match(text) else text
