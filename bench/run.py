@@ -161,7 +161,7 @@ def w_normalize(spec: dict) -> dict:
 
 def w_prepare(spec: dict) -> dict:
     from etl.config import load_settings
-    from etl.loading import load
+    from etl.loading import load, stored_rates
     from etl.running import pipeline
 
     out = Path(spec["dir"])
@@ -174,7 +174,7 @@ def w_prepare(spec: dict) -> dict:
             rates_path = pipeline.rates_for_run(settings, out / "rates.parquet")
             con = load.connect(settings.warehouse)
             load.migrate(con)
-            load.load_rates(con, rates_path)
+            stored_rates.load_rates(con, rates_path)
             con.close()
     return _stage_result(timer, rates_path=str(rates_path))
 
@@ -234,7 +234,7 @@ def _instrument() -> dict[str, list[float]]:
     """
     import types
 
-    from etl.loading import load, models
+    from etl.loading import load, models, stored_rates
     from etl.money import fx
     from etl.parsing import transform, validate
     from etl.running import pipeline
@@ -264,8 +264,8 @@ def _instrument() -> dict[str, list[float]]:
         (validate, "split_valid", "  converted contract (split_valid)"),
         (pipeline, "load_batches", "load_batches (writer session: migrate, rates, load, marts)"),
         (load, "migrate", "  load.migrate"),
-        (load, "load_rates", "  load.load_rates"),
-        (load, "reconvert", "  load.reconvert"),
+        (stored_rates, "load_rates", "  stored_rates.load_rates"),
+        (stored_rates, "reconvert", "  stored_rates.reconvert"),
         (load, "load_batch", "  load.load_batch"),
         (models, "build_marts", "  models.build_marts"),
         (getattr(publish, "shutil", None), "copyfile", "publish: copy the warehouse to a build file"),

@@ -32,6 +32,11 @@ ACTION_COLUMNS = (
 IDENTITY_COLUMNS = ("amount_disputed", "amount_low", "amount_high", "is_total_of_parts", "source_count")
 _RECORD_KEY = "coalesce(source_record_id, md5(payload))"
 _CANDIDATES = (warehouse.ROOT / "rules" / "same_decision_candidates.sql").read_text(encoding="utf-8")
+_STATUS_HISTORY = [
+    statement
+    for statement in (warehouse.ROOT / "rules" / "status_history.sql").read_text(encoding="utf-8").split(";\n")
+    if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines())
+]
 _RECORD_COLUMNS = (
     "feed, record_key, record_action_id, source, source_kind, "
     "regexp_replace(coalesce(source_record_id, record_key), '#\\d+$', '') as document, action_type, "
@@ -206,35 +211,11 @@ def _rewrite_facts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _record_status_history(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
-    # A new action opens its first version at its decision date; a changed status closes the
-    # open version the day before this batch and opens a new one from the batch date. An
-    # action that no longer exists (its records joined another) takes its history with it.
-    history = catalog.STATUS_HISTORY
-    con.execute(
-        f"delete from {history} where action_id in (select action_id from touched_actions) "
-        f"and action_id not in (select action_id from {catalog.ENFORCEMENT_ACTIONS})"
-    )
-    changed = f"""
-        select actions.action_id, actions.status, actions.decision_date, open_version.valid_from
-        from {catalog.ENFORCEMENT_ACTIONS} as actions
-        left join {history} as open_version
-            on actions.action_id = open_version.action_id and open_version.valid_to is null
-        where actions.action_id in (select action_id from touched_actions)
-            and (open_version.status is null or open_version.status != actions.status)
-    """
-    con.execute(f"create or replace temp table status_changes as {changed}")
-    con.execute(
-        f"update {history} as h set valid_to = greatest(h.valid_from, ?::date - 1) "
-        "from status_changes as c where h.action_id = c.action_id and h.valid_to is null",
-        [batch_date],
-    )
-    con.execute(
-        f"insert or replace into {history} (action_id, status, run_id, valid_from, valid_to) "
-        "select action_id, status, ?, case when valid_from is null then decision_date "
-        "else greatest(?::date, valid_from + 1) end, null from status_changes",
-        [run_id, batch_date],
-    )
-    con.execute("drop table status_changes")
+    # The rule is SQL, in warehouse/rules/status_history.sql; each statement gets the
+    # parameters it names.
+    values = {"run_id": run_id, "batch_date": batch_date}
+    for statement in _STATUS_HISTORY:
+        con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
 
 
 def _record_changes(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:

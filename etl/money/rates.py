@@ -15,7 +15,7 @@ import polars as pl
 
 from etl import catalog
 from etl.config import Settings
-from etl.loading import load
+from etl.loading import load, stored_rates
 from etl.money import fx
 from etl.money.fx_sources import embedded_ecb_rates, embedded_nbp_rates
 
@@ -70,7 +70,7 @@ def _rates_inputs(settings: Settings) -> str:
         with load.connect(settings.warehouse, read_only=True) as con:
             parts += [
                 str(settings.warehouse.absolute()),
-                *map(str, con.execute(load.RATES_DIGEST).fetchall()[0]),
+                *map(str, con.execute(stored_rates.RATES_DIGEST).fetchall()[0]),
             ]
     if settings.fx_overrides is not None:
         parts.append(hashlib.sha256(settings.fx_overrides.read_bytes()).hexdigest())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,12 +18,13 @@ import polars as pl
 
 from etl import catalog
 from etl.config import Settings
-from etl.loading import changes, load, models, publish
+from etl.loading import changes, load, models, publish, stored_rates
 from etl.money import cpi, fx
 from etl.money.rates import rates_for_run
 from etl.parsing import transform
 from etl.parsing.transform import FeedFormatError
 from etl.parsing.validate import ContractError
+from etl.running.batch import Batch, RunReport
 from etl.running.faults import pause_point
 from etl.running.progress import SILENT, Progress
 from etl.sources.deadlines import processing_deadline
@@ -35,50 +36,6 @@ from etl.sources.workfiles import staged_files
 
 log = logging.getLogger(__name__)
 FEED_ERRORS = (FetchError, FeedFormatError, ContractError, load.ReconciliationError, OSError)
-
-
-@dataclass
-class RunReport:
-    """What a run did, per feed, and the marts it built."""
-
-    run_id: str
-    as_of: date
-    feeds: list[load.LoadResult] = field(default_factory=list)
-    marts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[load.LoadResult]:
-        """Feeds whose batch was not applied."""
-        return [result for result in self.feeds if result.status != "ok"]
-
-
-@dataclass(frozen=True)
-class Batch:
-    """One feed's batch on its way to the warehouse, the same shape for ``fines`` and Airflow.
-
-    :func:`parse_batch` fills it (``actions_path``), :func:`convert_batch` adds the conversion
-    (``converted_path``, ``rates_path``). Airflow tasks pass it between them as
-    :meth:`to_dict`; inside one process it stays this object. Paths are strings so that the
-    dict is plain JSON.
-    """
-
-    feed: str
-    source_file: str
-    rows_in: int
-    duplicates: int
-    actions_path: str
-    reject_paths: tuple[str, ...]
-    converted_path: str | None = None
-    rates_path: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain values for XCom."""
-        return {**asdict(self), "reject_paths": list(self.reject_paths)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Batch:
-        """The batch an Airflow task received as :meth:`to_dict`."""
-        return cls(**{**data, "reject_paths": tuple(data["reject_paths"])})  # type: ignore[arg-type]
 
 
 def make_run_id(as_of: date, digests: list[str]) -> str:
@@ -118,7 +75,7 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     with publish.writer(settings.warehouse) as con:
         load.migrate(con)
         cpi.load_cpi(con)
-        changed = load.load_rates(con, rates_path)
+        changed = stored_rates.load_rates(con, rates_path)
         reconverted = reconvert(con, rates_path, run_id=run_id, batch_date=None) if changed else 0
         marts = models.build_marts(con)
     return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
@@ -182,7 +139,7 @@ def reconvert(
         How many actions' converted values changed.
     """
     changes.snapshot(con)
-    reconverted = load.reconvert(con, rates_path)
+    reconverted = stored_rates.reconvert(con, rates_path)
     with load.transaction(con):
         cpi.deflate(con)
         changes.record(con, run_id=run_id, feed=None, batch_date=batch_date)
@@ -204,7 +161,7 @@ def load_batches(
     report = RunReport(run_id=run_id, as_of=as_of)
     load.migrate(con)
     cpi.load_cpi(con)
-    if load.load_rates(con, rates_path):
+    if stored_rates.load_rates(con, rates_path):
         reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
     for batch in batches:
         progress.stage(batch.feed, "load")
