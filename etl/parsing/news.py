@@ -39,7 +39,14 @@ from etl.parsing.news_names import (
     sentence_spans,
     split_sentences,
 )  # fmt: skip
-from etl.parsing.news_platforms import by_service, choose_platform, list_doubts, respectively
+from etl.parsing.news_platforms import (
+    by_service,
+    choose_platform,
+    list_doubts,
+    other_party,
+    party_after,
+    respectively,
+)
 from etl.parsing.news_scope import scope, turnover_based
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
@@ -50,6 +57,15 @@ _OFFERED = Gated(
     r"(?:\w+\s+){0,2}?to\s+pay\b"
 )
 _EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
+_COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+_COUNTED = r"(?:fines|penalties|sanctions|counts|charges|cases|violations|offen[cs]es|breaches|infringements)"
+# One figure imposed several times: "two fines of €206.6 million each", "2.5 million rubles on each of three counts".
+_TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\s+of\s+$")
+_TIMES_AFTER = re.compile(
+    rf"(?i)[)\]\s]*(?:on|for|in)\s+each\s+of\s+(?:the\s+)?{_COUNT}\s+(?:[\w'’-]+\s+)?{_COUNTED}\b"
+)
+MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
+_NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 _EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
 _POTENTIAL = Gated(r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b")
@@ -60,6 +76,17 @@ _AT_RATE = re.compile(
     r"(?:(?:current|today['’]s|present|prevailing|latest)\s+(?:exchange\s+)?rates?|exchange\s+rates?)\b"
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
+# Right before an amount: a running total of several fines ("bringing the total to 50 million euros").
+_CUMULATIVE = Gated(
+    r"(?i)\b(?:bring\w*|brought|tak(?:e|es|ing)|took|push\w*|rais\w*|lift\w*)\s+(?:the|its|their)\s+"
+    r"(?:\w+\s+){0,2}?(?:total|tally|sum)\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?$"
+)
+# The action is undone, not taken: "halted his own order to suspend Telegram", "lifted the ban on X".
+_REVERSED = Gated(
+    r"(?i)\b(?:(?:halt|lift|overturn|revok|revers|annul|quash|scrap|cancel|rescind|suspend|set\s+aside|"
+    r"str(?:uck|ike|ikes)\s+down)\w*\s+(?:of\s+)?(?:\S+\s+){0,5}?(?:order|ruling|decision|ban|block\w*|fines?|"
+    r"penalt\w*|suspension|sanctions?|restrictions?|verdict|judg(?:e)?ment)|unblock\w*)\b"
+)
 _PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
 _EARLIER = Gated(
@@ -83,7 +110,7 @@ _NOT_PENALTY = Gated(
 )
 # After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
 _NOT_PENALTY_AFTER = re.compile(
-    r"(?i)\s*(?:in\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|sales|profits?|income|tax(?:es)?|damages|"
+    r"(?i)\s*(?:in\s+)?(?:(?:fines?|penalt(?:y|ies))\s+and\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|sales|profits?|income|tax(?:es)?|damages|"
     r"compensation|refunds?|restitution|royalt\w*)\b"
 )
 
@@ -184,7 +211,10 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
         end = max((m.end for m in [*converted, mention] if m), default=0)
         anchor = mention.start if mention else signals.position
         platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
+        platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))
         platform = serviced.get(index, platform) if index is not None else platform
+        if mention is not None:
+            platform, reasons = party_after(spans, end, platform, reasons)
         if paired is not None and index is not None:  # "... respectively": the listed platforms in turn
             platform, reasons = paired.get(index), [r for r in reasons if r != "platform_unclear"]
             reasons += [] if platform else ["platform_unclear"]
@@ -195,9 +225,22 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
         if each and named:  # one fine per platform listed: the list is expected
             reasons = [r for r in reasons if r not in ("no_platform", "platform_unclear")]
             reasons += [] if spans.found else ["platform_from_context"]  # "Each was fined ...": the title's
-        for name in named if each and named else [platform]:
+        times = _times(sentence, mention, end) if mention is not None else 1
+        if times > 1 and len(named) <= 1:  # one platform fined several times the same figure
+            each, named = False, []
+        for name in named if each and named else [platform] * times:
             out.append(_build(sentence, mention, converted, (name, jurisdiction, authority, action), reasons))
     return out
+
+
+def _times(sentence: str, mention: MoneyMention, end: int) -> int:
+    """How many times a sentence says a figure was imposed: 2 for "two fines of €206.6 million each", else 1."""
+    before = _TIMES_BEFORE.search(sentence, max(0, mention.start - 50), mention.start)
+    found = (before if before and _EACH.match(sentence, end) else None) or _TIMES_AFTER.match(sentence, end)
+    if found is None:
+        return 1
+    word = found.group(1).lower()
+    return min(_NUMBERS.get(word) or int(word), MAX_TIMES)
 
 
 def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
@@ -220,6 +263,8 @@ def _doubts(
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
         ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
+        ("action_reversed", bool(_REVERSED.search(sentence))),
+        ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
         ("earlier_action", _looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
     ) if doubt]  # fmt: skip
 

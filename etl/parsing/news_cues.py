@@ -26,14 +26,20 @@ _PAY = Gated(
     r"(?i)\b(?:order|agree|must|will|require|force|told|direct|instruct|oblig)\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?pay\b|"
     r"\bto\s+pay\b|\bimpos(?:e|es|ed|ing)\b|\blev(?:y|ied)\b|\bslap"
 )
-_PER_DAY = re.compile(r"(?i)\s*(?:a|per|each|every|for\s+each)\s+(?:day|week)\b|\s*daily\b")
-_DAILY = Gated(r"(?i)daily\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
+# After the amount, maybe past its conversion: "4.8 million liras ($160,000) for each day".
+_PER_DAY = re.compile(
+    r"(?i)(?:\s*[(\[][^)\]]{0,40}[)\]])?(?:\s*(?:a|per|each|every|for\s+(?:each|every))\s+(?:day|week)\b|\s*daily\b)"
+)
+_DAILY = Gated(r"(?i)(?:daily|weekly)\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
 _NON_MONETARY = tuple(
     (kind, Gated(rx))
     for kind, rx in {
         "throttle": r"(?i)throttl|\bslow(?:s|ed|ing)\b|\bslow\s+down\b|slowdown",
-        "block": r"(?i)\bblock(?:s|ed|ing)?\b|\bban(?:s|ned|ning)?\b",
-        "warning": r"(?i)\bwarn(?:s|ed|ing)?\b",
+        "block": r"(?i)\bblock(?:s|ed|ing)?\b|\bban(?:s|ned|ning)?\b|\bsuspen(?:d|ds|ded|ding|sion)\b"
+        r"(?!\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:(?:[\w-]+\s+)?(?:activit|operation|business|work)|fines?|penalt|sentence|ruling|order|decision|"
+        r"payment|proceeding|investigation|probe|sales?|licen|trading|shares?|account|employee|executive|staff))",
+        # "warned that measures could go as far as blocking" is a statement, not a formal warning
+        "warning": r"(?i)\bwarn(?:s|ed|ing)?\b(?!\s+that\b)",
         "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b",
     }.items()
 )
@@ -44,7 +50,7 @@ _AD_BAN = Gated(
 )
 _PLANNED = Gated(
     r"(?i)\b(?:could|may|might|would|will|threat\w*|risk\w*|plan\w*|intend\w*|consider\w*|propos\w*|"
-    r"seek\w*|vow\w*|want\w*|prepar\w*)\b"
+    r"seek\w*|vow\w*|want\w*|prepar\w*|fac(?:e|es|ing))\b"
 )
 _CLAUSE = re.compile(r"[,;:(—–]")
 

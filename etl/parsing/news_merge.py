@@ -1,19 +1,27 @@
-"""Candidate enforcement actions of one news item: their confidence, and merging repeats of one action.
+"""Candidate enforcement actions of one news item: merging repeats of one action, and what stays apart.
 
 Rules: docs/news_extraction.md, "Merging" and "Review".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from itertools import combinations
+from dataclasses import replace
 
+from etl.parsing.news_candidate import (  # noqa: F401 - MONETARY and confidence re-exported for the news modules
+    MAX_CANDIDATES,
+    MONETARY,
+    Candidate,
+    confidence,
+    with_reasons,
+    without,
+)
 from etl.parsing.news_gate import Gated
-from etl.parsing.news_money import CTX, DOLLARS, HOME
+from etl.parsing.news_money import DOLLARS, HOME
 from etl.parsing.news_names import PARENT
+from etl.parsing.news_totals import agree, digits, kind, mark_totals
 
+# A candidate with one of these reports no action of its own: its kind never overrides another's.
+_DOUBTFUL = frozenset({"planned_action", "earlier_action", "amount_is_total"})
 _SEPARATE = Gated(r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further)\b")
 # A sentence that changes a figure ("cut the fine to 4.1 billion euros from 4.34 billion") holds
 # two figures of one fine, not a list of fines.
@@ -21,50 +29,6 @@ _CHANGED = Gated(
     r"(?i)\b(?:(?:cut(?:s|ting)?|reduc\w*|lower\w*|rais\w*|increas\w*|trimm\w*|slash\w*|revis\w*)\s+"
     r"(?:[\w'’]+\s+){0,4}?(?:to|from|by)|instead\s+of|(?:down|up)\s+from)\b"
 )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate enforcement action read from one sentence of a news item."""
-
-    platform: str | None  # canonical name ("TikTok", "Twitter", "X", "Meta", ...)
-    jurisdiction: str | None  # ISO 3166-1 alpha-2, or "EU"
-    authority: str | None  # as named in the text ("Tagansky District Court", "CNIL")
-    action_type: str  # fine, turnover_fine, periodic_penalty, block, throttle, warning, order, other
-    amount: Decimal | None  # as imposed, in the fine's own currency
-    currency: str | None  # ISO 4217; None when unknown or ambiguous
-    qualifier: str | None  # how the text bounds the amount: "about", "nearly", "more than", "up to", ...
-    reported_usd: Decimal | None  # a USD conversion the text itself states
-    reported_eur: Decimal | None  # a EUR conversion the text itself states
-    sentence: str  # verbatim
-    confidence: float  # 1.0 minus a penalty per reason, in [0, 1]
-    reasons: tuple[str, ...]  # why confidence is lowered: "currency_ambiguous", "no_platform", ...
-
-
-MONETARY = {"fine", "turnover_fine", "periodic_penalty"}
-MAX_CANDIDATES = 12  # more from one item is a list or noise, not news of one decision
-# Confidence is 1 minus these; parsers.MIN_CONFIDENCE (0.6) sends anything below it to review.
-PENALTIES = {
-    # Each of these alone sends a candidate to review: the row could not be a correct fact as it stands.
-    "no_platform": 0.45, "no_jurisdiction": 0.45, "no_amount": 0.45, "currency_ambiguous": 0.45,
-    "currency_not_local": 0.45, "conflicting_amounts": 0.45, "amount_is_conversion": 0.45,
-    "fined_party_not_platform": 0.45, "planned_action": 0.45, "too_many_candidates": 0.45, "earlier_action": 0.45,
-    "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
-    "amount_not_penalty": 0.45, "beyond_lead": 0.45,
-    # Softer doubts: each passes alone, and they add up.
-    "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
-    "platform_from_context": 0.1, "amount_qualified_approximate": 0.1, "conversion_currency_ambiguous": 0.05,
-}  # fmt: skip
-
-
-def confidence(reasons: tuple[str, ...] | list[str]) -> float:
-    """1 minus the penalties of the reasons (an unknown reason costs 0.1), in [0, 1]."""
-    return _confidence(tuple(reasons))
-
-
-@lru_cache(maxsize=1024)
-def _confidence(reasons: tuple[str, ...]) -> float:
-    return round(max(0.0, 1.0 - sum(PENALTIES.get(r, 0.1) for r in reasons)), 2)
 
 
 def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
@@ -81,7 +45,7 @@ def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
     """
     kept: list[Candidate] = []
     headline: set[int] = set()  # indices of the kept candidates whose amount the title gives
-    for cand in _mark_totals(found):
+    for cand in mark_totals(found):
         if len(kept) >= MAX_CANDIDATES:
             kept.append(with_reasons(cand, "too_many_candidates"))
             continue
@@ -89,25 +53,6 @@ def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
         if cand.sentence == title and cand.amount is not None:
             headline.add(index)
     return [without(c, "earlier_action") if i in headline else c for i, c in enumerate(kept)]
-
-
-def _mark_totals(found: list[Candidate]) -> list[Candidate]:
-    """Mark a figure that is the sum of two to four other figures of the item, of its kind and currency.
-
-    "Fines Meta €390m" over a body with €210m and €180m, "the combined 100 billion won" after
-    69.2 and 30.8 billion: the total is no fine of its own. Distinct figures only, so a fine quoted
-    twice never adds up with itself; the search is bounded by ``MAX_CANDIDATES``.
-    """
-    out = []
-    for i, c in enumerate(found[:MAX_CANDIDATES]):
-        parts = {
-            o.amount for j, o in enumerate(found[:MAX_CANDIDATES])
-            if j != i and o.amount is not None and c.amount is not None and o.amount < c.amount
-            and o.currency == c.currency and _kind(o) == _kind(c)
-        }  # fmt: skip
-        sums = (sum(combo) for n in range(2, 5) for combo in combinations(sorted(parts), n))
-        out.append(with_reasons(c, "amount_is_total") if any(_agree(c.amount, x) for x in sums) else c)
-    return out + found[MAX_CANDIDATES:]
 
 
 def _place(kept: list[Candidate], cand: Candidate, headline: set[int]) -> int:
@@ -120,6 +65,15 @@ def _place(kept: list[Candidate], cand: Candidate, headline: set[int]) -> int:
     if pair is not None:
         kept[pair[0]] = _absorb(*pair[1])
         return pair[0]
+    # One figure for two unrelated platforms in different sentences: which one was fined is unclear.
+    rivals = [
+        i for i, k in enumerate(kept) if _same_figure_other_platform(k, cand)
+        and not any(j != i and o.sentence == k.sentence and o.amount == k.amount for j, o in enumerate(kept))
+    ]  # fmt: skip  (one figure "each" for a list of platforms is no rivalry)
+    if rivals:
+        for i in rivals:
+            kept[i] = with_reasons(kept[i], "platform_unclear")
+        cand = with_reasons(cand, "platform_unclear")
     clashes = [i for i, k in enumerate(kept) if _clash(k, cand)]
     for i in clashes:
         kept[i] = kept[i] if i in headline else with_reasons(kept[i], "conflicting_amounts")
@@ -127,12 +81,15 @@ def _place(kept: list[Candidate], cand: Candidate, headline: set[int]) -> int:
     return len(kept) - 1
 
 
+def _same_figure_other_platform(a: Candidate, b: Candidate) -> bool:
+    """One figure in two sentences, given to two platforms of different families."""
+    if a.sentence == b.sentence or a.amount is None or b.amount is None or _related(a, b):
+        return False
+    return a.currency == b.currency and agree(a.amount, b.amount)
+
+
 def _family(c: Candidate) -> str | None:
     return PARENT.get(c.platform or "", c.platform)
-
-
-def _kind(c: Candidate) -> str:
-    return "fine" if c.action_type == "turnover_fine" else c.action_type
 
 
 def _related(a: Candidate, b: Candidate) -> bool:
@@ -149,8 +106,9 @@ def _same_action(a: Candidate, b: Candidate) -> bool:
     if a.sentence == b.sentence or not _related(a, b):
         return False
     if a.amount is None or b.amount is None:
-        kinds = {_kind(a), _kind(b)}
-        same_kind = len(kinds) == 1 or kinds <= MONETARY or kinds - MONETARY == {"order"}
+        kinds = {kind(a), kind(b)}
+        # an order that a fine enforces, or an order to block: one action
+        same_kind = len(kinds) == 1 or kinds <= MONETARY or "order" in kinds and len(kinds - MONETARY) <= 2
         return same_kind and bool(a.platform and b.platform)
     return _quotes(a, b) or _quotes(b, a)
 
@@ -159,30 +117,9 @@ def _quotes(x: Candidate, y: Candidate) -> bool:
     """Whether x's figure is y's amount or one of y's stated conversions, written again."""
     figures = ((y.amount, y.currency), (y.reported_usd, "USD"), (y.reported_eur, "EUR"))
     return any(
-        value is not None and x.currency in (None, code) and _agree(x.amount, value)
+        value is not None and x.currency in (None, code) and agree(x.amount, value)
         for value, code in figures
     )
-
-
-def _agree(x: Decimal | None, y: Decimal) -> bool:
-    """Whether two figures are one amount, the less precise one a rounding of the other.
-
-    "207.4 billion" and "207,400,000,000" agree, so do "$177 million" and "$176.64 million" and
-    "7.2 billion" and "7,221,916,235". A one-digit figure ("$5 billion") agrees within 5%.
-    """
-    if x is None or x == y:
-        return x is not None
-    coarse, fine = sorted((x, y), key=_digits)
-    digits = _digits(coarse)
-    if digits == 1:
-        return abs(x - y) <= Decimal("0.05") * max(x, y)
-    step = Decimal(1).scaleb(fine.adjusted() - digits + 1)
-    return fine.quantize(step, rounding=ROUND_HALF_UP, context=CTX) == coarse
-
-
-def _digits(value: Decimal) -> int:
-    """Significant digits: 2 for 7,200,000,000, 5 for 176.64."""
-    return len(value.normalize(CTX).as_tuple().digits) if value else 1
 
 
 def _local_and_converted(a: Candidate, b: Candidate) -> tuple[Candidate, Candidate] | None:
@@ -195,12 +132,12 @@ def _local_and_converted(a: Candidate, b: Candidate) -> tuple[Candidate, Candida
     """
     if a.amount is None or b.amount is None or a.currency == b.currency:
         return None
-    if _kind(a) != _kind(b) or not _related(a, b):
+    if kind(a) != kind(b) or not _related(a, b):
         return None
     home = HOME.get(a.jurisdiction or b.jurisdiction or "")
     for local, other in ((a, b), (b, a)):
         stated = local.reported_eur if other.currency == "EUR" else local.reported_usd
-        if stated is not None and other.currency in (None, "USD", "EUR") and not _agree(other.amount, stated):
+        if stated is not None and other.currency in (None, "USD", "EUR") and not agree(other.amount, stated):
             continue
         if home and local.currency == home:
             return local, other
@@ -225,7 +162,7 @@ def _clash(a: Candidate, b: Candidate) -> bool:
     One sentence listing amounts in one currency says so ("3.2, 3.3 and 2.4 million rubles"),
     unless it changes a figure; so do "also", "another", "separate".
     """
-    if a.amount is None or b.amount is None or _kind(a) != _kind(b) or not _related(a, b):
+    if a.amount is None or b.amount is None or kind(a) != kind(b) or not _related(a, b):
         return False
     if {"earlier_action", "planned_action", "amount_is_total"}.intersection(a.reasons + b.reasons):
         return False  # an earlier, possible or summed fine is another figure: it casts no doubt on this one
@@ -236,10 +173,11 @@ def _clash(a: Candidate, b: Candidate) -> bool:
 def _combine(a: Candidate, b: Candidate) -> Candidate:
     """Keep the richer (then the more precise) of two candidates for one action, filling its gaps."""
 
-    def richness(c: Candidate) -> tuple[bool, bool, int, int, float]:
+    def richness(c: Candidate) -> tuple[bool, bool, bool, int, int, float]:
         reported = (c.reported_usd is not None) + (c.reported_eur is not None)
-        precision = _digits(c.amount) if c.amount is not None else 0
-        return c.amount is not None, c.currency is not None, reported, precision, c.confidence
+        precision = digits(c.amount) if c.amount is not None else 0
+        exact = c.qualifier is None  # "more than 100 million euros" yields to "102,084,433.91 euros"
+        return c.amount is not None, c.currency is not None, exact, precision, reported, c.confidence
 
     best, other = (a, b) if richness(a) >= richness(b) else (b, a)
     return _merge(best, other)
@@ -249,7 +187,13 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
     """The best candidate, with its missing platform, authority and jurisdiction taken from the other."""
     fields = ("platform", "authority", "jurisdiction")
     fills = {f: getattr(other, f) for f in fields if getattr(best, f) is None and getattr(other, f)}
-    if best.action_type == "fine" and other.action_type in MONETARY:
+    if best.amount is not None and other.amount is not None and best.currency == other.currency:
+        # one fine quoted twice: a conversion stated with either figure is the fine's
+        fills |= {f: getattr(other, f) for f in ("reported_usd", "reported_eur")
+                  if getattr(best, f) is None and getattr(other, f) is not None}  # fmt: skip
+    if best.action_type == "order" and other.action_type not in MONETARY | {"order", "other"}:
+        fills["action_type"] = other.action_type  # "ordered operators to suspend" + "blocked": a block
+    if best.action_type == "fine" and other.action_type in MONETARY and not _DOUBTFUL.intersection(other.reasons):
         fills["action_type"] = other.action_type  # the more specific kind of fine
     dropped = {"no_jurisdiction"} if "jurisdiction" in fills else set()
     if "beyond_lead" not in other.reasons:  # a later figure that repeats the lead's fine is the lead's
@@ -260,7 +204,7 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
             dropped | {"multiple_platforms"},
         )  # the sentence that is sure
     renamed = {"no_platform": "platform_from_context"} if "platform" in fills else {}
-    carried = [r for r in other.reasons if r == "conflicting_amounts"]
+    carried = [r for r in other.reasons if r in ("conflicting_amounts", "action_reversed")]
     reasons = tuple(dict.fromkeys([*(renamed.get(r, r) for r in best.reasons if r not in dropped), *carried]))
     return replace(best, **fills, reasons=reasons, confidence=confidence(reasons))
 
@@ -269,18 +213,6 @@ def _sure_of_platform(c: Candidate) -> bool:
     """Whether a candidate names one platform, without doubt (its sentence names no other)."""
     doubts = {"multiple_platforms", "platform_unclear", "platform_from_context", "no_platform"}
     return c.platform is not None and not doubts.intersection(c.reasons)
-
-
-def without(c: Candidate, reason: str) -> Candidate:
-    """The candidate without one reason, its confidence recomputed."""
-    reasons = tuple(r for r in c.reasons if r != reason)
-    return replace(c, reasons=reasons, confidence=confidence(reasons))
-
-
-def with_reasons(c: Candidate, *added: str) -> Candidate:
-    """The candidate with more reasons, its confidence recomputed."""
-    reasons = tuple(dict.fromkeys((*c.reasons, *added)))
-    return replace(c, reasons=reasons, confidence=confidence(reasons))
 
 
 def finish(c: Candidate) -> Candidate:

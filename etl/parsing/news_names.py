@@ -97,6 +97,12 @@ _OWNS = re.compile(
     r"(?i),?\s+(?:(?:(?:the|its)\s+)?(?:owner|parent)(?:\s+(?:firm|company))?\s+of|which\s+(?:also\s+)?owns)\s+"
 )
 _OWNED_BY = re.compile(r"(?i)(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?\b")
+# "Twitch, an Amazon subsidiary,", "YouTube, owned by Google,": the second name is the owner, not the party.
+_OWNER_APPOSITION = re.compile(
+    r"(?i),\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,2}?|(?:which\s+is\s+)?(?:owned\s+by|(?:a|the)\s+"
+    r"(?:unit|subsidiary|division|arm|part)\s+of|part\s+of)\s+)$"
+)
+_OWNER_AFTER = re.compile(r"(?i)(?:['’´]s)?(?:-owned|\s+(?:subsidiary|unit|division|arm|affiliate)\b)")
 _LISTED = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")  # ", and" closes the apposition
 _AUTHORITY = Gated(
     r"(?:[A-Z][\w'’´.-]*\s+(?:and\s+)?){1,6}(?:Court|Tribunal|Commissioner['’]s\s+Office|Commission(?:er)?|"
@@ -152,7 +158,7 @@ _PLACE = f"(?<!\\w)(?<!lead )(?<!main )(?P<place>{by_first_letter(list(TABLES['p
 _PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
 _BODY = (
     r"(?i:justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
-    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|bod(?:y|ies))\b"
+    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|cabinet|bod(?:y|ies))\b"
 )
 _VERB = (
     r"(?i:fines?|fined|blocks?|blocked|bans?|banned|slows?|throttled?|orders?|ordered|warn|slaps?|hits?|"
@@ -180,9 +186,15 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
     "Facebook owner Meta" keeps Meta; "Meta, the owner of Facebook and Instagram," and "Meta,
     Facebook's owner," keep Meta only.
     """
-    spans = sorted(
-        (m.start(), m.end(), name) for name, rx in _candidate_platforms(text) for m in rx.finditer(text)
+    found = sorted(
+        ((m.start(), m.end(), name) for name, rx in _candidate_platforms(text) for m in rx.finditer(text)),
+        key=lambda span: (span[0], -span[1]),
     )
+    spans, reach = [], -1  # a name inside a longer one is that one ("Kakao" in "Kakao Mobility")
+    for span in found:
+        if span[1] > reach:
+            spans.append(span)
+            reach = span[1]
     kept: list[tuple[int, int, str]] = []
     owned_list, last = False, 0  # inside "..., the owner of A, B and C"; where the last mention ends
     for span in spans:
@@ -195,6 +207,9 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
         if kept and _OWNER_GAP.fullmatch(gap):
             kept[-1] = span  # the owner named after its platform is the one meant
             continue
+        apposition = _OWNER_APPOSITION.fullmatch(gap)
+        if kept and apposition and (gap.rstrip().lower().endswith(("by", "of")) or _OWNER_AFTER.match(text, span[1])):
+            continue  # "Twitch, an Amazon subsidiary,": Amazon only describes Twitch
         if kept and gap.strip() == "," and _OWNED_BY.match(text, span[1]):
             owned_list = True  # "Meta, Facebook's owner,": Facebook describes Meta
             continue
@@ -222,10 +237,11 @@ _CITY_COURT = Gated(
 # a headline "Turkey fines social networks" says who acted in general, not which body decided.
 _AUTH_BODY = (
     r"(?:justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
-    r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|bod(?:y|ies))\b"
+    r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|cabinet|"
+    r"attorneys?\s+general|bod(?:y|ies))\b"
 )
 _AUTH_TOPIC = (
-    r"(?:data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
+    r"(?:interior|home|data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
     r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
     r"technolog(?:y|ies)|cyberspace|information|financial|finance|securities|economy|economic|justice|tax|"
     r"advertising|personal|trade|fair|top|supreme|high|federal|district|city|regional|state|appeals?|"

@@ -31,9 +31,39 @@ _RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
 _RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
 # Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
 _OTHER_PARTY = re.compile(
-    r"\b(?:its|their)\s+\w+|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
+    r"\b(?:its|their)\s+(?:[A-Z][\w&-]+|unit|subsidiar\w+|parent|owner|affiliates?|division|arm|partners?|"
+    r"founders?|executives?|managers?|directors?|officers?|CEO|chief|boss|head|wholesalers?|distributors?|"
+    r"resellers?|sellers?|suppliers?|operators?)\b|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
 )
+# A quoted phrase names a charge or a law, not a party ("on each of three counts of 'LGBT propaganda'").
+_QUOTED = re.compile(r"['‘\"“][^'‘’\"“”]{1,60}['’\"”]")
 _RESPECTIVELY = Gated(r"(?i)\brespectively\b")
+
+
+# A company the tables do not know, introduced by what it is: "ride-hailing company Didi",
+# "hotel comparison site Trivago". Only read when the item names no known platform.
+_DESCRIBED = Gated(
+    r"(?i:\b(?:company|site|website|platform|app|service|giant|firm|marketplace|retailer|startup|network|"
+    r"aggregator|provider|operator|store))\s+(?P<name>[A-Z][\w.&'’-]*[\w&](?:\s+[A-Z][\w.&-]*[\w&])?)"
+    r"(?![\w$£€¥₩₹₽])(?!\s+(?:Act|Law|Code|Court|Commission|Authority|Ministry|Agency|Office))"
+)
+# After an amount: whom it is imposed on ("imposed ₹168.88 crore on OYO"), or a unit of the company
+# that is another party ("$5.8 million over its Ring unit's handling").
+_IMPOSED_ON = re.compile(r"(?i)\s*(?:on|upon|against)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?$")
+_IMPOSING = Gated(r"(?i)\b(?:impos|lev(?:y|ie)|slap|hand)\w*")
+_ITS_UNIT = re.compile(
+    r"(?i)\s*(?:over|for|on|by|from|at)\s+its\s+[A-Z][\w&-]*\s+(?:\w+\s+)?(?:unit|subsidiary|division|arm)\b"
+)
+
+
+# A sentence about another party than the platform, which it does not name: "Carriers that fail to
+# comply face a fine of 500,000 reais per day", "Its local manager was fined ...".
+_THIRD_PARTY = Gated(
+    r"(?i)^\W*(?:the\s+|its\s+|their\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:anyone|anybody|whoever|those|people|"
+    r"carriers?|operators?|telecoms?|providers?|"
+    r"ISPs?|executives?|managers?|officials?|employees?|staff|banks?|individuals?|users?|journalists?|bloggers?|"
+    r"representatives?|directors?|officers?|resellers?|sellers?|merchants?|advertisers?|partners?)\b"
+)
 
 
 def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[str | None, list[str]]:
@@ -124,7 +154,7 @@ def list_doubts(
             doubts.setdefault(j, []).append("amount_is_range")
         first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position
         platform_between = first_after < len(spans.starts) and spans.starts[first_after] < b.start
-        if not platform_between and _OTHER_PARTY.search(gap):
+        if not platform_between and _OTHER_PARTY.search(_QUOTED.sub(" ", gap)):
             doubts.setdefault(j, []).append("platform_unclear")
     return doubts
 
@@ -143,3 +173,41 @@ def respectively(spans: Spans, primaries: list[tuple[int, MoneyMention]]) -> dic
         if len(names) == len(primaries)
         else {}
     )
+
+
+def other_party(
+    spans: Spans, platform: str | None, reasons: list[str], *, titled: bool
+) -> tuple[str | None, list[str]]:
+    """The party of a sentence whose platform came from elsewhere (``choose_platform``).
+
+    With no platform named anywhere, a company introduced by what it is ("ride-hailing company
+    Didi") is the party (``platform_unknown``); a sentence about carriers, users or managers that
+    takes its platform from the headline is about another party (``fined_party_not_platform``).
+    """
+    if platform is None and not titled and (described := _DESCRIBED.search(spans.text)):
+        return described["name"], [r for r in reasons if r != "no_platform"] + ["platform_unknown"]
+    if "platform_from_context" in reasons and _THIRD_PARTY.search(spans.text):
+        return platform, [*reasons, "fined_party_not_platform"]
+    return platform, reasons
+
+
+def party_after(
+    spans: Spans, end: int, platform: str | None, reasons: list[str]
+) -> tuple[str | None, list[str]]:
+    """The party named after an amount (``end``) instead of the platform chosen before it.
+
+    "imposed ₹168.88 crore on OYO" is OYO's; "$5.8 million over its Ring unit's ..." belongs to a
+    unit that is not the platform named (``platform_unclear``).
+    """
+    sentence = spans.text
+    if _ITS_UNIT.match(sentence, end):
+        return platform, [*reasons, "platform_unclear"]
+    after = next(((start, name) for start, _, name in spans.found if start >= end), None)
+    if (
+        after
+        and after[0] - end <= 60
+        and _IMPOSED_ON.fullmatch(sentence, end, after[0])
+        and _IMPOSING.search(sentence)
+    ):
+        return after[1], [r for r in reasons if r not in ("multiple_platforms", "platform_unclear")]
+    return platform, reasons

@@ -86,9 +86,13 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     """
     lead = lead_sentences(sentences, found, title)
     tentative = bool(PLAN_FINE.search(title)) or any(_NOT_FINAL.search(s) for s in sentences)
+    # The sentence right after the lead may add the decision's penalty for delay ("... or pay a
+    # further €60,000 for every day of delay"): a daily penalty there is the lead's, not background.
+    after = next((s for s in sentences if s not in lead), None) if len(lead) < len(sentences) + 1 else None
     out = []
     for c in found:
-        if c.amount is not None and c.sentence not in lead:
+        delay = c.action_type == "periodic_penalty" and c.sentence == after
+        if c.sentence not in lead and not delay:  # a later measure too ("... removed or blocked updates")
             c = with_reasons(c, "beyond_lead")
         if tentative and c.action_type in MONETARY:
             c = with_reasons(c, "planned_action")

@@ -1,0 +1,69 @@
+"""One candidate enforcement action read from a news item, and how sure the extraction is of it.
+
+The shape every news module passes around (etl/parsing/news.py builds candidates, etl/parsing/news_merge.py
+merges them); ``confidence`` turns the reasons to doubt a candidate into a score. Rules:
+docs/news_extraction.md, "Review".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate enforcement action read from one sentence of a news item."""
+
+    platform: str | None  # canonical name ("TikTok", "Twitter", "X", "Meta", ...)
+    jurisdiction: str | None  # ISO 3166-1 alpha-2, or "EU"
+    authority: str | None  # as named in the text ("Tagansky District Court", "CNIL")
+    action_type: str  # fine, turnover_fine, periodic_penalty, block, throttle, warning, order, other
+    amount: Decimal | None  # as imposed, in the fine's own currency
+    currency: str | None  # ISO 4217; None when unknown or ambiguous
+    qualifier: str | None  # how the text bounds the amount: "about", "nearly", "more than", "up to", ...
+    reported_usd: Decimal | None  # a USD conversion the text itself states
+    reported_eur: Decimal | None  # a EUR conversion the text itself states
+    sentence: str  # verbatim
+    confidence: float  # 1.0 minus a penalty per reason, in [0, 1]
+    reasons: tuple[str, ...]  # why confidence is lowered: "currency_ambiguous", "no_platform", ...
+
+
+MONETARY = {"fine", "turnover_fine", "periodic_penalty"}
+MAX_CANDIDATES = 12  # more from one item is a list or noise, not news of one decision
+# Confidence is 1 minus these; parsers.MIN_CONFIDENCE (0.6) sends anything below it to review.
+PENALTIES = {
+    # Each of these alone sends a candidate to review: the row could not be a correct fact as it stands.
+    "no_platform": 0.45, "no_jurisdiction": 0.45, "no_amount": 0.45, "currency_ambiguous": 0.45,
+    "currency_not_local": 0.45, "conflicting_amounts": 0.45, "amount_is_conversion": 0.45,
+    "fined_party_not_platform": 0.45, "planned_action": 0.45, "too_many_candidates": 0.45, "earlier_action": 0.45,
+    "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
+    "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45,
+    # Softer doubts: each passes alone, and they add up.
+    "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
+    "platform_from_context": 0.1, "platform_unknown": 0.1, "amount_qualified_approximate": 0.1,
+    "conversion_currency_ambiguous": 0.05,
+}  # fmt: skip
+
+
+def confidence(reasons: tuple[str, ...] | list[str]) -> float:
+    """1 minus the penalties of the reasons (an unknown reason costs 0.1), in [0, 1]."""
+    return _confidence(tuple(reasons))
+
+
+@lru_cache(maxsize=1024)
+def _confidence(reasons: tuple[str, ...]) -> float:
+    return round(max(0.0, 1.0 - sum(PENALTIES.get(r, 0.1) for r in reasons)), 2)
+
+
+def without(c: Candidate, reason: str) -> Candidate:
+    """The candidate without one reason, its confidence recomputed."""
+    reasons = tuple(r for r in c.reasons if r != reason)
+    return replace(c, reasons=reasons, confidence=confidence(reasons))
+
+
+def with_reasons(c: Candidate, *added: str) -> Candidate:
+    """The candidate with more reasons, its confidence recomputed."""
+    reasons = tuple(dict.fromkeys((*c.reasons, *added)))
+    return replace(c, reasons=reasons, confidence=confidence(reasons))

@@ -1,0 +1,98 @@
+"""Figures of one news item that are one amount, and figures that are the total of others.
+
+``agree`` says whether two figures are one amount written with different precision ("7.2 billion"
+and "7,221,916,235"); ``mark_totals`` marks a figure that sums others ("€390m" over €210m and €180m).
+Rules: docs/news_extraction.md, "Merging".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from itertools import combinations
+
+from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, with_reasons
+from etl.parsing.news_money import CTX
+
+
+def kind(c: Candidate) -> str:
+    """The kind of action a candidate reports, a turnover-based fine counted as a fine."""
+    return "fine" if c.action_type == "turnover_fine" else c.action_type
+
+
+def agree(x: Decimal | None, y: Decimal) -> bool:
+    """Whether two figures are one amount, the less precise one a rounding of the other.
+
+    "207.4 billion" and "207,400,000,000" agree, so do "$177 million" and "$176.64 million" and
+    "7.2 billion" and "7,221,916,235". A one-digit figure ("$5 billion") agrees within 5%.
+    """
+    if x is None or x == y:
+        return x is not None
+    coarse, fine = sorted((x, y), key=digits)
+    places = digits(coarse)
+    if places == 1:
+        return abs(x - y) <= Decimal("0.05") * max(x, y)
+    step = Decimal(1).scaleb(fine.adjusted() - places + 1)
+    # rounded ("$177 million" for 176.64) or cut short, as headlines do ("$25m" for 25.54)
+    return any(
+        fine.quantize(step, rounding=way, context=CTX) == coarse for way in (ROUND_HALF_UP, ROUND_DOWN)
+    )
+
+
+def digits(value: Decimal) -> int:
+    """Significant digits: 2 for 7,200,000,000, 5 for 176.64."""
+    return len(value.normalize(CTX).as_tuple().digits) if value else 1
+
+
+def mark_totals(found: list[Candidate]) -> list[Candidate]:
+    """Mark a figure that is the sum of two to four other figures of the item, of its kind and currency.
+
+    "Fines Meta €390m" over a body with €210m and €180m, "the combined 100 billion won" after
+    69.2 and 30.8 billion, "more than 10 million rubles" over 2.5 million "on each of three counts"
+    and 3 million: the total is no fine of its own. A figure counts as often as one sentence
+    imposes it ("two fines of €206.6 million each"), so a fine quoted again never adds up with
+    itself. Parts that break down a lead figure share its standing: they lose ``beyond_lead``
+    (and the conflict the total would cast). The search is bounded by ``MAX_CANDIDATES``.
+    """
+    head = found[:MAX_CANDIDATES]
+    out = list(head)
+    for i, c in enumerate(head):
+        if c.amount is None:
+            continue
+        parts = _parts(head, c)
+        combo = next((combo for combo in _sums(parts) if agree(c.amount, sum(a for a, _ in combo))), None)
+        if combo is None:
+            continue
+        out[i] = with_reasons(out[i], "amount_is_total")
+        if "beyond_lead" in c.reasons:
+            continue
+        for _, j in combo:
+            reasons = tuple(r for r in out[j].reasons if r not in ("beyond_lead", "conflicting_amounts"))
+            out[j] = replace(out[j], reasons=reasons, confidence=confidence(reasons))
+    return out + found[MAX_CANDIDATES:]
+
+
+def _parts(found: list[Candidate], total: Candidate) -> list[tuple[Decimal, int]]:
+    """Smaller figures of the total's kind and currency, as (amount, index).
+
+    Each amount as many times as one sentence imposes it, and no more.
+    """
+    by_amount: dict[Decimal, dict[str, list[int]]] = {}
+    for j, o in enumerate(found):
+        smaller = o.amount is not None and total.amount is not None and o.amount < total.amount
+        if smaller and o.currency == total.currency and kind(o) == kind(total):
+            by_amount.setdefault(o.amount, {}).setdefault(o.sentence, []).append(j)
+    return [(amount, j) for amount, sentences in sorted(by_amount.items())
+            for j in max(sentences.values(), key=len)]  # fmt: skip
+
+
+def _sums(parts: list[tuple[Decimal, int]]) -> Iterator[tuple[tuple[Decimal, int], ...]]:
+    """Combinations of two to four parts, distinct as multisets of amounts."""
+    seen: set[tuple[Decimal, ...]] = set()
+    for n in range(2, 5):
+        for combo in combinations(parts, n):
+            amounts = tuple(a for a, _ in combo)
+            if amounts not in seen:
+                seen.add(amounts)
+                yield combo

@@ -1,0 +1,183 @@
+"""Tests for the news rules added after the third and fourth blind rounds (docs/news_extraction.md).
+
+Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
+and authority are made up for the rule under test, never a real report. A case lists the facts
+the extraction must keep (confidence at least ``parsers.MIN_CONFIDENCE``) and nothing else.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from etl.parsing.news import extract_candidates
+from etl.parsing.parsers import MIN_CONFIDENCE
+
+D = Decimal
+
+
+def facts(title: str, summary: str) -> list[tuple]:
+    """What would become facts: (platform, jurisdiction, action type, amount, currency), in order."""
+    return [
+        (c.platform, c.jurisdiction, c.action_type, c.amount, c.currency)
+        for c in extract_candidates(title, summary)
+        if c.confidence >= MIN_CONFIDENCE
+    ]
+
+
+CASES = [
+    pytest.param(
+        "Italy fines Google €40 million",
+        "Italy's antitrust authority said it had fined Google more than 40 million euros ($44 million) "
+        "for abusing its dominance. The exact penalty is 40,612,345.17 euros.",
+        [("Google", "IT", "fine", D("40612345.17"), "EUR")],
+        id="the-exact-figure-wins-over-a-bound",
+    ),
+    pytest.param(
+        "Turkey fines Google $31m",
+        "Turkey's competition authority fined Google 240.5 million lira (31.87 million dollars) for abusing "
+        "its search dominance.",
+        [("Google", "TR", "fine", D("240500000"), "TRY")],
+        id="a-headline-cuts-its-conversion-short",
+    ),
+    pytest.param(
+        "Turkish board fines Google 1.2 billion lira",
+        "Turkey's Competition Authority has fined Google 1.2 billion lira over ad tech. Google has six months "
+        "to comply or face daily fines.",
+        [("Google", "TR", "fine", D("1200000000"), "TRY")],
+        id="daily-fines-it-may-face-do-not-retype-the-fine",
+    ),
+    pytest.param(
+        "Court orders messaging app blocked",
+        "A judge in Madrid has ordered telecom operators to suspend Telegram nationwide in a copyright case.",
+        [("Telegram", "ES", "block", None, None)],
+        id="an-order-to-suspend-is-one-block",
+    ),
+    pytest.param(
+        "Judge halts blocking of Telegram",
+        "A Spanish judge on Monday halted his own order to suspend Telegram until a police report is ready.",
+        [],
+        id="a-halted-block-is-no-action",
+    ),
+    pytest.param(
+        "Seoul court overturns 12.3 bln won KFTC penalty on Naver",
+        "Naver has won the cancellation of a ₩12.3 billion penalty the Korea Fair Trade Commission imposed.",
+        [],
+        id="a-cancelled-fine-is-no-fact",
+    ),
+    pytest.param(
+        "Dutch regulator: Apple reaches penalty cap",
+        "The Dutch competition regulator ACM said Apple must pay a fourth weekly penalty payment of 3 million "
+        "euros, bringing the total to 12 million euros.",
+        [("Apple", "NL", "periodic_penalty", D("3000000"), "EUR")],
+        id="a-running-total-is-no-fine",
+    ),
+    pytest.param(
+        "Spain fines Airbnb €50 million",
+        "Spain's competition watchdog fined Airbnb €50 million on Tuesday. The sanction is made up of two fines "
+        "of €25 million each, one for each of two infringements.",
+        [("Airbnb", "ES", "fine", D("25000000"), "EUR"), ("Airbnb", "ES", "fine", D("25000000"), "EUR")],
+        id="two-fines-each-are-the-parts-of-the-total",
+    ),
+    pytest.param(
+        "Apple fined over 7 million rubles in Moscow",
+        "A Moscow court fined Apple more than 7 million rubles on Monday: 2 million rubles on each of three "
+        "counts of 'banned content' and 1 million rubles for refusing to delete posts.",
+        [("Apple", "RU", "fine", D("2000000"), "RUB")] * 3 + [("Apple", "RU", "fine", D("1000000"), "RUB")],
+        id="counts-and-a-quoted-charge-name",
+    ),
+    pytest.param(
+        "Brazil fines WhatsApp",
+        "A judge in Brazil has ordered operators to block WhatsApp for 48 hours. Carriers that fail to comply "
+        "face a fine of 100,000 reais per day.",
+        [("WhatsApp", "BR", "block", None, None)],
+        id="a-penalty-on-carriers-is-not-the-platforms",
+    ),
+    pytest.param(
+        "France fines Microsoft €20 million",
+        "France's data protection authority CNIL fined Microsoft €20 million over cookies. The company has "
+        "three months to comply or pay a further €10,000 for every day of delay.",
+        [("Microsoft", "FR", "fine", D("20000000"), "EUR"), ("Microsoft", "FR", "periodic_penalty", D("10000"), "EUR")],
+        id="a-penalty-for-delay-right-after-the-lead",
+    ),
+    pytest.param(
+        "Regulator fines ride-hailing firm",
+        "Australia's Federal Court handed ride-hailing company Zipcab an A$3.5m fine on Friday for misleading "
+        "riders about fares.",
+        [("Zipcab", "AU", "fine", D("3500000"), "AUD")],
+        id="an-unknown-company-introduced-by-what-it-is",
+    ),
+    pytest.param(
+        "Nepal bans TikTok",
+        "Nepal's cabinet decided on Monday to ban TikTok, saying it disrupted social harmony.",
+        [("TikTok", "NP", "block", None, None)],
+        id="a-country-and-its-cabinet",
+    ),
+    pytest.param(
+        "Russia slows down Twitter",
+        "Russia's communications watchdog Roskomnadzor said it was slowing down Twitter. It warned that "
+        "measures could go as far as blocking the service.",
+        [("Twitter", "RU", "throttle", None, None)],
+        id="warned-that-is-no-warning",
+    ),
+    pytest.param(
+        "Moscow court fines Twitch 2 mln rubles",
+        "The Tagansky Court of Moscow has fined the streaming service Twitch, an Amazon subsidiary, 2,000,000 "
+        "rubles for failing to remove content.",
+        [("Twitch", "RU", "fine", D("2000000"), "RUB")],
+        id="the-owner-in-an-apposition-is-not-fined",
+    ),
+    pytest.param(
+        "CCI fines two travel sites",
+        "The regulator imposed ₹100.5 crore on MakeMyTrip and ₹50.25 crore on OYO, the Competition Commission "
+        "of India said.",
+        [("MakeMyTrip", "IN", "fine", D("1005000000"), "INR"), ("OYO", "IN", "fine", D("502500000"), "INR")],
+        id="imposed-on-names-the-party-after-the-amount",
+    ),
+    pytest.param(
+        "Amazon to pay $20 million in FTC case",
+        "Amazon will pay $20 million to settle Federal Trade Commission charges over Alexa, and $3.1 million "
+        "over its Ring doorbell unit's handling of videos.",
+        [("Amazon", "US", "fine", D("20000000"), "USD")],
+        id="its-unit-is-another-party",
+    ),
+    pytest.param(
+        "KFTC fines Kakao Mobility 10 bln won",
+        "The Korea Fair Trade Commission said it had fined Kakao Mobility 10 billion won over taxi dispatch.",
+        [("Kakao Mobility", "KR", "fine", D("10000000000"), "KRW")],
+        id="the-longest-platform-name",
+    ),
+    pytest.param(
+        "Epic to pay $300 million to settle FTC cases",
+        "Epic Games will pay a total of $300 million in penalties and refunds to settle FTC complaints. "
+        "It agreed to a $200 million fine over children's data.",
+        [],
+        id="penalties-and-refunds-is-no-fine",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "expected"), CASES)
+def test_rule(title: str, summary: str, expected: list[tuple]) -> None:
+    """The item gives exactly the expected facts."""
+    assert facts(title, summary) == expected
+
+
+def test_a_later_block_is_not_the_items_action() -> None:
+    """A measure named after the lead ("removed or blocked updates") waits for review, the lead's fine stays."""
+    got = facts(
+        "KPPU fines Google Rp 50 billion",
+        "Indonesia's antimonopoly watchdog KPPU has fined Google Rp 50 billion over billing rules. The commission "
+        "found Google removed or blocked updates for apps that refused.",
+    )
+    assert got == [("Google", "ID", "fine", D("50000000000"), "IDR")]
+
+
+def test_one_figure_for_two_unrelated_platforms_is_unclear() -> None:
+    """The same figure given to two unrelated platforms in two sentences is no fact for either."""
+    got = facts(
+        "Court fines Spotify 1 mln rubles",
+        "A Moscow court fined TikTok 1 million rubles on Tuesday for failing to delete posts.",
+    )
+    assert got == []
