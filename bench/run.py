@@ -337,13 +337,40 @@ def w_profile(spec: dict) -> dict:
     return result
 
 
+def w_reference(spec: dict) -> dict:
+    """The rates and CPI-U files the pandas baseline reads: our embedded rate set, as floats."""
+    import polars as pl
+
+    from etl.money import cpi
+    from etl.money.rates import embedded_rates
+
+    folder = Path(spec["reference"])
+    folder.mkdir(parents=True, exist_ok=True)
+    rates = embedded_rates().select(
+        "source", "currency", "rate_date", pl.col("units_per_eur").cast(pl.Float64)
+    )
+    rates.write_parquet(folder / "rates.parquet")
+    index = cpi.series().select(
+        "period_kind", "period_start", pl.col("index_value", "base_index_value").cast(pl.Float64)
+    )
+    index.write_parquet(folder / "cpi.parquet")
+    return {"rates": rates.height, "cpi": index.height}
+
+
 def w_pandas(spec: dict) -> dict:
     from bench import pandas_baseline
 
     warehouse = Path(spec["dir"]) / "pandas.duckdb"
     warehouse.unlink(missing_ok=True)
+    reference = Path(spec["reference"])
     with Timer() as timer:
-        result = pandas_baseline.run(Path(spec["csv"]), warehouse, feed=FEED, as_of=AS_OF)
+        result = pandas_baseline.run(
+            Path(spec["csv"]),
+            warehouse,
+            rates_path=reference / "rates.parquet",
+            cpi_path=reference / "cpi.parquet",
+            as_of=AS_OF,
+        )
     warehouse.unlink(missing_ok=True)
     return _stage_result(timer, **result)
 
@@ -534,7 +561,10 @@ def measure_size(size: str, rows: int, args: argparse.Namespace, results: dict) 
         if "e2e" in what:
             done["e2e"] = run_child("e2e", {**common, "tag": "e2e"}, env=_fresh_env(e2e_dir), **child)
         if "pandas" in what:
-            done["pandas"] = run_child("pandas", {**common, "tag": "pandas"}, **child)
+            spec = {**common, "tag": "pandas", "reference": str(args.work_dir / "reference")}
+            if not (args.work_dir / "reference" / "cpi.parquet").exists():
+                run_child("reference", {**spec, "tag": "reference"}, **child)
+            done["pandas"] = run_child("pandas", spec, **child)
         rounds.append(done)
     for key in ("floor", "floor_typed", "e2e", "pandas"):
         if rounds and key in rounds[0]:
