@@ -39,6 +39,7 @@ from etl.parsing.news_names import (
     sentence_spans,
     split_sentences,
 )  # fmt: skip
+from etl.parsing.news_parties import unknown_party
 from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
@@ -48,6 +49,7 @@ from etl.parsing.news_platforms import (
     respectively,
 )
 from etl.parsing.news_scope import scope, turnover_based
+from etl.parsing.news_totals import EACH, times_imposed
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -56,16 +58,6 @@ _OFFERED = Gated(
     r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
     r"(?:\w+\s+){0,2}?to\s+pay\b"
 )
-_EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
-_COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
-_COUNTED = r"(?:fines|penalties|sanctions|counts|charges|cases|violations|offen[cs]es|breaches|infringements)"
-# One figure imposed several times: "two fines of €206.6 million each", "2.5 million rubles on each of three counts".
-_TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\s+of\s+$")
-_TIMES_AFTER = re.compile(
-    rf"(?i)[)\]\s]*(?:on|for|in)\s+each\s+of\s+(?:the\s+)?{_COUNT}\s+(?:[\w'’-]+\s+)?{_COUNTED}\b"
-)
-MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
-_NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 _EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
 _POTENTIAL = Gated(r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b")
@@ -87,6 +79,12 @@ _REVERSED = Gated(
     r"str(?:uck|ike|ikes)\s+down)\w*\s+(?:of\s+)?(?:\S+\s+){0,5}?(?:order|ruling|decision|ban|block\w*|fines?|"
     r"penalt\w*|suspension|sanctions?|restrictions?|verdict|judg(?:e)?ment)|unblock\w*)\b"
 )
+# A currency only one jurisdiction fines in (not the dollar or the euro, which many use or quote).
+_ONLY_HOME = {
+    currency: codes[0]
+    for currency in set(HOME.values()) - {"USD", "EUR"}
+    if len(codes := [code for code, home in HOME.items() if home == currency]) == 1
+}
 _PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
 _EARLIER = Gated(
@@ -121,16 +119,16 @@ class _Item:
     def __init__(self, title: str, text: str, raws: list[Raw]) -> None:
         self.title = title.strip()
         self.title_spans = Spans(self.title, platform_spans(self.title))
-        self._text, self._raws, self._title_end = text, raws, len(title)
+        self.text, self._raws, self._title_end = text, raws, len(title)
 
     @cached_property
     def currency(self) -> tuple[set[str], set[str]]:
         """See ``currency_context``."""
-        return currency_context(self._text, self._raws)
+        return currency_context(self.text, self._raws)
 
     @cached_property
     def _masked(self) -> str:
-        return mask(self._text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
+        return mask(self.text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
 
     @cached_property
     def jurisdiction(self) -> str | None:
@@ -212,6 +210,8 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
         anchor = mention.start if mention else signals.position
         platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
         platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))
+        if (platform is None and not item.title_spans.names) or "platform_unclear" in reasons:
+            platform, reasons = _unknown(sentence, (anchor, end), item, platform, reasons)
         platform = serviced.get(index, platform) if index is not None else platform
         if mention is not None:
             platform, reasons = party_after(spans, end, platform, reasons)
@@ -220,12 +220,12 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
             reasons += [] if platform else ["platform_unclear"]
         reasons += _doubts(sentence, mention, signals, daily=action == "periodic_penalty", until=end)
         reasons += listed.get(index, []) if index is not None else []
-        each = mention is not None and (_EACH.match(sentence, end) or each_before)
+        each = mention is not None and (EACH.match(sentence, end) or each_before)
         named = spans.names or item.title_spans.names
         if each and named:  # one fine per platform listed: the list is expected
             reasons = [r for r in reasons if r not in ("no_platform", "platform_unclear")]
             reasons += [] if spans.found else ["platform_from_context"]  # "Each was fined ...": the title's
-        times = _times(sentence, mention, end) if mention is not None else 1
+        times = times_imposed(sentence, mention, end) if mention is not None else 1
         if times > 1 and len(named) <= 1:  # one platform fined several times the same figure
             each, named = False, []
         for name in named if each and named else [platform] * times:
@@ -233,14 +233,15 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
     return out
 
 
-def _times(sentence: str, mention: MoneyMention, end: int) -> int:
-    """How many times a sentence says a figure was imposed: 2 for "two fines of €206.6 million each", else 1."""
-    before = _TIMES_BEFORE.search(sentence, max(0, mention.start - 50), mention.start)
-    found = (before if before and _EACH.match(sentence, end) else None) or _TIMES_AFTER.match(sentence, end)
-    if found is None:
-        return 1
-    word = found.group(1).lower()
-    return min(_NUMBERS.get(word) or int(word), MAX_TIMES)
+def _unknown(
+    sentence: str, where: tuple[int, int], item: _Item, platform: str | None, reasons: list[str]
+) -> tuple[str | None, list[str]]:
+    """A company the tables do not know, fined where the sentence puts its party, instead of ``platform``."""
+    name, why = unknown_party(sentence, *where, item_text=item.text)
+    if name is None or platform_spans(name):
+        return platform, reasons  # nothing there, or a platform we know: the choice already made stands
+    doubts = ("no_platform", "platform_unclear", "multiple_platforms", "platform_from_context")
+    return name, [r for r in reasons if r not in doubts] + why
 
 
 def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
@@ -277,6 +278,11 @@ def _build(sentence: str, mention: MoneyMention | None, conversions: list[MoneyM
         if mention
         else [None] * 3
     )
+    # A named authority fining in a currency only one state uses ("the Personal Information Protection
+    # Commission ... 3.6 million won"): that state. Without an authority the figure may be a conversion
+    # a local outlet made of a foreign fine ("Google was fined 5.7 trillion won in Europe").
+    if jurisdiction is None and authority and currency in _ONLY_HOME:
+        jurisdiction, reasons = _ONLY_HOME[currency], [*reasons, "jurisdiction_from_currency"]
     reasons = reasons + [r for r, bad in (
         ("no_action_verb", action is None),
         ("no_amount", mention is None and action in MONETARY),

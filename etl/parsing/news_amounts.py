@@ -62,6 +62,10 @@ _NUMW = "|".join(sorted(_UNITS, key=len, reverse=True))
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # Broadcast style spells the decimal point: "42-point-one billion won" (KBS, Yonhap).
 _POINT = r"(?<![0-9A-Za-z.,])[0-9]+-point(?:-(?:{}))+".format("|".join(_DIGIT_WORDS))
+# ... and the whole part too: "one-point-97 billion won", "one-point-four million U.S. dollars".
+_POINT_WORD = r"(?i:\b(?:{w})-point-(?:[0-9]+\b|(?:{d})(?:-(?:{d}))*\b))".format(
+    w="|".join(sorted(_UNITS, key=len, reverse=True)), d="|".join(_DIGIT_WORDS)
+)
 _BIG = "quadrillion|quintillion|sextillion|septillion|octillion|nonillion|undecillion|decillion"  # 10**15..36
 _SCALEW = f"hundred|thousand|lakh|million|crore|billion|trillion|{_BIG}"
 _WORDNUM = (
@@ -78,7 +82,7 @@ _CURWORD = (
     r"pesos?|ringgit|baht|rupiah|lei|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong"
 )
 _MONEY_RE = re.compile(
-    rf"(?:(?<![A-Za-z])(?P<qual>(?i:{QUAL}))[\s\\]*)?(?P<pre>{_PREFIX})?\s?(?P<num>{_POINT}|{_DIGITS}|{_WORDNUM})"
+    rf"(?:(?<![A-Za-z])(?P<qual>(?i:{QUAL}))[\s\\]*)?(?P<pre>{_PREFIX})?\s?(?P<num>{_POINT}|{_POINT_WORD}|{_DIGITS}|{_WORDNUM})"
     rf"(?:(?:\s*-\s*|\s+)?(?P<scale>(?i:{_LONG_SCALES}))(?![A-Za-z])|(?P<short>[kKmMbB])(?![A-Za-z]))?"
     rf"(?:\s*-?\s*(?:de\s+|d['’]\s*|of\s+)?(?P<adj>(?:[A-Z][\w.]*\s+){{0,2}})"
     rf"(?P<word>(?i:{_CURWORD}))(?![A-Za-z])|\s?(?P<siso>{_ISO_ALT}|RMB|Ft|kr\.?|zł)(?![A-Za-z]))?"
@@ -244,9 +248,13 @@ def _amount(m: re.Match[str]) -> Decimal | None:
 def _amount_of(num: str, scale: str) -> Decimal | None:
     scale = scale.lower().rstrip(".")
     scale = scale[:-1] if scale not in _SCALE_EXP and scale.endswith("s") else scale
-    if "-point-" in num:  # "42-point-one" is 42.1
-        whole, _, spelled = num.partition("-point-")
-        num = whole + "." + "".join(str(_DIGIT_WORDS.index(w)) for w in spelled.split("-"))
+    if "-point-" in num.lower():  # "42-point-one" is 42.1, "one-point-97" is 1.97
+        whole, _, spelled = num.lower().partition("-point-")
+        whole = whole if whole.isdigit() else str(_UNITS[whole])
+        fraction = (
+            spelled if spelled.isdigit() else "".join(str(_DIGIT_WORDS.index(w)) for w in spelled.split("-"))
+        )
+        num = f"{whole}.{fraction}"
     try:
         base = _parse_digits(num, european=scale in _EUROPEAN) if num[0].isdigit() else _parse_words(num)
         value = base.scaleb(_SCALE_EXP.get(scale, 0), CTX) if base is not None else None

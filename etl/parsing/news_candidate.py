@@ -42,8 +42,8 @@ PENALTIES = {
     "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45,
     # Softer doubts: each passes alone, and they add up.
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
-    "platform_from_context": 0.1, "platform_unknown": 0.1, "amount_qualified_approximate": 0.1,
-    "conversion_currency_ambiguous": 0.05,
+    "platform_from_context": 0.1, "platform_unknown": 0.1, "jurisdiction_from_currency": 0.1,
+    "amount_qualified_approximate": 0.1, "conversion_currency_ambiguous": 0.05,
 }  # fmt: skip
 
 

@@ -103,6 +103,8 @@ _OWNER_APPOSITION = re.compile(
     r"(?:unit|subsidiary|division|arm|part)\s+of|part\s+of)\s+)$"
 )
 _OWNER_AFTER = re.compile(r"(?i)(?:['’´]s)?(?:-owned|\s+(?:subsidiary|unit|division|arm|affiliate)\b)")
+# "Tencent-backed China Literature", "Amazon-owned Twitch": the name before the hyphen is an owner.
+_OWNER_PREFIX = re.compile(r"(?i)-(?:backed|owned|controlled|funded|run)\b")
 _LISTED = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")  # ", and" closes the apposition
 _AUTHORITY = Gated(
     r"(?:[A-Z][\w'’´.-]*\s+(?:and\s+)?){1,6}(?:Court|Tribunal|Commissioner['’]s\s+Office|Commission(?:er)?|"
@@ -207,6 +209,8 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
         if kept and _OWNER_GAP.fullmatch(gap):
             kept[-1] = span  # the owner named after its platform is the one meant
             continue
+        if _OWNER_PREFIX.match(text, span[1]):
+            continue  # describes the company named after it
         apposition = _OWNER_APPOSITION.fullmatch(gap)
         if kept and apposition and (gap.rstrip().lower().endswith(("by", "of")) or _OWNER_AFTER.match(text, span[1])):
             continue  # "Twitch, an Amazon subsidiary,": Amazon only describes Twitch
@@ -241,7 +245,7 @@ _AUTH_BODY = (
     r"attorneys?\s+general|bod(?:y|ies))\b"
 )
 _AUTH_TOPIC = (
-    r"(?:interior|home|data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
+    r"(?:interior|home|fraud|data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
     r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
     r"technolog(?:y|ies)|cyberspace|information|financial|finance|securities|economy|economic|justice|tax|"
     r"advertising|personal|trade|fair|top|supreme|high|federal|district|city|regional|state|appeals?|"

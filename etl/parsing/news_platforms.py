@@ -29,6 +29,11 @@ _PRONOUN = Gated(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|serv
 # Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
 _RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
 _RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
+# Not a range but a changed figure: "reduced the penalty from Rs 936.44 crore to Rs 216.69 crore".
+_CHANGED_FROM = Gated(
+    r"(?i)\b(?:reduc|cut|lower|trimm|slash|rais|increas|revis|halv|doubl)\w*\s+(?:[\w'’]+\s+){0,4}?from\s+$"
+)
+_TO = re.compile(r"(?i)\s*(?:\([^)]{0,40}\)\s*)?to\s*")
 # Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
 _OTHER_PARTY = re.compile(
     r"\b(?:its|their)\s+(?:[A-Z][\w&-]+|unit|subsidiar\w+|parent|owner|affiliates?|division|arm|partners?|"
@@ -37,6 +42,11 @@ _OTHER_PARTY = re.compile(
 )
 # A quoted phrase names a charge or a law, not a party ("on each of three counts of 'LGBT propaganda'").
 _QUOTED = re.compile(r"['‘\"“][^'‘’\"“”]{1,60}['’\"”]")
+# Right before an amount, with no platform before it: the verb's object is a company we do not know.
+_NAMED_PARTY = re.compile(
+    r"\b(?:fined|fines|penali[sz]ed|penali[sz]es|sanctioned|ordered)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?"
+    r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}\s+(?:\S+\s+){0,2}?$"
+)
 _RESPECTIVELY = Gated(r"(?i)\brespectively\b")
 
 
@@ -86,6 +96,8 @@ def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[
     end, name = spans.found[k][1:]
     reasons = ["multiple_platforms"] if len(spans.names) > 1 else []
     reasons += ["platform_unclear"] * _unclear(spans, k)
+    if not before and _NAMED_PARTY.search(spans.text, max(0, anchor - 80), anchor):
+        reasons.append("platform_unclear")  # "fined Qualcomm 997 million euros for paying Apple": not Apple
     return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))
 
 
@@ -149,7 +161,9 @@ def list_doubts(
     for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
         gap = sentence[ends[i] : b.start]
         between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
-        if _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
+        if _CHANGED_FROM.search(sentence, max(0, a.start - 60), a.start) and _TO.fullmatch(sentence, a.end, b.start):
+            doubts.setdefault(i, []).append("earlier_action")  # "reduced the penalty from A to B": B stands
+        elif _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
             doubts.setdefault(i, []).append("amount_is_range")
             doubts.setdefault(j, []).append("amount_is_range")
         first_after = bisect_left(spans.starts, ends[i])  # spans are in order of position

@@ -7,13 +7,25 @@ Rules: docs/news_extraction.md, "Merging".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import combinations
 
 from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, with_reasons
-from etl.parsing.news_money import CTX
+from etl.parsing.news_money import CTX, MoneyMention
+
+EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
+_COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+_COUNTED = r"(?:fines|penalties|sanctions|counts|charges|cases|violations|offen[cs]es|breaches|infringements)"
+# One figure imposed several times: "two fines of €206.6 million each", "2.5 million rubles on each of three counts".
+_TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\s+of\s+$")
+_TIMES_AFTER = re.compile(
+    rf"(?i)[)\]\s]*(?:on|for|in)\s+each\s+of\s+(?:the\s+)?{_COUNT}\s+(?:[\w'’-]+\s+)?{_COUNTED}\b"
+)
+MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
+_NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 
 
 def kind(c: Candidate) -> str:
@@ -96,3 +108,13 @@ def _sums(parts: list[tuple[Decimal, int]]) -> Iterator[tuple[tuple[Decimal, int
             if amounts not in seen:
                 seen.add(amounts)
                 yield combo
+
+
+def times_imposed(sentence: str, mention: MoneyMention, end: int) -> int:
+    """How many times a sentence says a figure was imposed: 2 for "two fines of €206.6 million each", else 1."""
+    before = _TIMES_BEFORE.search(sentence, max(0, mention.start - 50), mention.start)
+    found = (before if before and EACH.match(sentence, end) else None) or _TIMES_AFTER.match(sentence, end)
+    if found is None:
+        return 1
+    word = found.group(1).lower()
+    return min(_NUMBERS.get(word) or int(word), MAX_TIMES)

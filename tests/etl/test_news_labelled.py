@@ -43,7 +43,10 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # Files whose items may be studied and scored item by item (heldout.jsonl was consumed 2026-12-01,
 # round 2; heldout_round3.jsonl 2026-12-02, round 3). Any other *.jsonl here is a blind held-out
 # file: its "holdout" items feed the gate only.
-DEV_FILES = tuple(NEWS / f"{name}.jsonl" for name in ("labelled", "heldout", "heldout_round3", "heldout_round4"))
+DEV_FILES = tuple(
+    NEWS / f"{name}.jsonl"
+    for name in ("labelled", "heldout", "heldout_round3", "heldout_round4", "heldout_round5")
+)
 
 
 def _load(path: Path) -> list[dict]:

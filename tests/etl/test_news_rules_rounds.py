@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third and fourth blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to fifth blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
@@ -98,7 +98,10 @@ CASES = [
         "France fines Microsoft €20 million",
         "France's data protection authority CNIL fined Microsoft €20 million over cookies. The company has "
         "three months to comply or pay a further €10,000 for every day of delay.",
-        [("Microsoft", "FR", "fine", D("20000000"), "EUR"), ("Microsoft", "FR", "periodic_penalty", D("10000"), "EUR")],
+        [
+            ("Microsoft", "FR", "fine", D("20000000"), "EUR"),
+            ("Microsoft", "FR", "periodic_penalty", D("10000"), "EUR"),
+        ],
         id="a-penalty-for-delay-right-after-the-lead",
     ),
     pytest.param(
@@ -154,6 +157,60 @@ CASES = [
         "It agreed to a $200 million fine over children's data.",
         [],
         id="penalties-and-refunds-is-no-fine",
+    ),
+    pytest.param(
+        "EU fines chipmaker 310 million euros",
+        "The European Commission on Thursday fined Zentrachip 310 million euros for selling chipsets below cost. "
+        "The chipmaker said it would appeal.",
+        [("Zentrachip", "EU", "fine", D("310000000"), "EUR")],
+        id="an-unknown-company-after-the-verb",
+    ),
+    pytest.param(
+        "Korea fines chipmaker",
+        "South Korea's Fair Trade Commission imposed a 20.5 billion won ($17 million) fine on Zentrachip Korea Ltd, "
+        "saying the company abused its patents.",
+        [("Zentrachip Korea", "KR", "fine", D("20500000000"), "KRW")],
+        id="an-unknown-company-after-the-amount-without-its-legal-form",
+    ),
+    pytest.param(
+        "Court fines blogger",
+        "A Moscow court fined Ivan Sidorov 30,000 roubles for posting a banned video, his lawyer said.",
+        [],
+        id="a-name-that-may-be-a-persons-waits",
+    ),
+    pytest.param(
+        "EU fines chipmaker over deal with Apple",
+        "EU regulators fined Zentrachip 500 million euros for paying Apple to use only its chips. The chipmaker "
+        "will appeal.",
+        [("Zentrachip", "EU", "fine", D("500000000"), "EUR")],
+        id="a-known-platform-after-the-amount-is-not-the-party",
+    ),
+    pytest.param(
+        "Data watchdog fines app",
+        "The Personal Information Protection Commission said it had imposed a fine of 4.2 million won on "
+        "OpenAI for reporting a leak late.",
+        [("OpenAI", "KR", "fine", D("4200000"), "KRW")],
+        id="a-currency-only-one-country-fines-in",
+    ),
+    pytest.param(
+        "Tribunal cuts Google penalty",
+        "The appellate tribunal NCLAT upheld the Competition Commission of India's finding but reduced the "
+        "penalty from Rs 500.5 crore to Rs 120.25 crore.",
+        [("Google", "IN", "fine", D("1202500000"), "INR")],
+        id="a-figure-reduced-from-one-to-another-is-no-range",
+    ),
+    pytest.param(
+        "Regulator fines AliExpress",
+        "The Personal Information Protection Commission decided to fine AliExpress one-point-23 billion won, or "
+        "about one-point-one million U.S. dollars.",
+        [("AliExpress", "KR", "fine", D("1230000000"), "KRW")],
+        id="a-spelled-whole-and-a-decimal-point",
+    ),
+    pytest.param(
+        "China fines three firms",
+        "China's market regulator fined Alibaba and Tencent-backed Zenlit 500,000 yuan each for unreported deals.",
+        [("Alibaba", "CN", "fine", D("500000"), "CNY")],
+        id="the-backer-is-not-fined",
     ),
 ]
 

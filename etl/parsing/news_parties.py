@@ -1,0 +1,76 @@
+"""A fined company the platform tables do not know, read from where the sentence puts the party fined.
+
+Wire copy names the party right after the verb ("fined Qualcomm 242 million euros", "has fined
+genetic testing company 23andMe £2.31 million") or after the amount ("imposed a 1.03 trillion won
+fine on Qualcomm"). Only read when a sentence names no known platform and its item none either
+(etl/parsing/news.py); the name keeps its spelling, without a trailing legal form or country
+("Ticketmaster UK" is Ticketmaster), and the candidate says ``platform_unknown`` so that the
+warehouse lists it among unresolved platforms. A name that might be a person's (no sign in the
+item that it is a company) is ``platform_unclear``. Rules: docs/news_extraction.md, "Platform".
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.parsing.news_gate import Gated
+from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
+
+_NAME = r"(?P<name>[A-Z0-9][\w&.'’-]*[\w&](?:\s+(?:[A-Z0-9][\w&.'’-]*[\w&]|AI|&))*)"
+# "fined (the chipmaker) Qualcomm 242 million euros": the verb's object, then the amount.
+_AFTER_VERB = re.compile(
+    r"\b(?:fined|fines|fine|penali[sz]ed|penali[sz]es|penali[sz]e|sanctioned|ordered|hit|hits|slapped|slaps)\s+"
+    rf"(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?{_NAME}(?:,[^,]{{0,60}},)?\s+(?:\S+\s+){{0,2}}?$"
+)
+# "imposed a 1.03 trillion won ($865 million) fine on Qualcomm": the party after the amount.
+_AFTER_AMOUNT = re.compile(
+    rf"[)\]\s]*(?:(?:fine|penalty|sanction)\s+)?(?:on|upon|against)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}"
+)
+_LEGAL_FORM = re.compile(
+    r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Europe|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"
+    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty)$"
+)
+# Words that start no company's name in this position: articles, pronouns, days, months, bodies.
+_NOT_A_NAME = re.compile(
+    r"(?:The|A|An|It|Its|This|That|These|Those|He|She|They|His|Her|Their|Both|Each|All|Two|Three|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Mr|Ms|Mrs|Dr)\b"
+    r"|.*\b(?:Court|Commission|Authority|Ministry|Agency|Office|Regulator|Tribunal|Government|Bureau|Council|"
+    r"Department|Watchdog|Prosecutor|Parliament|Act|Law|Code|Article)s?\b"
+)
+# Something in the item says the party is a company, not a person.
+_COMPANY = Gated(
+    r"(?i)\b(?:compan(?:y|ies)|firms?|chipmakers?|makers?|giants?|platforms?|apps?|operators?|providers?|"
+    r"retailers?|start-?ups?|groups?|developers?|services?|sites?|marketplaces?|business(?:es)?|units?|"
+    r"subsidiar(?:y|ies)|brands?|banks?|carriers?|corporations?|manufacturers?|networks?|websites?)\b"
+)
+_CORPORATE = re.compile(r"\d|[a-z][A-Z]|\bAI$|\b[A-Z]{2,}$")  # 23andMe, OpenAI, Clearview AI, SK
+
+
+def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tuple[str | None, list[str]]:
+    """The company a sentence fines when it is none the tables know, and the reasons to doubt it.
+
+    Args:
+        sentence: the sentence.
+        anchor: where its amount (or action word) starts.
+        end: where the amount and its conversions end.
+        item_text: the whole item, where a company word ("the chipmaker") may be.
+
+    Returns:
+        ``(name, ["platform_unknown", ...])``, or ``(None, [])`` when no name is in either place.
+    """
+    found = _AFTER_VERB.search(sentence, max(0, anchor - 120), anchor) or _AFTER_AMOUNT.match(sentence, end)
+    if found is None:
+        return None, []
+    name = _LEGAL_FORM.sub("", found["name"]).strip(" .,'’")
+    if (
+        len(name) < 2
+        or _NOT_A_NAME.match(name)
+        or first_code(name, PLACE_RULES)
+        or BARE_PLACE[0].fullmatch(name)
+    ):
+        return None, []
+    reasons = ["platform_unknown"]
+    if not (_CORPORATE.search(name) or _COMPANY.search(item_text)):
+        reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
+    return name, reasons
