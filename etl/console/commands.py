@@ -17,8 +17,8 @@ from etl.config import Settings, load_settings
 from etl.console.tables import print_fines_by_platform, print_largest_fines
 from etl.console.terminal import echo, escape
 from etl.errors import UserError
-from etl.sources.feeds import Feed, enabled_feeds, load_registry
-from etl.sources.inputs import check_feed_filter, check_folder, check_paths, check_registry
+from etl.sources.feeds import Feed, enabled_feeds, load_registry, registry_or_none
+from etl.sources.inputs import check_feed_filter, check_folder, check_paths
 
 if TYPE_CHECKING:
     from etl.running import pipeline
@@ -202,8 +202,8 @@ def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed sub-command; returns the exit code."""
     settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
     check_paths(settings)
-    if args.command == "run" or getattr(args, "review_command", None):  # the commands that read it
-        check_registry(settings.feeds_file)
+    if getattr(args, "review_command", None):
+        registry_or_none(settings.feeds_file)  # a broken registry is refused before any item is touched
     if args.command == "run" and args.replay:
         return _run(settings, load_registry(settings.feeds_file), None, quiet=args.quiet, replay=args.replay)
     if args.command == "run":

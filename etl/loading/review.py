@@ -25,7 +25,7 @@ from etl.loading import load, publish
 from etl.money.rates import rates_for_run
 from etl.parsing import transform
 from etl.running import pipeline
-from etl.sources.feeds import Feed, RegistryError, load_registry
+from etl.sources.feeds import Feed, registry_or_none
 
 _ITEM_COLUMNS = "quarantine_id, feed, stage, source_file, source_line, payload, reasons, batch_date"
 # The options that supply what a failed check is about (a field, or a rule across fields).
@@ -164,10 +164,7 @@ def feed_of(settings: Settings, name: str) -> Feed:
     An ad hoc feed takes the source its loaded records carry, so an accepted item gets the same
     ``action_id`` as when a later run of that feed re-applies the decision.
     """
-    try:
-        registry = {feed.name: feed for feed in load_registry(settings.feeds_file)}
-    except RegistryError:
-        registry = {}
+    registry = {feed.name: feed for feed in registry_or_none(settings.feeds_file) or []}
     if name in registry:
         return registry[name]
     with load.connect(settings.warehouse, read_only=True) as con:

@@ -42,6 +42,10 @@ class RegistryError(ValueError, UserError):
     """A feed registry entry is invalid; the message names the file, entry and field."""
 
 
+class RegistryMissing(RegistryError):
+    """There is no feed registry file at the path (``fines ingest`` works without one)."""
+
+
 @dataclass(frozen=True)
 class Feed:
     """One configured feed."""
@@ -175,6 +179,18 @@ def _decimal_separator(path: Path, name: str, entry: dict) -> str | None:
     return value
 
 
+def registry_or_none(path: Path) -> list[Feed] | None:
+    """The feeds of a registry, or None when there is no registry file (``fines ingest`` needs none).
+
+    Raises:
+        RegistryError: the registry exists but cannot be read or is invalid.
+    """
+    try:
+        return load_registry(path)
+    except RegistryMissing:
+        return None
+
+
 def load_registry(path: Path) -> list[Feed]:
     """Read every feed of a registry file.
 
@@ -190,7 +206,11 @@ def load_registry(path: Path) -> list[Feed]:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RegistryError(f"{path}: feed registry not found") from None
+        raise RegistryMissing(f"{path}: feed registry not found") from None
+    except IsADirectoryError:
+        raise RegistryError(f"{path}: is a folder, not a feed registry (TOML file)") from None
+    except PermissionError:
+        raise RegistryError(f"{path}: feed registry not readable (permission denied)") from None
     except UnicodeDecodeError as error:
         line = error.object[: error.start].count(b"\n") + 1
         raise RegistryError(

@@ -63,28 +63,6 @@ def check_paths(settings: Settings) -> None:
             raise InputError(f"warehouse {warehouse} is not a DuckDB database file")
 
 
-def check_registry(path: Path) -> None:
-    """Refuse a feed registry that is a folder, cannot be read or is not UTF-8 text.
-
-    A missing file is left to :func:`etl.sources.feeds.load_registry`, which names it.
-
-    Raises:
-        InputError: naming the file and, for bad bytes, their offset.
-    """
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a feed registry (TOML file)")
-    try:
-        path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return
-    except PermissionError:
-        raise InputError(f"{path}: feed registry not readable (permission denied)") from None
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: feed registry is not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
-
-
 def check_feed_filter(con: duckdb.DuckDBPyConnection, feed: str) -> None:
     """Refuse a ``--feed`` filter that names no feed the warehouse has seen (a typo lists nothing).
 

@@ -311,7 +311,7 @@ def test_registry_problems_are_named(env: dict[str, str], tmp_path: Path):
     for path, fragment in [
         (tmp_path / "missing.toml", "feed registry not found"),
         (tmp_path / "folder.toml", "is a folder, not a feed registry"),
-        (latin, "is not UTF-8 text (bad byte at offset 10)"),
+        (latin, "not UTF-8 text (line 1: byte 0xe9 at offset 10)"),
         (Path("/dev/null/feeds.toml"), "not a directory"),
     ]:
         assert_refused(fines("run", "--config", str(path), "--as-of", AS_OF, env=env), str(path), fragment)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from etl.config import BUNDLED_FEEDS
-from etl.sources.feeds import FORMATS, RegistryError, enabled_feeds, load_registry
+from etl.sources.feeds import FORMATS, RegistryError, enabled_feeds, load_registry, registry_or_none
 
 
 def test_bundled_registry_has_one_enabled_sample_per_format():
@@ -140,9 +140,20 @@ def test_non_utf8_registry_gives_one_line_naming_the_file(tmp_path: Path):
 
 
 def test_registry_that_is_a_folder_gives_one_line(tmp_path: Path):
-    """An unreadable registry path (a folder) is a RegistryError, not an OSError traceback."""
-    with pytest.raises(RegistryError, match=r"cannot read the feed registry"):
+    """A registry path that is a folder is a RegistryError saying so, not an OSError traceback."""
+    with pytest.raises(RegistryError, match=r"is a folder, not a feed registry"):
         load_registry(tmp_path)
+
+
+def test_only_a_missing_registry_is_optional(tmp_path: Path):
+    """registry_or_none: no file is None (``fines ingest`` needs none); any other fault is refused."""
+    assert registry_or_none(tmp_path / "absent.toml") is None
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[feeds.caf\xe9]\nformat = "csv"\nlocation = "x.csv"\n'.encode("latin-1"))
+    with pytest.raises(RegistryError, match=r"not UTF-8 text"):
+        registry_or_none(latin)
+    with pytest.raises(RegistryError, match=r"is a folder"):
+        registry_or_none(tmp_path)
 
 
 def test_deadline_fields_are_read_and_checked(tmp_path: Path):
