@@ -17,6 +17,7 @@ from functools import cached_property
 from etl.parsing.news_amounts import TextAmounts
 from etl.parsing.news_cues import Cues, action_type, cues
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
     APPROXIMATE,
@@ -35,7 +36,6 @@ from etl.parsing.news_names import (
     authority_code,
     authority_of,
     first_code,
-    platform_spans,
     sentence_spans,
     split_sentences,
 )  # fmt: skip
@@ -44,12 +44,13 @@ from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
     list_doubts,
+    named_after_amount,
     other_party,
     party_after,
     respectively,
 )
 from etl.parsing.news_scope import scope, turnover_based
-from etl.parsing.news_totals import EACH, times_imposed
+from etl.parsing.news_totals import EACH, sums_other_figures, times_imposed
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -177,6 +178,7 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
     found = scope(turnover_based(found, sentences), sentences, item.title)
     kept = consolidate(found, item.title)
+    kept = [with_reasons(c, "amount_is_total") if sums_other_figures(c, raws) else c for c in kept]
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 
@@ -209,6 +211,8 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
         end = max((m.end for m in [*converted, mention] if m), default=0)
         anchor = mention.start if mention else signals.position
         platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
+        if mention is not None and action != "periodic_penalty" and named_after_amount(spans, anchor):
+            reasons.append("platform_unclear")
         platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))
         if (platform is None and not item.title_spans.names) or "platform_unclear" in reasons:
             platform, reasons = _unknown(sentence, (anchor, end), item, platform, reasons)

@@ -31,16 +31,21 @@ _PER_DAY = re.compile(
     r"(?i)(?:\s*[(\[][^)\]]{0,40}[)\]])?(?:\s*(?:a|per|each|every|for\s+(?:each|every))\s+(?:day|week)\b|\s*daily\b)"
 )
 _DAILY = Gated(r"(?i)(?:daily|weekly)\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
+# Right before an amount: money handed back, not a penalty.
+_GIVE_BACK = Gated(r"(?i)\b(?:disgorg\w*|hand\w*\s+back|refund\w*|repa(?:y|id|ying|ys)|reimburs\w*)\b")
 _NON_MONETARY = tuple(
     (kind, Gated(rx))
     for kind, rx in {
         "throttle": r"(?i)throttl|\bslow(?:s|ed|ing)\b|\bslow\s+down\b|slowdown",
+        # a suspension of access, not of a fine, a sale, the business or a registration
         "block": r"(?i)\bblock(?:s|ed|ing)?\b|\bban(?:s|ned|ning)?\b|\bsuspen(?:d|ds|ded|ding|sion)\b"
-        r"(?!\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:(?:[\w-]+\s+)?(?:activit|operation|business|work)|fines?|penalt|sentence|ruling|order|decision|"
-        r"payment|proceeding|investigation|probe|sales?|licen|trading|shares?|account|employee|executive|staff))",
+        r"(?!\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|[\w-]+['’]s\s+)?(?:[\w-]+\s+)?"
+        r"(?:activit|operation|business|work|fines?\b|penalt|sentence|ruling|order|decision|payment|proceeding|"
+        r"investigation|probe|sales?\b|licen|trading|shares?\b|account|employee|executive|staff|registration|"
+        r"permit|accreditation))",
         # "warned that measures could go as far as blocking" is a statement, not a formal warning
         "warning": r"(?i)\bwarn(?:s|ed|ing)?\b(?!\s+that\b)",
-        "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b",
+        "order": r"(?i)(?<!in )\border(?:s|ed|ing)?\b(?!\s+no\b)",  # "orders no remedies"
     }.items()
 )
 # A ban on the platform's advertising is no block of the platform ("banned new advertising on X").
@@ -99,6 +104,10 @@ def action_type(sentence: str, mention: MoneyMention | None, cues: Cues) -> str 
         before = sentence[max(0, mention.start - 30) : mention.start]
         if _PER_DAY.match(sentence, mention.end) or _DAILY.search(before):
             return "periodic_penalty"
+        if _GIVE_BACK.search(before):
+            return (
+                "other"  # "must disgorge $1.224 billion", "will refund ¥2 billion": money returned, no fine
+            )
     elif cues.fine and cues.daily:
         return "periodic_penalty"
     pays = cues.pay is not None and (mention is not None or cues.pay.group().lower().endswith("pay"))

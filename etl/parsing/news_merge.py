@@ -16,12 +16,13 @@ from etl.parsing.news_candidate import (  # noqa: F401 - MONETARY and confidence
     without,
 )
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import DOLLARS, HOME
-from etl.parsing.news_names import PARENT
 from etl.parsing.news_totals import agree, digits, kind, mark_totals
 
 # A candidate with one of these reports no action of its own: its kind never overrides another's.
 _DOUBTFUL = frozenset({"planned_action", "earlier_action", "amount_is_total"})
+_PLATFORM_DOUBTS = ("platform_unclear", "multiple_platforms", "fined_party_not_platform", "platform_unknown")
 _SEPARATE = Gated(r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further)\b")
 # A sentence that changes a figure ("cut the fine to 4.1 billion euros from 4.34 billion") holds
 # two figures of one fine, not a list of fines.
@@ -67,7 +68,9 @@ def _place(kept: list[Candidate], cand: Candidate, headline: set[int]) -> int:
         return pair[0]
     # One figure for two unrelated platforms in different sentences: which one was fined is unclear.
     rivals = [
-        i for i, k in enumerate(kept) if _same_figure_other_platform(k, cand)
+        i
+        for i, k in enumerate(kept)
+        if _same_figure_other_platform(k, cand)
         and not any(j != i and o.sentence == k.sentence and o.amount == k.amount for j, o in enumerate(kept))
     ]  # fmt: skip  (one figure "each" for a list of platforms is no rivalry)
     if rivals:
@@ -117,8 +120,7 @@ def _quotes(x: Candidate, y: Candidate) -> bool:
     """Whether x's figure is y's amount or one of y's stated conversions, written again."""
     figures = ((y.amount, y.currency), (y.reported_usd, "USD"), (y.reported_eur, "EUR"))
     return any(
-        value is not None and x.currency in (None, code) and agree(x.amount, value)
-        for value, code in figures
+        value is not None and x.currency in (None, code) and agree(x.amount, value) for value, code in figures
     )
 
 
@@ -193,7 +195,11 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
                   if getattr(best, f) is None and getattr(other, f) is not None}  # fmt: skip
     if best.action_type == "order" and other.action_type not in MONETARY | {"order", "other"}:
         fills["action_type"] = other.action_type  # "ordered operators to suspend" + "blocked": a block
-    if best.action_type == "fine" and other.action_type in MONETARY and not _DOUBTFUL.intersection(other.reasons):
+    if (
+        best.action_type == "fine"
+        and other.action_type in MONETARY
+        and not _DOUBTFUL.intersection(other.reasons)
+    ):
         fills["action_type"] = other.action_type  # the more specific kind of fine
     dropped = {"no_jurisdiction"} if "jurisdiction" in fills else set()
     if "beyond_lead" not in other.reasons:  # a later figure that repeats the lead's fine is the lead's
@@ -205,6 +211,8 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
         )  # the sentence that is sure
     renamed = {"no_platform": "platform_from_context"} if "platform" in fills else {}
     carried = [r for r in other.reasons if r in ("conflicting_amounts", "action_reversed")]
+    if "platform" in fills:  # the platform comes with the doubts its own sentence had about it
+        carried += [r for r in other.reasons if r in _PLATFORM_DOUBTS]
     reasons = tuple(dict.fromkeys([*(renamed.get(r, r) for r in best.reasons if r not in dropped), *carried]))
     return replace(best, **fills, reasons=reasons, confidence=confidence(reasons))
 

@@ -26,15 +26,21 @@ _AFTER_VERB = re.compile(
 _AFTER_AMOUNT = re.compile(
     rf"[)\]\s]*(?:(?:fine|penalty|sanction)\s+)?(?:on|upon|against)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}"
 )
+# "Match Group, owner of Tinder, ..., will pay $14 million", "Sony Europe to pay $3.5 million": the subject pays.
+_SUBJECT = re.compile(
+    rf"^\W*(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}(?:,[^,]{{0,80}},)?\s+(?:has\s+|have\s+)?(?:agreed\s+to\s+pay|"
+    r"will\s+pay|must\s+pay|is\s+to\s+pay|to\s+pay|was\s+fined|has\s+been\s+fined|fined|paid)\b(?:\s+\S+){0,3}?\s*$"
+)
 _LEGAL_FORM = re.compile(
     r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Europe|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"
-    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty)$"
+    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty|Germany|France|Italy|Spain|India|Japan|Korea|"
+    r"Australia|Brasil|Brazil|Russia|Turkey|Canada|Netherlands|Nederland|Deutschland|Europe|Asia|International)$"
 )
 # Words that start no company's name in this position: articles, pronouns, days, months, bodies.
 _NOT_A_NAME = re.compile(
     r"(?:The|A|An|It|Its|This|That|These|Those|He|She|They|His|Her|Their|Both|Each|All|Two|Three|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Mr|Ms|Mrs|Dr)\b"
+    r"August|September|October|November|December|Mr|Ms|Mrs|Dr|Europe|Asia|Africa|America|Latin\s+America)\b"
     r"|.*\b(?:Court|Commission|Authority|Ministry|Agency|Office|Regulator|Tribunal|Government|Bureau|Council|"
     r"Department|Watchdog|Prosecutor|Parliament|Act|Law|Code|Article)s?\b"
 )
@@ -59,7 +65,11 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     Returns:
         ``(name, ["platform_unknown", ...])``, or ``(None, [])`` when no name is in either place.
     """
-    found = _AFTER_VERB.search(sentence, max(0, anchor - 120), anchor) or _AFTER_AMOUNT.match(sentence, end)
+    found = (
+        _AFTER_VERB.search(sentence, max(0, anchor - 120), anchor)
+        or _AFTER_AMOUNT.match(sentence, end)
+        or _SUBJECT.search(sentence, 0, anchor)
+    )
     if found is None:
         return None, []
     name = _LEGAL_FORM.sub("", found["name"]).strip(" .,'’")

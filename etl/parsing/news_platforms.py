@@ -9,8 +9,9 @@ import re
 from bisect import bisect_left
 
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import MoneyMention
-from etl.parsing.news_names import PARENT, Spans
+from etl.parsing.news_names import Spans
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
 _NOT_THE_PLATFORM = re.compile(
@@ -47,14 +48,16 @@ _NAMED_PARTY = re.compile(
     r"\b(?:fined|fines|penali[sz]ed|penali[sz]es|sanctioned|ordered)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?"
     r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}\s+(?:\S+\s+){0,2}?$"
 )
+# From the amount to the platform: "3 million roubles on Google", "a fine of 3 million roubles against Google".
+_IMPOSED_ON_SPAN = re.compile(r"(?is).{0,100}?\b(?:on|upon|against)\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,3}?")
 _RESPECTIVELY = Gated(r"(?i)\brespectively\b")
 
 
 # A company the tables do not know, introduced by what it is: "ride-hailing company Didi",
 # "hotel comparison site Trivago". Only read when the item names no known platform.
 _DESCRIBED = Gated(
-    r"(?i:\b(?:company|site|website|platform|app|service|giant|firm|marketplace|retailer|startup|network|"
-    r"aggregator|provider|operator|store))\s+(?P<name>[A-Z][\w.&'’-]*[\w&](?:\s+[A-Z][\w.&-]*[\w&])?)"
+    r"\b(?:company|site|website|platform|app|service|giant|firm|marketplace|retailer|startup|network|"
+    r"aggregator|provider|operator|store|reseller)\s+(?P<name>[A-Z][\w.&'’-]*[\w&](?:\s+[A-Z][\w.&-]*[\w&])?)"
     r"(?![\w$£€¥₩₹₽])(?!\s+(?:Act|Law|Code|Court|Commission|Authority|Ministry|Agency|Office))"
 )
 # After an amount: whom it is imposed on ("imposed ₹168.88 crore on OYO"), or a unit of the company
@@ -96,9 +99,18 @@ def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[
     end, name = spans.found[k][1:]
     reasons = ["multiple_platforms"] if len(spans.names) > 1 else []
     reasons += ["platform_unclear"] * _unclear(spans, k)
-    if not before and _NAMED_PARTY.search(spans.text, max(0, anchor - 80), anchor):
-        reasons.append("platform_unclear")  # "fined Qualcomm 997 million euros for paying Apple": not Apple
     return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))
+
+
+def named_after_amount(spans: Spans, anchor: int) -> bool:
+    """Whether a sentence names its platforms only after the amount at ``anchor``, not as the party fined.
+
+    "viagogo must pay $7 million after the court found it misled consumers ... in Google ads",
+    "fined Qualcomm 997 million euros for paying Apple"; but "3 million roubles on Google" is Google's.
+    """
+    if not spans.found or spans.starts[0] < anchor:
+        return False
+    return not _IMPOSED_ON_SPAN.fullmatch(spans.text, anchor, spans.starts[0])
 
 
 def _subject_of(spans: Spans, k: int) -> int | None:
@@ -161,7 +173,9 @@ def list_doubts(
     for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
         gap = sentence[ends[i] : b.start]
         between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
-        if _CHANGED_FROM.search(sentence, max(0, a.start - 60), a.start) and _TO.fullmatch(sentence, a.end, b.start):
+        if _CHANGED_FROM.search(sentence, max(0, a.start - 60), a.start) and _TO.fullmatch(
+            sentence, a.end, b.start
+        ):
             doubts.setdefault(i, []).append("earlier_action")  # "reduced the penalty from A to B": B stands
         elif _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
             doubts.setdefault(i, []).append("amount_is_range")

@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import combinations
 
+from etl.parsing.news_amounts import Raw
 from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, with_reasons
 from etl.parsing.news_money import CTX, MoneyMention
 
@@ -33,7 +34,7 @@ def kind(c: Candidate) -> str:
     return "fine" if c.action_type == "turnover_fine" else c.action_type
 
 
-def agree(x: Decimal | None, y: Decimal) -> bool:
+def agree(x: Decimal | None, y: Decimal, *, cut: bool = True) -> bool:
     """Whether two figures are one amount, the less precise one a rounding of the other.
 
     "207.4 billion" and "207,400,000,000" agree, so do "$177 million" and "$176.64 million" and
@@ -48,7 +49,8 @@ def agree(x: Decimal | None, y: Decimal) -> bool:
     step = Decimal(1).scaleb(fine.adjusted() - places + 1)
     # rounded ("$177 million" for 176.64) or cut short, as headlines do ("$25m" for 25.54)
     return any(
-        fine.quantize(step, rounding=way, context=CTX) == coarse for way in (ROUND_HALF_UP, ROUND_DOWN)
+        fine.quantize(step, rounding=way, context=CTX) == coarse
+        for way in ((ROUND_HALF_UP, ROUND_DOWN) if cut else (ROUND_HALF_UP,))
     )
 
 
@@ -118,3 +120,22 @@ def times_imposed(sentence: str, mention: MoneyMention, end: int) -> int:
         return 1
     word = found.group(1).lower()
     return min(_NUMBERS.get(word) or int(word), MAX_TIMES)
+
+
+def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
+    """Whether a candidate's figure is the sum of two or three other figures of the item, whatever they are.
+
+    "Amazon will pay $2.5 billion to settle ... a $1 billion civil penalty ... and $1.5 billion in
+    refunds": the settlement is a total, though the refunds are no fine (so no candidate) and the
+    candidates alone do not show it. Figures in another currency and exchange-rate notes do not count.
+    """
+    if c.amount is None or c.currency is None:
+        return False
+    figures = sorted(
+        {r.amount for r in raws if not r.is_rate and c.currency in r.options and r.amount < c.amount}
+    )
+    return any(
+        agree(c.amount, sum(combo), cut=False)
+        for n in (2, 3)
+        for combo in combinations(figures[:MAX_CANDIDATES], n)
+    )

@@ -45,7 +45,7 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
-    for name in ("labelled", "heldout", "heldout_round3", "heldout_round4", "heldout_round5")
+    for name in ("labelled", "heldout", "heldout_round3", "heldout_round4", "heldout_round5", "heldout_round6")
 )
 
 

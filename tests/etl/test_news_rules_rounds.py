@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third to fifth blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to sixth blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
@@ -211,6 +211,54 @@ CASES = [
         "China's market regulator fined Alibaba and Tencent-backed Zenlit 500,000 yuan each for unreported deals.",
         [("Alibaba", "CN", "fine", D("500000"), "CNY")],
         id="the-backer-is-not-fined",
+    ),
+    pytest.param(
+        "Shopzen agrees $900 mln FTC settlement",
+        "Shopzen will pay $900 million to settle Federal Trade Commission claims over subscriptions. The agreement "
+        "comprises a $400 million civil penalty and $500 million in refunds to customers.",
+        [],
+        id="a-settlement-broken-into-penalty-and-refunds-is-a-total",
+    ),
+    pytest.param(
+        "SEC deal: Telegram to pay $5 mln penalty",
+        "Telegram must disgorge $300 million under a court-approved judgment, the SEC said.",
+        [("Telegram", "US", "fine", D("5000000"), "USD"), ("Telegram", "US", "other", D("300000000"), "USD")],
+        id="money-handed-back-is-no-fine",
+    ),
+    pytest.param(
+        "Tinder owner Matchly to pay $9 mln to end FTC lawsuit",
+        "Matchly, owner of Tinder and Hinge, will pay $9 million to resolve a Federal Trade Commission lawsuit. "
+        "The dating company denied wrongdoing.",
+        [("Matchly", "US", "fine", D("9000000"), "USD")],
+        id="the-owner-named-with-its-platform-pays",
+    ),
+    pytest.param(
+        "Court orders reseller to pay penalty",
+        "Ticket reseller tixhub must pay $2 million after the Federal Court found it misled consumers in Google ads.",
+        [],
+        id="a-platform-named-only-after-the-amount-is-no-party",
+    ),
+    pytest.param(
+        "Indonesia freezes TikTok's registration",
+        "Indonesia's digital ministry has temporarily suspended TikTok's registration as a system operator.",
+        [],
+        id="a-suspended-registration-is-no-block",
+    ),
+    pytest.param(
+        "Mexico's regulator orders no remedies for Amazon",
+        "Mexico's antitrust authority found barriers on Amazon but its board orders no remedies.",
+        [],
+        id="orders-no-remedies-is-no-order",
+    ),
+    pytest.param(
+        "Data Protection Commission fines Meta €430m",
+        "Ireland's Data Protection Commission has fined Meta €250m over Facebook and €180m over Instagram. Its "
+        "draft decisions had proposed €76m and €40m.",
+        [
+            ("Facebook", "IE", "fine", D("250000000"), "EUR"),
+            ("Instagram", "IE", "fine", D("180000000"), "EUR"),
+        ],
+        id="a-sum-of-other-figures-must-round-not-cut-to-the-total",
     ),
 ]
 
