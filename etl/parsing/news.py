@@ -12,6 +12,8 @@ and limits: docs/news_extraction.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from functools import cached_property
 
 from etl.parsing.news_amounts import TextAmounts
@@ -178,8 +180,27 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
     found = scope(turnover_based(found, sentences), sentences, item.title)
     kept = consolidate(found, item.title)
-    kept = [with_reasons(c, "amount_is_total") if sums_other_figures(c, raws) else c for c in kept]
+    near = _nearby_figures(spans, sentences, raws)
+    kept = [with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept]
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
+
+
+def _nearby_figures(
+    spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw]
+) -> Callable[[str], list[Raw]]:
+    """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
+
+    Bounded so that checking every candidate stays linear in the item, however long it is.
+    """
+    index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
+    starts = [r.start for r in raws]
+
+    def near(sentence: str) -> list[Raw]:
+        i = index.get(sentence, 0)
+        lo, hi = spans[i][0], spans[min(i + 2, len(spans) - 1)][1]
+        return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    return near
 
 
 def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Candidate]:

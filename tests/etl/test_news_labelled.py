@@ -41,8 +41,9 @@ from etl.parsing.transform import split_extraction_issues
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # Files whose items may be studied and scored item by item (heldout.jsonl was consumed 2026-12-01,
-# round 2; heldout_round3.jsonl 2026-12-02, round 3). Any other *.jsonl here is a blind held-out
-# file: its "holdout" items feed the gate only.
+# round 2; heldout_round3 to heldout_round6 on 2026-12-02, each after its one blind measurement).
+# Any other *.jsonl here (heldout_round7.jsonl now) is a blind held-out file: its "holdout" items
+# feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
     for name in ("labelled", "heldout", "heldout_round3", "heldout_round4", "heldout_round5", "heldout_round6")
@@ -345,8 +346,8 @@ def test_scores_fall_when_the_extractor_is_corrupted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="targets not met on fresh blind items: heldout_round3.jsonl scored 26 correct (57%), 12 review, "
-    "8 wrong of 46 (docs/news_extraction.md, 'Held-out result'); strict: meeting them fails the build "
+    reason="targets not met on fresh blind items: heldout_round7.jsonl scored 21 correct (38%), 31 review, "
+    "3 wrong of 55 (docs/news_extraction.md, 'Held-out result'); strict: meeting them fails the build "
     "until this marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
