@@ -5,7 +5,8 @@
 Synthetic actions (vectorised with Polars, fixed seed) go straight into
 ``core.enforcement_actions`` of a fresh warehouse file after ``load.migrate``, with their
 ``core.action_sources`` (10% of actions have a second source), ``core.fx_rates`` and a run log.
-Then it times ``models.build_marts`` (every view and mart, each mart's Pandera contract),
+Then it times ``models.build_marts`` (every view and mart, each mart's Pandera contract), the
+same again with nothing changed and after 1,000 actions changed (only what changed is rebuilt),
 ``comments.apply_comments``, ``models.run_tests``, the typical BI queries on a read-only
 connection (median of a few runs), SQLAlchemy reflection of the marts, and
 ``export.export_marts``. Peak RSS is the process's own high-water mark after each step.
@@ -243,6 +244,12 @@ def run(rows: int, workdir: Path, *, repeat: int) -> None:
         counts = timed(
             "models.build_marts (views, marts, contracts)", lambda: models.build_marts(con), results
         )
+        timed("models.build_marts again, nothing changed", lambda: models.build_marts(con), results)
+        con.execute(
+            f"update {catalog.ENFORCEMENT_ACTIONS} set amount_usd = amount_usd + 1 "
+            f"where action_id in (select action_id from {catalog.ENFORCEMENT_ACTIONS} limit 1000)"
+        )
+        timed("models.build_marts after 1,000 actions changed", lambda: models.build_marts(con), results)
         timed("comments.apply_comments", lambda: comments.apply_comments(con), results)
         failures = timed("models.run_tests (warehouse/tests/*.sql)", lambda: models.run_tests(con), results)
         timed("checkpoint", lambda: con.execute("checkpoint"), results)

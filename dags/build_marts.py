@@ -1,7 +1,8 @@
 """
 ## build_marts
-Rebuilds the marts (`marts.fines_by_platform`, `marts.fines_over_time`, ...) from the core
-facts, checks each against its contract and publishes the warehouse atomically.
+Rebuilds every mart (`marts.fines_by_platform`, `marts.fines_over_time`, ...) from scratch out of
+the core facts, checks each against its contract and publishes the warehouse atomically: the way
+to repair a warehouse (the other writers rebuild only what their change touched).
 
 - **Who owns the marts:** the writer that changes the facts. Each `ingest_<feed>` load, each
   `fines_pipeline` run and `fx_rates` rebuild the marts in the same writer session that changes

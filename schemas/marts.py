@@ -442,3 +442,28 @@ def validate_mart(name: str, frame: pl.DataFrame) -> None:
         pandera.errors.SchemaErrors: the mart breaks its contract.
     """
     CONTRACTS[name].validate(frame, lazy=True)
+
+
+def unique_columns(name: str) -> list[tuple[str, ...]]:
+    """The columns, or sets of columns, whose values a mart's contract says are unique."""
+    schema = CONTRACTS[name].to_schema()
+    found = [(column,) for column, spec in schema.columns.items() if spec.unique]
+    if schema.unique:
+        found.append(tuple([schema.unique] if isinstance(schema.unique, str) else schema.unique))
+    return found
+
+
+def validate_columns(name: str, frame: pl.DataFrame) -> None:
+    """Check some columns of a mart, every row of them, against their own checks in its contract.
+
+    For columns rewritten over the whole mart (ranks) after an incremental build; the contract's
+    dataframe-wide checks need every column, so they run on the rebuilt rows instead.
+
+    Raises:
+        pandera.errors.SchemaErrors: a column breaks its contract.
+    """
+    schema = CONTRACTS[name].to_schema()
+    columns = {column: schema.columns[column] for column in frame.columns}
+    pa.DataFrameSchema(columns, strict=True, name=f"{schema.name} ({', '.join(columns)})").validate(
+        frame, lazy=True
+    )

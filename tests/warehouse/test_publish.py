@@ -177,7 +177,7 @@ def test_upgrade_keeps_data_of_a_warehouse_from_the_first_schema_version(setting
         ).fetchall()
     assert (amount, exact, kind) == (150000000, "150000000.00", "structured")
     assert usd is not None  # re-converted when the rates changed
-    assert versions == len(list((Path(load.warehouse.ROOT) / "migrations").glob("*.sql")))
+    assert versions == max(int(p.name[:3]) for p in (Path(load.warehouse.ROOT) / "migrations").glob("*.sql"))
     assert sources == [("r1",)] and history == [("imposed",)]
 
 
