@@ -6,6 +6,7 @@ Call :func:`load_settings` at run time (never at import) and pass the values dow
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from etl.errors import UserError
 
 DEFAULT_DATA_DIR = Path("data")
 BUNDLED_FEEDS = Path(__file__).parent / "data" / "feeds.toml"
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)  # what DuckDB's memory_limit takes
+DEFAULT_DUCKDB_MEMORY = "700MB"  # FINES_DUCKDB_MEMORY; bench/ measured the choice
+DEFAULT_SLICE_ROWS = 50_000  # records of a tabular file parsed at a time; bench/ measured the choice
 MIN_DEADLINE_S, MAX_DEADLINE_S = 0.001, 7 * 24 * 3600.0  # deadlines: seconds, up to a week
 
 
@@ -28,6 +32,8 @@ class Settings:
     fetch_deadline_s: float = 600.0  # one feed's whole fetch, retries included (FINES_FETCH_DEADLINE)
     process_deadline_s: float = 600.0  # one feed's parsing and validation (FINES_PROCESS_DEADLINE)
     work_retention_days: float = 3.0  # other runs' work folders older than this are removed
+    slice_rows: int = DEFAULT_SLICE_ROWS  # FINES_SLICE_ROWS
+    duckdb_memory: str = DEFAULT_DUCKDB_MEMORY  # a writer session's DuckDB spills to disk past this
 
     @property
     def landing_dir(self) -> Path:
@@ -75,7 +81,9 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
     Raises:
         SettingsError: when ``FINES_QUARANTINE_THRESHOLD`` is not a share between 0 and 1, or
             ``FINES_FETCH_DEADLINE``, ``FINES_PROCESS_DEADLINE`` (seconds) or
-            ``FINES_WORK_RETENTION_DAYS`` is not a number in its range.
+            ``FINES_WORK_RETENTION_DAYS`` is not a number in its range, or ``FINES_SLICE_ROWS``
+            is not a whole number from 1 to 100,000,000, or ``FINES_DUCKDB_MEMORY`` is not a size
+            such as ``1GB`` or ``512MiB``.
     """
     data_dir = Path(os.environ.get("FINES_DATA_DIR", DEFAULT_DATA_DIR))
     wh = warehouse or os.environ.get("FINES_WAREHOUSE") or data_dir / "warehouse.duckdb"
@@ -84,6 +92,12 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
     fetch_deadline = env_number("FINES_FETCH_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
     process_deadline = env_number("FINES_PROCESS_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
     retention = env_number("FINES_WORK_RETENTION_DAYS", 3.0, low=0.0, high=3650.0)
+    slice_rows = env_number("FINES_SLICE_ROWS", DEFAULT_SLICE_ROWS, low=1, high=100_000_000)
+    if slice_rows != int(slice_rows):
+        raise SettingsError(f"FINES_SLICE_ROWS must be a whole number of records, got {slice_rows:g}")
+    memory = os.environ.get("FINES_DUCKDB_MEMORY", "").strip() or DEFAULT_DUCKDB_MEMORY
+    if not _MEMORY.match(memory):
+        raise SettingsError(f"FINES_DUCKDB_MEMORY must be a size such as 1GB or 512MiB, got {memory!r}")
     overrides = os.environ.get("FINES_FX_OVERRIDES")
     return Settings(
         warehouse=Path(wh),
@@ -94,4 +108,6 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         fetch_deadline_s=fetch_deadline,
         process_deadline_s=process_deadline,
         work_retention_days=retention,
+        slice_rows=int(slice_rows),
+        duckdb_memory=memory,
     )

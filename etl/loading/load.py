@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 import warehouse
 from etl import catalog
 from etl.errors import UserError
 from etl.loading import merge
+from etl.loading.sql import literal
 
 log = logging.getLogger(__name__)
 
@@ -109,19 +109,30 @@ def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list
     return applied
 
 
-def _read_rejects(paths: list[Path]) -> pl.DataFrame:
-    from etl.parsing.validate import REJECT_SCHEMA  # pandera loads only for loads, not for readers
+def _parquet_views(con: duckdb.DuckDBPyConnection, *, converted_path: Path, reject_paths: list[Path]) -> None:
+    """Temp views ``batch`` and ``rejects`` over the batch's Parquet files: DuckDB reads them as it goes.
 
-    # ``key_payload``: the record as loaded rows carry it (the quarantine key); ``payload`` may be
-    # the record's original text. Batches written before the two differed have only ``payload``.
-    schema = {**REJECT_SCHEMA, "key_payload": pl.String}
-    frames = [
-        (frame if "key_payload" in frame.columns else frame.with_columns(key_payload=pl.col("payload")))
-        .select(list(schema))
-        .cast(schema)
-        for frame in (pl.read_parquet(p) for p in paths)
+    ``key_payload`` of a reject: the record as loaded rows carry it (the quarantine key), where
+    ``payload`` may be the record's original text. Batches written before the two differed have
+    only ``payload``.
+    """
+    import pyarrow.parquet as pq
+
+    con.execute(
+        f"create or replace temp view batch as select * from read_parquet({literal(str(converted_path))})"
+    )
+    parts = [
+        "select cast(source_line as bigint) as source_line, cast(payload as varchar) as payload, "
+        "cast(stage as varchar) as stage, cast(reasons as varchar[]) as reasons, "
+        f"cast({'coalesce(key_payload, payload)' if 'key_payload' in pq.read_schema(path).names else 'payload'} "
+        f"as varchar) as key_payload from read_parquet({literal(str(path))})"
+        for path in reject_paths
     ]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+    empty = (
+        "select null::bigint as source_line, null::varchar as payload, null::varchar as stage, "
+        "null::varchar[] as reasons, null::varchar as key_payload where false"
+    )
+    con.execute(f"create or replace temp view rejects as {' union all '.join(parts or [empty])}")
 
 
 def _apply_quarantine(
@@ -170,34 +181,27 @@ def load_batch(
     Raises:
         ReconciliationError: rows in != loaded + duplicates + quarantined + held back.
     """
-    batch = pl.read_parquet(converted_path)
-    rejects = _read_rejects(reject_paths)
-    review = rejects.filter(pl.col("stage").is_in(catalog.REVIEW_STAGES)).height
-    # Items held for review are uncertain, not broken: they never open the circuit.
-    open_circuit = rows_in > review and (rejects.height - review) / (rows_in - review) > threshold
-    result = LoadResult(
-        feed=feed,
-        status="circuit_open" if open_circuit else "ok",
-        rows_in=rows_in,
-        loaded=0 if open_circuit else batch.height,
-        duplicates=duplicates,
-        quarantined=rejects.height,
-        no_rate=batch.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
-        held_back=batch.height if open_circuit else 0,
-        awaiting_review=rejects.filter(pl.col("stage") == "review").height,
-        error=(
-            f"{rejects.height - review} of {rows_in - review} rows rejected, above the threshold of "
-            f"{threshold:.0%}: "
-            "batch not applied"
-        )
-        if open_circuit
-        else None,
-    )
-    if result.rows_in != result.loaded + result.duplicates + result.quarantined + result.held_back:
-        raise ReconciliationError(f"feed {feed}: counts do not reconcile: {result}")
-    con.register("batch", batch)
-    con.register("rejects", rejects)
+    _parquet_views(con, converted_path=converted_path, reject_paths=reject_paths)
     try:
+        loaded, no_rate = con.execute(
+            "select count(*), count(*) filter (where fx_status = ?) from batch", [catalog.FX_NO_RATE]
+        ).fetchone()  # type: ignore[misc]
+        quarantined, review, awaiting = con.execute(
+            "select count(*), count(*) filter (where list_contains(?, stage)), "
+            "count(*) filter (where stage = 'review') from rejects",
+            [list(catalog.REVIEW_STAGES)],
+        ).fetchone()  # type: ignore[misc]
+        # Items held for review are uncertain, not broken: they never open the circuit.
+        open_circuit = rows_in > review and (quarantined - review) / (rows_in - review) > threshold
+        result = LoadResult(
+            feed=feed, status="circuit_open" if open_circuit else "ok", rows_in=rows_in,
+            loaded=0 if open_circuit else loaded, duplicates=duplicates, quarantined=quarantined,
+            no_rate=no_rate, held_back=loaded if open_circuit else 0, awaiting_review=awaiting,
+            error=f"{quarantined - review} of {rows_in - review} rows rejected, above the threshold of "
+            f"{threshold:.0%}: batch not applied" if open_circuit else None,
+        )  # fmt: skip
+        if result.rows_in != result.loaded + result.duplicates + result.quarantined + result.held_back:
+            raise ReconciliationError(f"feed {feed}: counts do not reconcile: {result}")
         with transaction(con):
             if not open_circuit:
                 # Every valid record is loaded as a source record, whichever action it reports:
@@ -206,8 +210,8 @@ def load_batch(
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
     finally:
-        con.unregister("batch")
-        con.unregister("rejects")
+        con.execute("drop view if exists batch")
+        con.execute("drop view if exists rejects")
     return result
 
 

@@ -34,7 +34,9 @@ _RECORD_KEY = "coalesce(source_record_id, md5(payload))"
 _CANDIDATES = (warehouse.ROOT / "rules" / "same_decision_candidates.sql").read_text(encoding="utf-8")
 _STATUS_HISTORY = [
     statement
-    for statement in (warehouse.ROOT / "rules" / "status_history.sql").read_text(encoding="utf-8").split(";\n")
+    for statement in (warehouse.ROOT / "rules" / "status_history.sql")
+    .read_text(encoding="utf-8")
+    .split(";\n")
     if statement.strip() and not all(line.startswith("--") for line in statement.strip().splitlines())
 ]
 _RECORD_COLUMNS = (

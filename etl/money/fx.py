@@ -10,7 +10,7 @@ in :mod:`etl.money.fx_engine`; both are re-exported here, so callers import ``et
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -175,11 +175,22 @@ def flag_implausible(converted: pl.DataFrame) -> pl.DataFrame:
     return converted.with_columns(is_outlier=pl.col("is_outlier") | implausible)
 
 
+def _row_groups(path: Path) -> Iterator[pl.DataFrame]:
+    """A Parquet file a row group (a slice, as etl.parsing.slices wrote it) at a time; at least one frame."""
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    if not source.num_row_groups:
+        yield pl.read_parquet(path)
+    for index in range(source.num_row_groups):
+        yield pl.from_arrow(source.read_row_group(index))  # type: ignore[misc]
+
+
 def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> dict[str, object]:
-    """Convert a batch of validated actions and check the converted contract.
+    """Convert a batch of validated actions and check the converted contract, a slice at a time.
 
     Args:
-        actions_path: Parquet written by :func:`etl.parsing.transform.run`.
+        actions_path: Parquet written by :func:`etl.parsing.transform.run` (a row group per slice).
         rates_path: Parquet of rates (:data:`RATES_SCHEMA`).
         out_dir: folder for ``converted.parquet`` and ``convert_rejects.parquet``.
         where: feed and file, for messages.
@@ -188,19 +199,30 @@ def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> d
         Paths and counts: ``converted_path``, ``rejects_path``, ``converted``, ``no_rate``,
         ``rejected``.
     """
+    from etl.parsing.slices import PartWriter
     from etl.parsing.validate import split_valid
     from schemas.enforcement_actions import ConvertedEnforcementAction
 
-    converted = convert_amounts(pl.read_parquet(actions_path), pl.read_parquet(rates_path))
-    converted = flag_implausible(converted)
-    valid, rejected = split_valid(converted, ConvertedEnforcementAction, stage="convert", where=where)
+    rates = pl.read_parquet(rates_path)
     out_dir.mkdir(parents=True, exist_ok=True)
-    valid.write_parquet(out_dir / "converted.parquet")
-    rejected.write_parquet(out_dir / "convert_rejects.parquet")
+    valid_out = PartWriter(out_dir / "converted.parquet")
+    rejects_out = PartWriter(out_dir / "convert_rejects.parquet")
+    status = {catalog.FX_CONVERTED: 0, catalog.FX_NO_RATE: 0}
+    try:
+        for actions in _row_groups(actions_path):
+            converted = flag_implausible(convert_amounts(actions, rates))
+            valid, rejected = split_valid(converted, ConvertedEnforcementAction, stage="convert", where=where)
+            for key in status:
+                status[key] += valid.filter(pl.col("fx_status") == key).height
+            valid_out.write(valid)
+            rejects_out.write(rejected)
+    finally:
+        valid_out.close()
+        rejects_out.close()
     return {
-        "converted_path": str(out_dir / "converted.parquet"),
-        "rejects_path": str(out_dir / "convert_rejects.parquet"),
-        "converted": valid.filter(pl.col("fx_status") == catalog.FX_CONVERTED).height,
-        "no_rate": valid.filter(pl.col("fx_status") == catalog.FX_NO_RATE).height,
-        "rejected": rejected.height,
+        "converted_path": str(valid_out.path),
+        "rejects_path": str(rejects_out.path),
+        "converted": status[catalog.FX_CONVERTED],
+        "no_rate": status[catalog.FX_NO_RATE],
+        "rejected": rejects_out.rows,
     }

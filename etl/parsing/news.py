@@ -181,7 +181,9 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     found = scope(turnover_based(found, sentences), sentences, item.title)
     kept = consolidate(found, item.title)
     near = _nearby_figures(spans, sentences, raws)
-    kept = [with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept]
+    kept = [
+        with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept
+    ]
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 

@@ -24,7 +24,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from etl.parsing.amounts import read_amount
-from etl.parsing.records import RecordError, csv_records, jsonl_record
+from etl.parsing.records import CsvRecords, RecordError, csv_records, jsonl_record
 
 if TYPE_CHECKING:
     from etl.parsing.news import Candidate
@@ -53,20 +53,25 @@ class ParseFailure(ValueError):
     """The payload is not in the declared format; the message says where it breaks."""
 
 
-def _with_lines(frame: pl.DataFrame, payload_columns: list[str]) -> pl.DataFrame:
+def _with_lines(frame: pl.DataFrame, payload_columns: list[str], *, first: int = 1) -> pl.DataFrame:
+    # ``first``: the record number of the frame's first row (a slice of a larger file).
     return frame.with_columns(
         payload=pl.struct(payload_columns).struct.json_encode(),
-        source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+        source_line=pl.int_range(first, pl.len() + first, dtype=pl.Int64),
     )
 
 
-def read_csv(text: str | bytes) -> pl.DataFrame:
+def read_csv(text: str | bytes, *, records: CsvRecords | None = None, first: int = 1) -> pl.DataFrame:
     """Read CSV (text, or UTF-8 bytes) as string columns; ragged or broken quoting is a ParseFailure.
 
     Each row keeps its record's original text (``record_text``, for quarantine) and, when the
-    record looks like it swallowed a line (a stray quote), the reason in ``parse_issue``.
+    record looks like it swallowed a line (a stray quote), the reason in ``parse_issue``. A slice
+    of a larger file (etl/parsing/slices.py) comes with its ``records`` already split and the
+    record number of its ``first`` row.
     """
-    if isinstance(text, bytes):
+    if records is not None:
+        decoded = ""
+    elif isinstance(text, bytes):
         try:
             decoded = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -74,7 +79,7 @@ def read_csv(text: str | bytes) -> pl.DataFrame:
     else:
         decoded = text
     try:
-        records = csv_records(decoded)
+        records = csv_records(decoded) if records is None else records
     except RecordError as error:
         raise ParseFailure(str(error)) from None
     source = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
@@ -86,21 +91,25 @@ def read_csv(text: str | bytes) -> pl.DataFrame:
         raise ParseFailure(
             f"{frame.height} rows read but {len(records.texts)} records found: quoting is inconsistent"
         )
-    frame = _with_lines(frame, frame.columns)
+    frame = _with_lines(frame, frame.columns, first=first)
     return frame.with_columns(
         record_text=pl.Series(records.texts, dtype=pl.String),
         parse_issue=pl.Series(records.issues, dtype=pl.String),
     )
 
 
-def read_jsonl(text: str) -> pl.DataFrame:
+def read_jsonl(
+    text: str, *, columns: list[str] | None = None, first: int = 1, first_number: int = 1
+) -> pl.DataFrame:
     """Read one JSON object per line; values become text, nested values JSON text.
 
     Each row keeps its line as written (``record_text``); a duplicate key or a non-standard
-    constant (NaN, Infinity) is named in ``parse_issue``.
+    constant (NaN, Infinity) is named in ``parse_issue``. A slice of a larger file comes with the
+    whole file's ``columns``, the record number of its ``first`` row and the line number of its
+    first line (``first_number``).
     """
     records, texts, issues = [], [], []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_number):
         line = line.removesuffix("\r")  # only a line feed ends a line: U+2028 may be in a string
         if not line.strip():
             continue
@@ -113,9 +122,10 @@ def read_jsonl(text: str) -> pl.DataFrame:
         )
         texts.append(line)
         issues.append(issue)
-    columns = list(dict.fromkeys(key for record in records for key in record))
+    if columns is None:
+        columns = list(dict.fromkeys(key for record in records for key in record))
     frame = pl.DataFrame(records, schema=dict.fromkeys(columns, pl.String))
-    return _with_lines(frame, columns).with_columns(
+    return _with_lines(frame, columns, first=first).with_columns(
         record_text=pl.Series(texts, dtype=pl.String), parse_issue=pl.Series(issues, dtype=pl.String)
     )
 
@@ -130,13 +140,15 @@ def _country_codes(names: pl.Series) -> dict[str, str | None]:
     return codes
 
 
-def read_gdpr_tracker(text: str | bytes) -> pl.DataFrame:
+def read_gdpr_tracker(
+    text: str | bytes, *, records: CsvRecords | None = None, first: int = 1
+) -> pl.DataFrame:
     """Map the CMS GDPR Enforcement Tracker export onto the canonical columns.
 
     The tracker names the controller, not the service: for a group entity such as "Meta
     Platforms Ireland Limited" the service named in the summary (Instagram, Facebook...) is used.
     """
-    raw = read_csv(text)
+    raw = read_csv(text, records=records, first=first)
     missing = [c for c in GDPR_COLUMNS if c not in raw.columns]
     if missing:
         raise ParseFailure(f"not a GDPR Enforcement Tracker export: missing columns {missing}")

@@ -50,41 +50,92 @@ def csv_records(text: str) -> CsvRecords:
     Raises:
         RecordError: the header names a column twice.
     """
-    lines = text.removeprefix("\ufeff").split("\n")
+    splitter = CsvSplitter()
+    texts, issues = splitter.feed(split_lines(text.removeprefix("\ufeff")))
+    more_texts, more_issues = splitter.close()
+    return CsvRecords(splitter.header or [], texts + more_texts, issues + more_issues)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text that ends at a line break (or at the end of the file)."""
+    lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final line break ends the last record; it starts none
-    records: list[tuple[int, int]] = []  # (first line index, end line index) of each record
-    start, quotes = 0, 0
-    for index, line in enumerate(lines):
-        quotes += line.count('"')
-        if quotes % 2 == 0:
-            records.append((start, index + 1))
-            start, quotes = index + 1, 0
-    if start < len(lines):
-        records.append((start, len(lines)))  # an unclosed quote runs to the end of the file
-    if not records:
-        return CsvRecords([], [], [])
-    first, end = records[0]
-    header = _fields("\n".join(line.removesuffix("\r") for line in lines[first:end]))
-    seen: set[str] = set()
-    doubled = [name for name in header if name in seen or seen.add(name)]
-    if doubled:
-        raise RecordError(f"line 1: the header names columns more than once: {sorted(set(doubled))}")
-    texts, issues = [], []
-    for first, end in records[1:]:
-        texts.append("\n".join(lines[first:end]).removesuffix("\r"))
-        issues.append(_swallowed(lines, first, end, width=len(header)))
-    return CsvRecords(header, texts, issues)
+    return lines
 
 
-def _swallowed(lines: list[str], first: int, end: int, *, width: int) -> str | None:
-    """Why a record over several lines looks like it swallowed a record of its own, or None."""
-    for index in range(first + 1, end):
-        line = lines[index].removesuffix("\r")
+class CsvSplitter:
+    """Split CSV lines, given a piece at a time, into records; the first record is the header.
+
+    A record ends at a line break outside quotes; one with an unclosed quote runs to the end of
+    the file (:meth:`close`). Line numbers in messages are the file's own, whatever the pieces.
+    """
+
+    def __init__(self) -> None:
+        self.header: list[str] | None = None
+        self.header_text = ""
+        self._pending: list[str] = []  # the lines of a record still open at a quote
+        self._quotes = 0
+        self._index = 0  # 0-based index of the next line
+
+    def feed(self, lines: list[str]) -> tuple[list[str], list[str | None]]:
+        """The records that the next ``lines`` complete: their texts and issues, in file order.
+
+        Raises:
+            RecordError: the header names a column twice.
+        """
+        texts: list[str] = []
+        issues: list[str | None] = []
+        for line in lines:
+            self._index += 1
+            if not self._pending:
+                quotes = line.count('"')
+                if quotes % 2 == 0:  # the common case: a record of one line
+                    self._record([line], texts, issues)
+                    continue
+                self._pending, self._quotes = [line], quotes
+                continue
+            self._pending.append(line)
+            self._quotes += line.count('"')
+            if self._quotes % 2 == 0:
+                self._record(self._pending, texts, issues)
+                self._pending = []
+        return texts, issues
+
+    def close(self) -> tuple[list[str], list[str | None]]:
+        """The record left open by an unclosed quote, which runs to the end of the file."""
+        texts: list[str] = []
+        issues: list[str | None] = []
+        if self._pending:
+            self._record(self._pending, texts, issues)
+            self._pending = []
+        return texts, issues
+
+    def _record(self, lines: list[str], texts: list[str], issues: list[str | None]) -> None:
+        first = self._index - len(lines)
+        if self.header is None:
+            self.header = _fields("\n".join(line.removesuffix("\r") for line in lines))
+            self.header_text = "\n".join(lines).removesuffix("\r")
+            seen: set[str] = set()
+            doubled = [name for name in self.header if name in seen or seen.add(name)]
+            if doubled:
+                raise RecordError(f"line 1: the header names columns more than once: {sorted(set(doubled))}")
+            return
+        texts.append("\n".join(lines).removesuffix("\r") if len(lines) > 1 else lines[0].removesuffix("\r"))
+        issues.append(_swallowed(lines, first, width=len(self.header)) if len(lines) > 1 else None)
+
+
+def _swallowed(lines: list[str], first: int, *, width: int) -> str | None:
+    """Why a record over several lines looks like it swallowed a record of its own, or None.
+
+    ``first`` is the 0-based index of the record's first line in the file.
+    """
+    for offset in range(1, len(lines)):
+        line = lines[offset].removesuffix("\r")
         if width > 1 and line.count(",") >= width - 1 and len(_fields(line)) == width:
             return (
-                f"line {first + 1}: a quoted field runs over line {index + 1}, which reads as a whole "
-                f"record of its own ({width} fields): a stray quote may have swallowed it"
+                f"line {first + 1}: a quoted field runs over line {first + offset + 1}, which reads as a "
+                f"whole record of its own ({width} fields): a stray quote may have swallowed it"
             )
     return None
 

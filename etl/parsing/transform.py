@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.config import DEFAULT_SLICE_ROWS
 from etl.parsing import parsers
 from etl.parsing.amounts import read_amount
 from etl.parsing.decoding import FeedFormatError, decode
@@ -28,6 +29,7 @@ from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them he
     split_extraction_issues,
 )
 from etl.parsing.platforms import load_tables, resolve_platforms
+from etl.parsing.slices import FirstRows, PartWriter, adapter_slices
 from etl.parsing.suspect import decimal_separator, split_parse_issues, with_record_text
 from etl.parsing.validate import REJECT_SCHEMA, ContractError, split_valid  # noqa: F401 - REJECT_SCHEMA re-exported
 from etl.sources.feeds import NEWS_FORMATS, Feed
@@ -196,20 +198,19 @@ def normalize(parsed: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFra
     return typed.select("action_id", *[c for c in typed.columns if c != "action_id"])
 
 
-def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+def drop_duplicates(
+    actions: pl.DataFrame, *, first_rows: FirstRows | None = None
+) -> tuple[pl.DataFrame, int, pl.DataFrame]:
     """Keep the first row of each ``action_id``; repeats of it are merged as duplicates.
 
     A later row with the same id but other content (a corrected re-export in the same file) is
-    not silently dropped: it is rejected with the line it conflicts with.
+    not silently dropped: it is rejected with the line it conflicts with. ``first_rows`` holds
+    the first rows of the file's earlier slices, so a repeat in a later slice is found too.
 
     Returns:
         ``(kept, duplicate_count, conflicting_rejects)``.
     """
-    first = pl.col("action_id").is_first_distinct()
-    same = pl.col("payload") == pl.col("payload").first().over("action_id")
-    marked = actions.with_columns(
-        _first=first, _same=same, _first_line=pl.col("source_line").first().over("action_id")
-    )
+    marked = (first_rows or FirstRows()).mark(actions)
     conflicts = marked.filter(~pl.col("_first") & ~pl.col("_same")).select(
         "source_line",
         "payload",
@@ -219,12 +220,13 @@ def drop_duplicates(actions: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.DataFr
         ),
     )
     duplicates = marked.filter(~pl.col("_first") & pl.col("_same")).height
-    return actions.filter(first), duplicates, conflicts
+    return marked.filter("_first").drop("_first", "_same", "_first_line"), duplicates, conflicts
 
 
 def transform_rows(
-    raw: pl.DataFrame, *, feed: Feed, as_of: date, where: str, decisions: pl.DataFrame | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    raw: pl.DataFrame, *, feed: Feed, as_of: date, where: str, decisions: pl.DataFrame | None = None,
+    first_rows: FirstRows | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:  # fmt: skip
     """The steps of :func:`run` after reading: hold, apply decisions, parse, normalise, validate.
 
     Returns:
@@ -241,24 +243,30 @@ def transform_rows(
     ])  # fmt: skip
     parsed, rejected_parse = split_valid(rows, ParsedEnforcementAction, stage="parse", where=where)
     aliases, owners = load_tables()
-    actions, duplicates, conflicts = drop_duplicates(normalize(parsed, aliases=aliases, owners=owners))
+    normalized = normalize(parsed, aliases=aliases, owners=owners)
+    actions, duplicates, conflicts = drop_duplicates(normalized, first_rows=first_rows)
     valid, rejected_norm = split_valid(actions, EnforcementAction, stage="normalize", where=where)
     rejected = pl.concat([held, flagged, rejected_parse, conflicts, rejected_norm]).sort("source_line")
     return valid, with_record_text(rejected, texts), duplicates
 
 
 def run(
-    feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None
-) -> TransformResult:
+    feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None,
+    slice_rows: int = DEFAULT_SLICE_ROWS,
+) -> TransformResult:  # fmt: skip
     """Read, parse, validate and normalise one landed file; write Parquet for the next step.
+
+    Tabular files are read and processed ``slice_rows`` records at a time
+    (:mod:`etl.parsing.slices`), so memory does not grow with the file; news files are read whole.
 
     Args:
         feed: the registry entry.
         path: the landed file.
         as_of: the run's date, stored as ``batch_date``.
-        out_dir: folder for ``actions.parquet`` and ``rejects.parquet``.
+        out_dir: folder for ``actions.parquet`` and ``rejects.parquet`` (a row group per slice).
         decisions: stored review decisions (:data:`DECISION_SCHEMA`), re-applied to held news
             items: accepted ones become facts, rejected ones stay closed.
+        slice_rows: records per slice.
 
     Returns:
         Paths written and the counts: rows_in = valid + duplicates + rejected.
@@ -268,27 +276,31 @@ def run(
         ContractError: the batch as a whole breaks a contract (missing required columns).
     """
     where = f"feed {feed.name}: {path}"
-    raw = read_feed(path, feed=feed)
-    check_columns(raw, feed=feed, where=where)
-    valid, rejected, duplicates = transform_rows(
-        raw, feed=feed, as_of=as_of, where=where, decisions=decisions
-    )
-    rejected = rejected.with_columns(
-        feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path))
-    )
-    if raw.height != valid.height + duplicates + rejected.height:
-        raise ContractError(
-            f"{where}: {raw.height} rows in, but {valid.height} valid + {duplicates} duplicates "
-            f"+ {rejected.height} rejected: a row went missing"
-        )
+    whole = feed.format in NEWS_FORMATS
+    frames = iter([read_feed(path, feed=feed)]) if whole else adapter_slices(path, feed=feed, rows=slice_rows)
     out_dir.mkdir(parents=True, exist_ok=True)
-    valid.write_parquet(out_dir / "actions.parquet")
-    rejected.write_parquet(out_dir / "rejects.parquet")
+    actions, rejects = PartWriter(out_dir / "actions.parquet"), PartWriter(out_dir / "rejects.parquet")
+    first_rows, rows_in, duplicates = FirstRows(), 0, 0
+    try:
+        for raw in frames:
+            check_columns(raw, feed=feed, where=where)
+            valid, rejected, repeats = transform_rows(
+                raw, feed=feed, as_of=as_of, where=where, decisions=decisions, first_rows=first_rows
+            )
+            if raw.height != valid.height + repeats + rejected.height:
+                raise ContractError(
+                    f"{where}: {raw.height} rows in, but {valid.height} valid + {repeats} duplicates "
+                    f"+ {rejected.height} rejected: a row went missing"
+                )
+            rows_in, duplicates = rows_in + raw.height, duplicates + repeats
+            actions.write(valid)
+            rejects.write(rejected.with_columns(
+                feed=pl.lit(feed.name), batch_date=pl.lit(as_of), source_file=pl.lit(str(path))
+            ))  # fmt: skip
+    finally:
+        actions.close()
+        rejects.close()
     return TransformResult(
-        actions_path=str(out_dir / "actions.parquet"),
-        rejects_path=str(out_dir / "rejects.parquet"),
-        rows_in=raw.height,
-        valid=valid.height,
-        duplicates=duplicates,
-        rejected=rejected.height,
-    )
+        actions_path=str(actions.path), rejects_path=str(rejects.path), rows_in=rows_in,
+        valid=actions.rows, duplicates=duplicates, rejected=rejects.rows,
+    )  # fmt: skip

@@ -26,6 +26,7 @@ from etl.parsing.transform import FeedFormatError
 from etl.parsing.validate import ContractError
 from etl.running.batch import Batch, RunReport
 from etl.running.faults import pause_point
+from etl.running.memory import limit_memory, load_bounded, out_of_memory
 from etl.running.progress import SILENT, Progress
 from etl.sources.deadlines import processing_deadline
 from etl.sources.extract import extract_feed
@@ -73,6 +74,7 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
     """
     rates_path = rates_for_run(settings)
     with publish.writer(settings.warehouse) as con:
+        limit_memory(con, settings)
         load.migrate(con)
         cpi.load_cpi(con)
         changed = stored_rates.load_rates(con, rates_path)
@@ -97,7 +99,14 @@ def parse_batch(
     work = settings.work_dir / run_id / feed.name
     deadline = feed.process_deadline or settings.process_deadline_s
     with staged_files(work) as staging, processing_deadline(feed.name, deadline):
-        parsed = transform.run(feed, landed_path, as_of=as_of, out_dir=staging, decisions=decisions)
+        parsed = transform.run(
+            feed,
+            landed_path,
+            as_of=as_of,
+            out_dir=staging,
+            decisions=decisions,
+            slice_rows=settings.slice_rows,
+        )
     return Batch(
         feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
         actions_path=str(work / Path(parsed.actions_path).name),
@@ -159,6 +168,7 @@ def load_batches(
 ) -> RunReport:
     """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts."""
     report = RunReport(run_id=run_id, as_of=as_of)
+    limit_memory(con, settings)
     load.migrate(con)
     cpi.load_cpi(con)
     if stored_rates.load_rates(con, rates_path):
@@ -166,15 +176,17 @@ def load_batches(
     for batch in batches:
         progress.stage(batch.feed, "load")
         try:
-            report.feeds.append(load.load_batch(
-                con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
-                converted_path=Path(batch.converted_path), reject_paths=[Path(p) for p in batch.reject_paths],
-                rows_in=batch.rows_in,
-                duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
-            ))  # fmt: skip
+            report.feeds.append(load_bounded(con, batch, settings=settings, as_of=as_of, run_id=run_id))
             progress.finish(batch.feed, report.feeds[-1].status)
         except load.ReconciliationError as error:
             errors[batch.feed] = str(error)
+        except duckdb.Error as error:
+            if not out_of_memory(error):
+                raise
+            errors[batch.feed] = (
+                f"feed {batch.feed}: loading needs more memory than DuckDB may take on this machine "
+                f"(FINES_DUCKDB_MEMORY={settings.duckdb_memory}, then DuckDB's own limit): the batch was not applied"
+            )
         pause_point("load")
     for feed, error in sorted(errors.items()):
         report.feeds.append(record_failure(con, feed=feed, run_id=run_id, as_of=as_of, error=error))

@@ -20,7 +20,7 @@ from etl import catalog
 from etl.config import load_settings
 from etl.loading import load, models, publish
 from etl.money.rates import rates_for_run
-from etl.running import pipeline
+from etl.running import memory, pipeline
 from etl.sources.extract import extract_feed
 from etl.sources.feeds import Feed, enabled_feeds
 
@@ -153,9 +153,11 @@ def load_and_publish(
 
 def build() -> dict[str, int]:
     """Rebuild the marts and publish; returns their row counts."""
-    with publish.writer(load_settings().warehouse) as con:
+    settings = load_settings()
+    with publish.writer(settings.warehouse) as con:
+        memory.limit_memory(con, settings)
         load.migrate(con)
-        return models.build_marts(con)
+        return models.build_marts(con, full=True)  # the manual DAG repairs: every model from scratch
 
 
 class FeedsNotApplied(RuntimeError):

@@ -212,7 +212,9 @@ def load_registry(path: Path) -> list[Feed]:
     except PermissionError:
         raise RegistryError(f"{path}: feed registry not readable (permission denied)") from None
     except NotADirectoryError:
-        raise RegistryError(f"{path}: cannot read the feed registry: part of its path is not a directory") from None
+        raise RegistryError(
+            f"{path}: cannot read the feed registry: part of its path is not a directory"
+        ) from None
     except UnicodeDecodeError as error:
         line = error.object[: error.start].count(b"\n") + 1
         raise RegistryError(

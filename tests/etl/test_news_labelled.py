@@ -46,7 +46,14 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
-    for name in ("labelled", "heldout", "heldout_round3", "heldout_round4", "heldout_round5", "heldout_round6")
+    for name in (
+        "labelled",
+        "heldout",
+        "heldout_round3",
+        "heldout_round4",
+        "heldout_round5",
+        "heldout_round6",
+    )
 )
 
 
