@@ -12,8 +12,6 @@ and limits: docs/news_extraction.md.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable
 from functools import cached_property
 
 from etl.parsing.news_amounts import TextAmounts
@@ -51,8 +49,8 @@ from etl.parsing.news_platforms import (
     party_after,
     respectively,
 )
-from etl.parsing.news_scope import scope, turnover_based
-from etl.parsing.news_totals import EACH, sums_other_figures, times_imposed
+from etl.parsing.news_scope import reverses, scope, turnover_based
+from etl.parsing.news_totals import EACH, nearby_figures, sums_other_figures, times_imposed
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -75,12 +73,6 @@ _CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 _CUMULATIVE = Gated(
     r"(?i)\b(?:bring\w*|brought|tak(?:e|es|ing)|took|push\w*|rais\w*|lift\w*)\s+(?:the|its|their)\s+"
     r"(?:\w+\s+){0,2}?(?:total|tally|sum)\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?$"
-)
-# The action is undone, not taken: "halted his own order to suspend Telegram", "lifted the ban on X".
-_REVERSED = Gated(
-    r"(?i)\b(?:(?:halt|lift|overturn|revok|revers|annul|quash|scrap|cancel|rescind|suspend|set\s+aside|"
-    r"str(?:uck|ike|ikes)\s+down)\w*\s+(?:of\s+)?(?:\S+\s+){0,5}?(?:order|ruling|decision|ban|block\w*|fines?|"
-    r"penalt\w*|suspension|sanctions?|restrictions?|verdict|judg(?:e)?ment)|unblock\w*)\b"
 )
 # A currency only one jurisdiction fines in (not the dollar or the euro, which many use or quote).
 _ONLY_HOME = {
@@ -180,29 +172,11 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
     found = scope(turnover_based(found, sentences), sentences, item.title)
     kept = consolidate(found, item.title)
-    near = _nearby_figures(spans, sentences, raws)
+    near = nearby_figures(spans, sentences, raws)
     kept = [
         with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept
     ]
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
-
-
-def _nearby_figures(
-    spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw]
-) -> Callable[[str], list[Raw]]:
-    """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
-
-    Bounded so that checking every candidate stays linear in the item, however long it is.
-    """
-    index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
-    starts = [r.start for r in raws]
-
-    def near(sentence: str) -> list[Raw]:
-        i = index.get(sentence, 0)
-        lo, hi = spans[i][0], spans[min(i + 2, len(spans) - 1)][1]
-        return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
-
-    return near
 
 
 def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Candidate]:
@@ -245,7 +219,10 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
         if paired is not None and index is not None:  # "... respectively": the listed platforms in turn
             platform, reasons = paired.get(index), [r for r in reasons if r != "platform_unclear"]
             reasons += [] if platform else ["platform_unclear"]
-        reasons += _doubts(sentence, mention, signals, daily=action == "periodic_penalty", until=end)
+        reasons += _doubts(
+            sentence, mention, signals, daily=action == "periodic_penalty", until=end,
+            monetary=mention is not None or action in MONETARY,
+        )  # fmt: skip
         reasons += listed.get(index, []) if index is not None else []
         each = mention is not None and (EACH.match(sentence, end) or each_before)
         named = spans.names or item.title_spans.names
@@ -279,7 +256,7 @@ def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
 
 
 def _doubts(
-    sentence: str, mention: MoneyMention | None, signals: Cues, *, daily: bool, until: int
+    sentence: str, mention: MoneyMention | None, signals: Cues, *, daily: bool, until: int, monetary: bool
 ) -> list[str]:
     """Reasons to doubt a sentence's action that lie in its wording (``until``: end of the conversions)."""
     start, end = (mention.start, mention.end) if mention else (signals.position, signals.position)
@@ -291,7 +268,7 @@ def _doubts(
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
         ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
-        ("action_reversed", bool(_REVERSED.search(sentence))),
+        ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
         ("earlier_action", _looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
     ) if doubt]  # fmt: skip

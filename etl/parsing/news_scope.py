@@ -109,3 +109,26 @@ def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candida
 
 def _as_turnover(c: Candidate) -> Candidate:
     return replace(c, action_type="turnover_fine") if c.action_type == "fine" else c
+
+
+# The action is undone, not taken: "halted his own order to suspend Telegram", "lifted the ban on X".
+_REVERSED = Gated(
+    r"(?i)\b(?:(?:halt|lift|overturn|revok|revers|annul|quash|scrap|cancel|rescind|suspend|set\s+aside|"
+    r"str(?:uck|ike|ikes)\s+down)\w*\s+(?:of\s+)?(?:\S+\s+){0,5}?(?:(?P<money>fines?|penalt\w*)|"
+    r"(?P<access>ban|block\w*|suspension|restrictions?)|order|ruling|decision|sanctions?|verdict|judg(?:e)?ment)"
+    r"|(?P<unblock>unblock\w*))\b"
+)
+
+
+def reverses(sentence: str, *, monetary: bool) -> bool:
+    """Whether the sentence undoes an action of this kind (a fine if ``monetary``, else a measure).
+
+    Lifting a ban undoes no fine of the same sentence ("imposes new fines on X before lifting the
+    ban"), cancelling a fine no block; an order or ruling undone may be either.
+    """
+    undone = _REVERSED.search(sentence)
+    if undone is None:
+        return False
+    if undone["money"]:
+        return monetary
+    return not monetary if undone["access"] or undone["unblock"] else True

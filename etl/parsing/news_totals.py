@@ -8,7 +8,8 @@ Rules: docs/news_extraction.md, "Merging".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import combinations
@@ -139,3 +140,21 @@ def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
         for n in (2, 3)
         for combo in combinations(figures[:MAX_CANDIDATES], n)
     )
+
+
+def nearby_figures(
+    spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw]
+) -> Callable[[str], list[Raw]]:
+    """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
+
+    Bounded so that checking every candidate stays linear in the item, however long it is.
+    """
+    index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
+    starts = [r.start for r in raws]
+
+    def near(sentence: str) -> list[Raw]:
+        i = index.get(sentence, 0)
+        lo, hi = spans[i][0], spans[min(i + 2, len(spans) - 1)][1]
+        return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    return near

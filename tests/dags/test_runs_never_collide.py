@@ -22,6 +22,7 @@ import polars as pl
 import pytest
 
 from etl.config import Settings
+from etl.parsing.slices import PartWriter
 from etl.running import pipeline, steps
 from etl.sources.feeds import enabled_feeds
 from etl.sources.workfiles import PARTIAL, staged_files
@@ -126,16 +127,16 @@ def test_a_work_file_is_replaced_whole_or_not_at_all(
     """A write that fails half way (disk full) leaves the previous complete files and no partial folder."""
     first = steps.transform_batch(steps.extract("csv_feed", as_of=AS_OF), as_of=AS_OF, run_id="r")
     before = {p: Path(p).read_bytes() for p in [first["actions_path"], *first["reject_paths"]]}
-    real_write, calls = pl.DataFrame.write_parquet, []
+    real_write, calls = PartWriter.write, []
 
-    def disk_full_on_second_file(frame: pl.DataFrame, file: object, *args: object, **kwargs: object) -> None:
-        calls.append(file)
-        if len(calls) == 2:
-            Path(file).write_bytes(b"PAR1 truncated")
+    def disk_full_on_second_file(writer: PartWriter, frame: pl.DataFrame) -> None:
+        calls.append(writer.path)
+        if len(calls) == 2:  # the second file of the batch: rejects after actions
+            writer.path.write_bytes(b"PAR1 truncated")
             raise OSError(28, "No space left on device")
-        real_write(frame, file, *args, **kwargs)
+        real_write(writer, frame)
 
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", disk_full_on_second_file)
+    monkeypatch.setattr(PartWriter, "write", disk_full_on_second_file)
     with pytest.raises(OSError, match="No space left"):
         steps.transform_batch(steps.extract("csv_feed", as_of=AS_OF), as_of=AS_OF, run_id="r")
     assert {p: Path(p).read_bytes() for p in before} == before
