@@ -50,6 +50,11 @@ class SettingsError(ValueError, UserError):
     """A ``FINES_*`` variable has a value the pipeline cannot use; the message names it."""
 
 
+def _shown(bound: float) -> str:
+    """A bound as people write it: 100,000,000 rather than 1e+08, 0.5 as 0.5."""
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:g}"
+
+
 def env_number(name: str, default: float, *, low: float, high: float) -> float:
     """A number from the environment variable ``name``, checked to lie within ``[low, high]``.
 
@@ -64,7 +69,7 @@ def env_number(name: str, default: float, *, low: float, high: float) -> float:
     except ValueError:
         value = float("nan")
     if not low <= value <= high:  # NaN fails every comparison
-        raise SettingsError(f"{name} must be a number from {low:g} to {high:g}, got {raw!r}")
+        raise SettingsError(f"{name} must be a number from {_shown(low)} to {_shown(high)}, got {raw!r}")
     return value
 
 
