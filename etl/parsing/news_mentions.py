@@ -71,9 +71,7 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
         gap, last = text[last : span[0]], span[1]
         if owned_list and _LISTED.fullmatch(gap):
             continue
-        owned_list = (
-            bool(kept) and bool(_OWNS.fullmatch(gap)) or bool(_UNKNOWN_OWNER.search(text, 0, span[0]))
-        )
+        owned_list = bool(kept) and bool(_OWNS.fullmatch(gap)) or bool(_UNKNOWN_OWNER.search(gap))
         if owned_list or _OWNER_NAMED.match(text, span[1]):
             continue  # "Match Group, owner of Tinder, ...", "Tinder owner Match Group": the owner is meant
         if kept and _OWNER_GAP.fullmatch(gap):

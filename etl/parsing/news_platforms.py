@@ -14,9 +14,11 @@ from etl.parsing.news_money import MoneyMention
 from etl.parsing.news_names import Spans
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
+_STAFF = (
+    r"representatives?|executives?|directors?|managers?|employees?|staff|officials?"  # people of a company
+)
 _NOT_THE_PLATFORM = re.compile(
-    r"(?i)(?:['’´]s)?\s+(?:\w+\s+){0,2}?(?:representatives?|executives?|directors?|chief|head|founder|"
-    r"co-?founder|ceo|lawyers?|managers?|employees?|staff|officials?|boss)\b"
+    rf"(?i)(?:['’´]s)?\s+(?:\w+\s+){{0,2}}?(?:{_STAFF}|chief|head|founder|co-?founder|ceo|lawyers?|boss)\b"
 )
 # A platform listed with or compared to another ("Amazon and Apple", "like Google") is not clearly the one fined.
 _COORDINATED = re.compile(r"(?i)\s*(?:,|and|&|or|/)\s*(?:and\s+)?")
@@ -43,11 +45,6 @@ _OTHER_PARTY = re.compile(
 )
 # A quoted phrase names a charge or a law, not a party ("on each of three counts of 'LGBT propaganda'").
 _QUOTED = re.compile(r"['‘\"“][^'‘’\"“”]{1,60}['’\"”]")
-# Right before an amount, with no platform before it: the verb's object is a company we do not know.
-_NAMED_PARTY = re.compile(
-    r"\b(?:fined|fines|penali[sz]ed|penali[sz]es|sanctioned|ordered)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?"
-    r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}\s+(?:\S+\s+){0,2}?$"
-)
 # From the amount to the platform: "3 million roubles on Google", "a fine of 3 million roubles against Google".
 _IMPOSED_ON_SPAN = re.compile(r"(?is).{0,100}?\b(?:on|upon|against)\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,3}?")
 _RESPECTIVELY = Gated(r"(?i)\brespectively\b")
@@ -73,9 +70,8 @@ _ITS_UNIT = re.compile(
 # comply face a fine of 500,000 reais per day", "Its local manager was fined ...".
 _THIRD_PARTY = Gated(
     r"(?i)^\W*(?:the\s+|its\s+|their\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:anyone|anybody|whoever|those|people|"
-    r"carriers?|operators?|telecoms?|providers?|"
-    r"ISPs?|executives?|managers?|officials?|employees?|staff|banks?|individuals?|users?|journalists?|bloggers?|"
-    r"representatives?|directors?|officers?|resellers?|sellers?|merchants?|advertisers?|partners?)\b"
+    rf"carriers?|operators?|telecoms?|providers?|ISPs?|{_STAFF}|banks?|individuals?|users?|journalists?|bloggers?|"
+    r"officers?|resellers?|sellers?|merchants?|advertisers?|partners?)\b"
 )
 
 
