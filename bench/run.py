@@ -244,8 +244,8 @@ def _instrument() -> dict[str, list[float]]:
     except ImportError:
         publish = types.SimpleNamespace()
     if hasattr(publish, "shutil"):
-        # Only copyfile is used there; a namespace keeps the wrapper off the global shutil module.
-        publish.shutil = types.SimpleNamespace(copyfile=publish.shutil.copyfile)
+        # A copy of the module's namespace keeps the copyfile wrapper off the global shutil module.
+        publish.shutil = types.SimpleNamespace(**vars(publish.shutil))
     spent: dict[str, list[float]] = {}
     targets = [
         (pipeline, "extract_feed", "extract (land the file)"),
@@ -286,6 +286,12 @@ def _instrument() -> dict[str, list[float]]:
                 return _original(*args, **kwargs)
             finally:
                 spent.setdefault(_label, []).append(time.perf_counter() - began)
+                # The peak so far: the step after which it rose is the one that raised it.
+                print(
+                    f"{time.perf_counter() - STARTED:8.1f} s  peak {_status('VmHWM') // 1024:>6} MiB  "
+                    f"end {_label.strip()}",
+                    flush=True,
+                )
 
         setattr(module, name, wrapper)
     return spent

@@ -444,6 +444,24 @@ def validate_mart(name: str, frame: pl.DataFrame) -> None:
     CONTRACTS[name].validate(frame, lazy=True)
 
 
+# Marts with a dataframe check that compares rows of one group (``over(...)``), and its group key.
+_GROUPED_BY = {catalog.DISPUTED_AMOUNTS: ("action_id",)}
+
+
+def partition_columns(name: str) -> tuple[str, ...] | None:
+    """Columns that split a mart into parts its contract can check one at a time, with the same answer.
+
+    Rows that agree on them fall in one part, so duplicates of a unique key meet, and so do the
+    rows a check compares (:data:`_GROUPED_BY`). An empty tuple: every check reads one row, any
+    split will do. None: no split is exact (two unique keys with no column in common).
+    """
+    sets = unique_columns(name) + ([_GROUPED_BY[name]] if name in _GROUPED_BY else [])
+    if not sets:
+        return ()
+    shared = tuple(column for column in sets[0] if all(column in other for other in sets[1:]))
+    return shared or None
+
+
 def unique_columns(name: str) -> list[tuple[str, ...]]:
     """The columns, or sets of columns, whose values a mart's contract says are unique."""
     schema = CONTRACTS[name].to_schema()
