@@ -166,10 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     fx = sub.add_parser("fx", help="currency conversion")
     fx_sub = fx.add_subparsers(dest="fx_command", required=True, metavar="FX_COMMAND")
     convert = fx_sub.add_parser("convert", parents=[common], help="convert an amount at the rate of a date")
-    convert.add_argument("amount", type=_amount)
-    convert.add_argument("currency", type=arguments.currency)
+    convert.add_argument("amount", type=_amount, help="the amount, e.g. 2500000 or 2,500,000.50 (not negative)")
+    convert.add_argument("currency", type=arguments.currency, help="its ISO 4217 code, e.g. RUB")
     convert.add_argument("--on", type=_date, required=True, help="decision date YYYY-MM-DD")
-    convert.add_argument("--to", choices=["USD", "EUR"], default="USD", type=str.upper)
+    convert.add_argument(
+        "--to", choices=["USD", "EUR"], default="USD", type=str.upper, help="target currency (default: USD)"
+    )
 
     coverage = fx_sub.add_parser(
         "coverage", parents=[common], help="which source covers which currency and dates"

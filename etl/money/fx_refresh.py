@@ -13,11 +13,14 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from etl.money import fx, fx_sources
-from etl.sources.fetch import FetchError, FetchPolicy, fetch_feed
+
+if TYPE_CHECKING:
+    from etl.sources.fetch import FetchPolicy
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,9 @@ def refresh(
     Returns:
         ``{"rates": rows written, "sources": {source: rows}, "errors": {source: reason}}``.
     """
+    # HTTP is imported here only: the commands that read stored rates (fx convert, run) start faster.
+    from etl.sources.fetch import FetchError, FetchPolicy, fetch_feed
+
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
     urls = source_urls()
