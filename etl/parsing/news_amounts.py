@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_scan import LeadScan
 
 CTX = Context(prec=80)  # exact for real outliers (2 undecillion rubles) times 10**12 scales
 _MAX_DIGITS = 40
@@ -87,6 +88,8 @@ _MONEY_RE = re.compile(
     rf"(?:\s*-?\s*(?:de\s+|d['’]\s*|of\s+)?(?P<adj>(?:[A-Z][\w.]*\s+){{0,2}})"
     rf"(?P<word>(?i:{_CURWORD}))(?![A-Za-z])|\s?(?P<siso>{_ISO_ALT}|RMB|Ft|kr\.?|zł)(?![A-Za-z]))?"
 )
+# Every match holds a digit or a number word; before it may stand a qualifier, a prefix, "half a" (news_scan.py).
+_SCAN = LeadScan(_MONEY_RE, [*_UNITS, *_SCALEW.split("|")], [QUAL, _PREFIX, r"(?:an?|half(?:\s+an?)?)\s+"])
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
 # Exchange-rate notes are not amounts: "($1 = 73.6 roubles)", "at an exchange rate of 1,300 won per dollar".
 _RATE_BEFORE = Gated(
@@ -118,7 +121,7 @@ Read = tuple[re.Match[str], tuple[str, ...], Decimal | None]
 
 def read_amounts(text: str) -> list[Read]:
     """Every match of the money pattern in a text, read once (``raw_mentions`` and ``sentence_raws`` share them)."""
-    return [(m, _options(m), _amount(m)) for m in _MONEY_RE.finditer(text)]
+    return [(m, _options(m), _amount(m)) for m in _SCAN.finditer(text)]
 
 
 def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> list[Raw]:

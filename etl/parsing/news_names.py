@@ -9,6 +9,7 @@ Pure functions over the tables of etl/data/news_tables.toml. Rules: docs/news_ex
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_money import TABLES
@@ -243,5 +244,6 @@ def authority_code(text: str, authority: str) -> str | None:
     return _place_code(owner["place"]) if owner else first_code(authority, BARE_PLACE)
 
 
+@lru_cache(maxsize=1024)  # a pure function of a place name as written (never of a sentence)
 def _place_code(place: str) -> str | None:
     return next((code for code, rx in _PLACE_NAMES if rx.match(place)), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -437,3 +438,41 @@ def test_a_gate_answers_as_its_pattern_with_folded_letters(pattern: str, text: s
     assert gate.clauses  # every pattern here needs a literal, so the gate does test it
     assert bool(re.search(pattern, text)) is matches
     assert bool(gate.search(text)) is matches
+
+
+# Pieces of money text and of what may stand before an amount, joined at random into adversarial strings.
+_MONEY_PIECES = [
+    "adding", "up", "to", "U.S.", "$", "US", "half", "a", "an", "over", "approx.", "about", "ca.", "~", "\\", "\t",
+    "5", "2.5", "32,700", "one", "million", "ſome", "İn", "excess", "of", "RMB", "RMB18", "x5", "(", ")", "court",
+    "rubles", "A$", "AU$", "Rs.", "€", "two-point-five", "42-point-one", "hundred", "and", "In", "EXCESS", "Up",
+    "x", ".", ",", "K", "ı", "\n", "USD", "EUR", "eur", "bn", "m", "k", "TikTok", "euros", "seventeen", "ten",
+]  # fmt: skip
+
+
+def _money_matches(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def test_the_money_scan_finds_what_a_full_finditer_finds() -> None:
+    """Run only near numbers, the money pattern gives finditer's matches.
+
+    On every fixture text and sentence, leads as long as the pattern allows, long runs of blanks,
+    and random joins of money pieces.
+    """
+    scan, rx = news_amounts._SCAN, news_amounts._MONEY_RE
+    assert scan.max_tokens == 7  # "adding up to" + "U.S. $" + "half a"
+    texts = _fixture_texts() + [p.read_text(encoding="utf-8") for p in NEWS.glob("*.md")]
+    texts += [s for t in texts for s in split_sentences(t)] + ["\n".join(texts)]
+    texts += [
+        "fined adding up to U.S. $ half a million euros",
+        "x  adding   up \\ to  U.S.  $  half  an   million",
+        "over " * 40 + "5 over\\\\\\ 6 " + " " * 300 + "about" + "\\" * 50 + "7 million",
+        "a" * 100 + " 5" + "$" * 50 + "9" + "5x" * 40 + " İn excess of ſome 3 ıs over 4",
+        "in excess of " + "y" * 40 + "12 bn",
+    ]
+    rng = random.Random(13)
+    for _ in range(4000):
+        pieces = [rng.choice(_MONEY_PIECES) + rng.choice(("", " ", "  ")) for _ in range(rng.randint(1, 25))]
+        texts.append("".join(pieces))
+    for text in texts:
+        assert _money_matches(scan.finditer(text)) == _money_matches(list(rx.finditer(text))), text[:120]

@@ -1,8 +1,9 @@
 """A mart is checked against its contract in parts (etl/loading/models.check_mart) with the whole mart's answer.
 
 The fixture warehouse of test_marts.py is checked in parts of one row each, so every mart of
-more than one row splits into as many parts as it has rows. A break that only shows across rows (a unique key repeated, two counted
-figures for one disputed action) must still be found; a sound mart must still pass.
+more than one row splits into as many parts as it has rows. A break that only shows across rows
+(a unique key repeated, two counted figures for one disputed action) must still be found; a
+sound mart must still pass.
 """
 
 from __future__ import annotations
