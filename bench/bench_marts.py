@@ -123,7 +123,7 @@ def synthetic_sources(actions: pl.DataFrame, *, seed: int = 7) -> pl.DataFrame:
         record_key=pl.col("action_id"),
         source_record_id=pl.col("action_id"),
         source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
-        payload=pl.lit("{}"),
+        source_file=pl.lit("landing/bench/2026-01-15/synthetic.csv"),
         batch_date=pl.lit(BATCH_DATE),
     )
 

@@ -206,7 +206,7 @@ def load_batch(
             if not open_circuit:
                 # Every valid record is loaded as a source record, whichever action it reports:
                 # counting "merged" rows here would depend on which feed happened to load first.
-                merge.merge_batch(con, run_id=run_id, batch_date=batch_date)
+                merge.merge_batch(con, run_id=run_id, batch_date=batch_date, source_file=source_file)
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
     finally:

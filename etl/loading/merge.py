@@ -1,6 +1,8 @@
 """Merge a batch into the facts: every record kept, one action per decision (docs/identity.md).
 
-A batch's records are stored in ``core.action_sources`` with their own figures. Then, for the
+A batch's records are stored in ``core.action_sources`` with their own figures and a pointer to
+where they were read (the landed file and the record's line there; the payload itself is not
+stored, only rejected rows keep theirs, in ``ops.quarantine``). Then, for the
 platforms and jurisdictions the batch touches, the records that may report one decision are
 grouped again by :mod:`etl.loading.identity`, and the facts of every action whose records changed are
 rewritten from their anchor record. Grouping looks at every stored record of those blocks, so
@@ -30,7 +32,9 @@ ACTION_COLUMNS = (
 )  # fmt: skip
 # What identity says of an action, beyond its anchor record's own columns.
 IDENTITY_COLUMNS = ("amount_disputed", "amount_low", "amount_high", "is_total_of_parts", "source_count")
-_RECORD_KEY = "coalesce(source_record_id, md5(payload))"
+# A record's key within its feed, from a batch row: its record id, else the md5 of its payload
+# (the record as JSON). Only the key is stored; the payload stays in the landed file.
+RECORD_KEY = "coalesce(source_record_id, md5(payload))"
 _CANDIDATES = (warehouse.ROOT / "rules" / "same_decision_candidates.sql").read_text(encoding="utf-8")
 _STATUS_HISTORY = [
     statement
@@ -47,13 +51,21 @@ _RECORD_COLUMNS = (
 )
 
 
-def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date) -> None:
+def merge_batch(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date, source_file: str | None
+) -> None:
     """Store the registered ``batch`` as source records and regroup the actions it touches.
 
     Runs inside the caller's transaction.
+
+    Args:
+        con: the writer connection, with the batch registered as ``batch``.
+        run_id: the run that stores the records.
+        batch_date: the run's as-of date.
+        source_file: the landed file the batch was read from (its records point to it).
     """
     con.execute(
-        f"create or replace temp table batch_keys as select feed, {_RECORD_KEY} as record_key, "
+        f"create or replace temp table batch_keys as select feed, {RECORD_KEY} as record_key, "
         "platform, jurisdiction from batch"
     )
     con.execute(
@@ -66,7 +78,7 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
         "create or replace temp table before_merge as select s.feed, s.record_key, s.action_id "
         f"from {catalog.ACTION_SOURCES} as s inner join affected_blocks using (platform, jurisdiction)"
     )
-    _store_records(con, run_id=run_id)
+    _store_records(con, run_id=run_id, source_file=source_file)
     actions, parts = _regroup(con)
     con.register("identity_actions", actions)
     con.register("identity_parts", parts)
@@ -82,7 +94,7 @@ def merge_batch(con: duckdb.DuckDBPyConnection, *, run_id: str, batch_date: date
         con.execute(f"drop table if exists {name}")
 
 
-def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
+def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str, source_file: str | None) -> None:
     # Delete then insert: much faster than "insert or replace" on a large primary key.
     con.execute(
         f"delete from {catalog.ACTION_SOURCES} where (feed, record_key) in "
@@ -90,10 +102,10 @@ def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str) -> None:
     )
     columns = ", ".join(ACTION_COLUMNS)
     con.execute(
-        f"insert into {catalog.ACTION_SOURCES} (action_id, record_action_id, record_key, source_line, "
-        f"payload, run_id, {columns}) select action_id, action_id, {_RECORD_KEY}, source_line, payload, "
+        f"insert into {catalog.ACTION_SOURCES} (action_id, record_action_id, record_key, source_file, "
+        f"source_line, run_id, {columns}) select action_id, action_id, {RECORD_KEY}, ?, source_line, "
         f"?, {columns} from batch",
-        [run_id],
+        [source_file, run_id],
     )
 
 

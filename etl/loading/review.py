@@ -21,7 +21,7 @@ import polars as pl
 from etl import catalog
 from etl.config import Settings
 from etl.errors import UserError
-from etl.loading import load, publish
+from etl.loading import load, merge, publish
 from etl.money.rates import rates_for_run
 from etl.parsing import transform
 from etl.running import pipeline
@@ -233,7 +233,6 @@ def accept(settings: Settings, item_id: str, corrections: Corrections, *, decide
     )  # fmt: skip
     run_id = f"review_{item_id}"
     batch = _prepare(settings, item, decision, run_id=run_id)
-    record = pl.read_parquet(batch.converted_path).row(0, named=True)
     with publish.writer(settings.warehouse) as con:
         load.migrate(con)
         item = _item(con, item_id)  # decided meanwhile by another command?
@@ -244,11 +243,12 @@ def accept(settings: Settings, item_id: str, corrections: Corrections, *, decide
         )  # fmt: skip
         if report.failed:
             raise ReviewError(f"cannot accept {item_id}: {report.failed[0].error}")
+        # The stored record of the accepted item: the batch row's key, as the merge computed it.
         fact = con.execute(
-            f"select a.action_id, a.source_kind from {catalog.ACTION_SOURCES} as s inner join "
-            f"{catalog.ENFORCEMENT_ACTIONS} as a using (action_id) "
-            "where s.feed = ? and s.record_key = coalesce(?, md5(?))",  # the record key of etl.loading.merge
-            [batch.feed, record["source_record_id"], record["payload"]],
+            f"with accepted as (select feed, {merge.RECORD_KEY} as record_key from read_parquet(?)) "
+            f"select a.action_id, a.source_kind from accepted inner join {catalog.ACTION_SOURCES} as s "
+            f"using (feed, record_key) inner join {catalog.ENFORCEMENT_ACTIONS} as a using (action_id)",
+            [batch.converted_path],
         ).fetchone()
         if fact is None:
             raise ReviewError(

@@ -169,7 +169,7 @@ def fixture_sources(actions: pl.DataFrame) -> pl.DataFrame:
         record_key=pl.col("action_id"),
         source_record_id=pl.col("action_id"),
         source_line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
-        payload=pl.lit("{}"),
+        source_file=pl.format("/landing/{}/2026-11-29/synthetic.csv", pl.col("feed")),
         batch_date=pl.lit(BATCH_DATE),
     )
 
