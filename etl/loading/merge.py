@@ -84,6 +84,7 @@ def merge_batch(
     con.register("identity_parts", parts)
     try:
         _rewrite_facts(con)
+        check_keys(con)
         cpi.deflate(con, actions="select action_id from touched_actions")
         _record_status_history(con, run_id=run_id, batch_date=batch_date)
         _record_changes(con, run_id=run_id, batch_date=batch_date)
@@ -92,6 +93,36 @@ def merge_batch(
             con.unregister(name)
     for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions", "regrouped"):
         con.execute(f"drop table if exists {name}")
+
+
+class DuplicateKey(RuntimeError):
+    """A load would store two rows under one key: the caller's transaction must roll back."""
+
+
+# The keys of the facts, unique without an index (migration 016), and the temp table of the
+# keys a load wrote: only those can have been doubled by it.
+_KEYS = (
+    (catalog.ACTION_SOURCES, "feed, record_key", "batch_keys"),
+    (catalog.ENFORCEMENT_ACTIONS, "action_id", "touched_actions"),
+)
+
+
+def check_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Fail when a key this load wrote is held by two rows: a record's feed and key, an action's id.
+
+    Raises:
+        DuplicateKey: naming the table, the key and how many rows hold it.
+    """
+    for table, key, written in _KEYS:
+        doubled = con.execute(
+            f"select {key}, count(*) from {table} semi join {written} using ({key}) "
+            "group by all having count(*) > 1 limit 1"
+        ).fetchone()
+        if doubled:
+            raise DuplicateKey(
+                f"{table}: {key} = {', '.join(map(str, doubled[:-1]))} would be held by {doubled[-1]} rows; "
+                "nothing of this load is kept"
+            )
 
 
 def _store_records(con: duckdb.DuckDBPyConnection, *, run_id: str, source_file: str | None) -> None:
