@@ -32,6 +32,13 @@ def out_of_memory(error: BaseException | None) -> bool:
     return False
 
 
+def _first_line(error: BaseException) -> str:
+    """The out-of-memory error's own first line, found where ``out_of_memory`` finds it."""
+    while error is not None and not isinstance(error, duckdb.OutOfMemoryException):
+        error = error.__cause__ or error.__context__
+    return str(error).strip().splitlines()[0] if error is not None else "out of memory"
+
+
 def load_bounded(
     con: duckdb.DuckDBPyConnection, batch: Batch, *, settings: Settings, as_of: date, run_id: str
 ) -> load.LoadResult:
@@ -54,9 +61,10 @@ def load_bounded(
     except duckdb.Error as error:
         if not out_of_memory(error):
             raise
+        reason = _first_line(error)
     log.warning(
-        "feed %s: loading needs more than FINES_DUCKDB_MEMORY=%s; loading it again under DuckDB's own limit",
-        batch.feed, settings.duckdb_memory,
+        "feed %s: loading needs more than FINES_DUCKDB_MEMORY=%s (%s); loading it again under DuckDB's own limit",
+        batch.feed, settings.duckdb_memory, reason,
     )  # fmt: skip
     con.execute("reset memory_limit")
     try:

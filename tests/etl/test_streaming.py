@@ -6,6 +6,7 @@ Every feed row here is plainly synthetic (``synthetic-test``, example.org, Examp
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -283,3 +284,5 @@ def test_a_batch_too_large_for_the_memory_bound_is_loaded_under_duckdbs_own_limi
             bound = fresh.execute("select current_setting('memory_limit')").fetchone()[0]
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == bound
     assert "loading it again under DuckDB's own limit" in caplog.text
+    # The warning says what DuckDB could not fit, in its own words.
+    assert re.search(r"FINES_DUCKDB_MEMORY=24MB \([^)]*(memory|allocate)[^)]*", caplog.text, re.I), caplog.text
