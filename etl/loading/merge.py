@@ -102,20 +102,21 @@ class DuplicateKey(RuntimeError):
 # The keys of the facts, unique without an index (migration 016), and the temp table of the
 # keys a load wrote: only those can have been doubled by it.
 _KEYS = (
-    (catalog.ACTION_SOURCES, "feed, record_key", "batch_keys"),
-    (catalog.ENFORCEMENT_ACTIONS, "action_id", "touched_actions"),
+    (catalog.ACTION_SOURCES, "feed, record_key", "batch_keys", "feed, record_key"),
+    (catalog.ENFORCEMENT_ACTIONS, "action_id", "touched_actions", "action_id"),
+    (catalog.STATUS_HISTORY, "action_id, valid_from", "touched_actions", "action_id"),
 )
 
 
 def check_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Fail when a key this load wrote is held by two rows: a record's feed and key, an action's id.
+    """Fail when a key this load wrote is held by two rows: a record's, an action's, a status version's.
 
     Raises:
         DuplicateKey: naming the table, the key and how many rows hold it.
     """
-    for table, key, written in _KEYS:
+    for table, key, written, shared in _KEYS:
         doubled = con.execute(
-            f"select {key}, count(*) from {table} semi join {written} using ({key}) "
+            f"select {key}, count(*) from {table} semi join {written} using ({shared}) "
             "group by all having count(*) > 1 limit 1"
         ).fetchone()
         if doubled:
@@ -241,9 +242,13 @@ def _rewrite_facts(con: duckdb.DuckDBPyConnection) -> None:
             union all
             select s.action_id, s.feed, s.record_key, false, s.amount, s.amount, false, 1
             from {sources} as s
-            where s.action_id in (select action_id from touched_actions)
-                and s.action_id not in (select action_id from identity_actions)
-            qualify row_number() over (partition by s.action_id order by s.feed, s.record_key) = 1
+            inner join (
+                -- joins and a grouping, not IN lists and a window: DuckDB can spill these to disk
+                select action_id, min({{'feed': feed, 'record_key': record_key}}) as first
+                from {sources} semi join touched_actions using (action_id) anti join identity_actions using (action_id)
+                group by action_id
+            ) as one
+                on s.action_id = one.action_id and s.feed = one.first.feed and s.record_key = one.first.record_key
         )
         select anchors.action_id, s.run_id, {", ".join(f"s.{c}" for c in ACTION_COLUMNS)},
             {", ".join(f"anchors.{c}" for c in IDENTITY_COLUMNS)}

@@ -1,7 +1,8 @@
 """The facts' keys stay unique without an index (migration 016, etl/loading/merge.check_keys).
 
-``core.action_sources`` (feed, record_key) and ``core.enforcement_actions`` (action_id) have no
-primary key since migration 016: every load checks the keys it wrote before it commits. These
+``core.action_sources`` (feed, record_key), ``core.enforcement_actions`` (action_id), the status
+history and the change log have no primary key since migration 016: every load checks the keys
+it wrote before it commits. These
 tests double a key the way a faulty load would and expect the check to refuse it, and show that
 loading one file twice still leaves one row per key.
 """
@@ -42,10 +43,13 @@ def test_no_primary_key_is_left_on_the_facts_but_columns_keep_their_rules(con: d
     keyed = {
         table
         for (table,) in con.execute(
-            "select table_name from duckdb_constraints() where schema_name = 'core' and constraint_type = 'PRIMARY KEY'"
+            "select table_name from duckdb_constraints() where schema_name in ('core', 'ops') "
+            "and constraint_type = 'PRIMARY KEY'"
         ).fetchall()
     }
-    assert {"enforcement_actions", "action_sources"}.isdisjoint(keyed)
+    assert {"enforcement_actions", "action_sources", "action_status_history", "action_changes"}.isdisjoint(
+        keyed
+    )
     with pytest.raises(duckdb.ConstraintException):  # NOT NULL survived the copy
         con.execute(f"insert into {catalog.ACTION_SOURCES} (action_id, feed) values ('a1', 'f')")
 

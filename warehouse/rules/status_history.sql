@@ -31,17 +31,30 @@ set valid_to = greatest(h.valid_from, $batch_date::date - 1)
 from status_changes as c
 where h.action_id = c.action_id and h.valid_to is null;
 
-insert or replace into core.action_status_history
-    (action_id, status, run_id, valid_from, valid_to)
+create or replace temp table new_versions as
+select
+    action_id,
+    status,
+    case
+        when valid_from is null then decision_date
+        else greatest($batch_date::date, valid_from + 1)
+    end as valid_from
+from status_changes;
+
+-- A version already opened on that day (a retry of the same batch) is replaced, not doubled.
+delete from core.action_status_history as h
+using new_versions as n
+where h.action_id = n.action_id and h.valid_from = n.valid_from;
+
+insert into core.action_status_history (action_id, status, run_id, valid_from, valid_to)
 select
     action_id,
     status,
     $run_id,
-    case
-        when valid_from is null then decision_date
-        else greatest($batch_date::date, valid_from + 1)
-    end,
+    valid_from,
     null
-from status_changes;
+from new_versions;
+
+drop table new_versions;
 
 drop table status_changes;
