@@ -5,18 +5,19 @@ are read once, at import). ``parse_money`` reads money amounts (etl/parsing/news
 figures, etl/parsing/news_money.py their currencies), ``split_sentences`` splits a summary
 (etl/parsing/news_names.py), ``extract_candidates`` turns one news item into candidate rows for review
 (action words are read in etl/parsing/news_cues.py, the platform fined is chosen in
-etl/parsing/news_platforms.py, and candidates are merged in etl/parsing/news_merge.py). Rules, measured quality
-and limits: docs/news_extraction.md.
+etl/parsing/news_platforms.py, what the sentences of an item share is etl/parsing/news_item.py, and
+candidates are merged in etl/parsing/news_merge.py). Rules, measured quality and limits:
+docs/news_extraction.md.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from etl.parsing.news_amounts import TextAmounts
 from etl.parsing.news_cues import Cues, action_type, cues
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_item import Item
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
@@ -25,7 +26,6 @@ from etl.parsing.news_money import (
     QUALIFIER_CLASS,
     MoneyMention,
     Raw,
-    currency_context,
     mask,
     parse_money,
     scan,
@@ -34,7 +34,7 @@ from etl.parsing.news_names import (
     PLACE_RULES,
     Spans,
     authority_code,
-    authority_of,
+    authority_or,
     first_code,
     sentence_spans,
     split_sentences,
@@ -108,37 +108,6 @@ _NOT_PENALTY_AFTER = re.compile(
 )
 
 
-class _Item:
-    """What the sentences of one news item share; the item-wide look-ups run only when a sentence needs them."""
-
-    def __init__(self, title: str, text: str, raws: list[Raw]) -> None:
-        self.title = title.strip()
-        self.title_spans = Spans(self.title, platform_spans(self.title))
-        self.text, self._raws, self._title_end = text, raws, len(title)
-
-    @cached_property
-    def currency(self) -> tuple[set[str], set[str]]:
-        """See ``currency_context``."""
-        return currency_context(self.text, self._raws)
-
-    @cached_property
-    def _masked(self) -> str:
-        return mask(self.text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
-
-    @cached_property
-    def jurisdiction(self) -> str | None:
-        """From the title, else the first place or institution the item names."""
-        masked = self._masked
-        return first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
-
-    @cached_property
-    def authority(self) -> str | None:
-        """The title's authority ("Russian court fines TikTok"), else the first the item names."""
-        masked = self._masked
-        parts = [masked[: self._title_end], *split_sentences(masked[self._title_end :])]
-        return next(filter(None, map(authority_of, parts)), None)
-
-
 def extract_candidates(title: str, summary: str) -> list[Candidate]:
     """Read candidate enforcement actions from a news item's title and summary.
 
@@ -159,14 +128,14 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     text = f"{title}\n{summary}"
     amounts = TextAmounts(text)  # the money pattern runs once over the item, not once more per sentence
     raws = amounts.raws()
-    item = _Item(title, text, raws)
+    item = Item(title, text, raws)
     lead = len(title) - len(title.lstrip())
     spans = [(lead, lead + len(item.title))] if item.title else []
     spans += [(start + len(title) + 1, end + len(title) + 1) for start, end in sentence_spans(summary)]
     sentences = [text[start:end] for start, end in spans]
     found = [
         c for (start, end), s in zip(spans, sentences, strict=True)
-        for c in _sentence_candidates(s, item, amounts.sentence_raws(start, end))
+        for c in _sentence_candidates(s, item, amounts.sentence_raws(start, end), (start, end))
     ]  # fmt: skip
     # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
@@ -179,8 +148,8 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 
-def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Candidate]:
-    """Candidates of one sentence of an item (``raws``: its money mentions)."""
+def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[int, int]) -> list[Candidate]:
+    """Candidates of one sentence of an item (``raws``: its money mentions; ``at``: its span of the item's text)."""
     spans = Spans(sentence, platform_spans(sentence)) if sentence != item.title else item.title_spans
     amounts = not all(r.is_rate for r in raws)
     if not spans.found and not amounts:
@@ -188,7 +157,7 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
     signals = cues(sentence)
     if not amounts and action_type(sentence, None, signals) is None:
         return []  # a platform without an amount needs an action word
-    authority, jurisdiction = _where(mask(sentence, raws), item)
+    authority, jurisdiction = _where(mask(sentence, raws), item, at)
     scanned = scan(sentence, item.currency, raws, home=HOME.get(jurisdiction or ""))
     conversions: dict[int, list[MoneyMention]] = {}
     for mention, role in scanned:
@@ -238,7 +207,7 @@ def _sentence_candidates(sentence: str, item: _Item, raws: list[Raw]) -> list[Ca
 
 
 def _unknown(
-    sentence: str, where: tuple[int, int], item: _Item, platform: str | None, reasons: list[str]
+    sentence: str, where: tuple[int, int], item: Item, platform: str | None, reasons: list[str]
 ) -> tuple[str | None, list[str]]:
     """A company the tables do not know, fined where the sentence puts its party, instead of ``platform``."""
     name, why = unknown_party(sentence, *where, item_text=item.text)
@@ -248,9 +217,9 @@ def _unknown(
     return name, [r for r in reasons if r not in doubts] + why
 
 
-def _where(masked: str, item: _Item) -> tuple[str | None, str | None]:
-    """The authority and jurisdiction of a sentence (its amounts blanked), else the item's."""
-    authority = authority_of(masked) or item.authority or authority_of(masked, actor=True)
+def _where(masked: str, item: Item, at: tuple[int, int]) -> tuple[str | None, str | None]:
+    """The authority and jurisdiction of a sentence (its amounts blanked, at ``at``), else the item's."""
+    authority = authority_or(masked, item.authority_at(masked, at), lambda: item.authority)
     place = (authority and authority_code(masked, authority)) or first_code(masked, PLACE_RULES)
     return authority, place or item.jurisdiction
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -205,7 +205,7 @@ def _mark_rate_notes(text: str, raws: list[Raw]) -> list[Raw]:
             or (raw.amount == 1 and joins)
         )
         linked = is_rate and joins
-        out.append(replace(raw, is_rate=True) if is_rate else raw)
+        out.append(Raw(raw.amount, raw.options, raw.qualifier, raw.start, raw.end, True) if is_rate else raw)
     return out
 
 

@@ -7,7 +7,7 @@ docs/news_extraction.md, "Review".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -57,13 +57,18 @@ def _confidence(reasons: tuple[str, ...]) -> float:
     return round(max(0.0, 1.0 - sum(PENALTIES.get(r, 0.1) for r in reasons)), 2)
 
 
+def revised(c: Candidate, **changes: object) -> Candidate:
+    """``dataclasses.replace(c, **changes)``, without its per-call look at the fields (every field is an init field)."""
+    return Candidate(**{**c.__dict__, **changes})  # type: ignore[arg-type]
+
+
 def without(c: Candidate, reason: str) -> Candidate:
     """The candidate without one reason, its confidence recomputed."""
     reasons = tuple(r for r in c.reasons if r != reason)
-    return replace(c, reasons=reasons, confidence=confidence(reasons))
+    return revised(c, reasons=reasons, confidence=confidence(reasons))
 
 
 def with_reasons(c: Candidate, *added: str) -> Candidate:
     """The candidate with more reasons, its confidence recomputed."""
     reasons = tuple(dict.fromkeys((*c.reasons, *added)))
-    return replace(c, reasons=reasons, confidence=confidence(reasons))
+    return revised(c, reasons=reasons, confidence=confidence(reasons))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import product
+from math import prod
 from re import _constants as sre
 from re import _parser as sre_parse
 from typing import Any
@@ -49,7 +51,13 @@ Clause = frozenset[Literal]  # a match contains one of these
 _IGNORECASE = int(re.IGNORECASE)
 
 
+# Words in nearly every sentence: a clause holding one tells little ("in" or "since" before a year).
+_COMMON = frozenset(("in", "of", "to", "on", "at", "an", "or", "the", "and"))
+
+
 def _weight(literal: Literal) -> int:
+    if literal[0] in _COMMON and not literal[1]:
+        return 1
     return len(literal[0]) + literal[1]  # a case-sensitive letter is rarer than any letter
 
 
@@ -83,6 +91,18 @@ def _best(sets: list[Clause]) -> Clause | None:
     return max(sets, key=_score) if sets else None
 
 
+_COMBINATIONS = 64  # at most this many ways to take one clause of each alternative are compared
+
+
+def _choose(clauses: list[Clause]) -> list[Clause]:
+    """The best clause, then the best one sharing no literal with it (when there is one)."""
+    ranked = sorted(dict.fromkeys(clauses), key=_score, reverse=True)
+    if not ranked:
+        return []
+    apart = [c for c in ranked[1:] if not c & ranked[0]]
+    return [ranked[0], *apart[:1]]
+
+
 def _node(op: object, av: Any, icase: bool) -> list[Clause]:
     if op is sre.SUBPATTERN:
         _, add, remove, body = av
@@ -92,22 +112,60 @@ def _node(op: object, av: Any, icase: bool) -> list[Clause]:
     if op in _REPEATS and av[0] >= 1:
         return _sequence(list(av[2]), icase)
     if op is sre.BRANCH:
-        alternatives = [_best(_sequence(list(alt), icase)) for alt in av[1]]
-        if all(alternatives):
-            return [frozenset().union(*alternatives)]  # type: ignore[arg-type]
+        # A match is one alternative's: any one clause of each alternative, joined, is a clause of every match.
+        each = [list(dict.fromkeys(_sequence(list(alt), icase))) for alt in av[1]]
+        if not all(each):
+            return []
+        if prod(map(len, each)) > _COMBINATIONS:
+            return [frozenset().union(*map(_best, each))]  # type: ignore[arg-type]
+        return _choose([frozenset().union(*chosen) for chosen in product(*each)])
     return []
 
 
 def required(rx: re.Pattern[str]) -> tuple[Clause, ...]:
     """Clauses of literals that any match of the pattern satisfies: it contains one literal of each.
 
-    Up to two clauses, the most selective ones: those whose shortest literal is longest. Empty
-    when the pattern requires no literal of two characters or more (then the pattern always runs).
+    Up to two clauses, the most selective ones: those whose shortest literal is longest (a word in
+    nearly every sentence, such as "in", counts as one letter). Empty when the pattern requires no
+    such literal of two characters or more (then the pattern always runs).
     """
     parsed = sre_parse.parse(rx.pattern, rx.flags)
     sets = _sequence(list(parsed.data), bool(parsed.state.flags & _IGNORECASE))
     best = sorted(set(sets), key=_score, reverse=True)[:2]
     return tuple(s for s in best if _score(s)[0] >= 2)
+
+
+def folded_form(pattern: str) -> str | None:
+    r"""A ``needs`` for a pattern (see ``Gated``): the pattern itself, to run case-sensitively on folded text.
+
+    Only for patterns made of ASCII literals, ``\s``, groups, alternatives and repeats: letters are
+    lowered, ``\b`` and lookarounds dropped (which only lets more through). None for any other pattern.
+    """
+    try:
+        return _folded(list(sre_parse.parse(pattern).data))
+    except ValueError:
+        return None
+
+
+def _folded(items: list) -> str:
+    out = []
+    for op, av in items:
+        if op is sre.LITERAL and av < 128:
+            out.append(re.escape(chr(av).lower()))
+        elif op in _ZERO_WIDTH:
+            continue
+        elif op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_SPACE)]:
+            out.append(r"\s")
+        elif op is sre.SUBPATTERN:
+            out.append(f"(?:{_folded(list(av[3]))})")
+        elif op is sre.BRANCH:
+            out.append(f"(?:{'|'.join(_folded(list(alt)) for alt in av[1])})")
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, body = av
+            out.append(f"(?:{_folded(list(body))}){{{low},{'' if high is sre.MAXREPEAT else high}}}")
+        else:
+            raise ValueError(f"no folded form for {op}")
+    return "".join(out)
 
 
 # A clause with more literals is tested by one regex of them (a loop of `in` cost up to 30 times more).
@@ -125,19 +183,33 @@ def _any_of(literals: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 class Gated:
-    """A compiled pattern that runs only when the text holds the literals it needs."""
+    r"""A compiled pattern that runs only when the text holds the literals it needs.
 
-    __slots__ = ("_checks", "clauses", "rx")
+    ``needs``, when given, is a further necessary condition: a case-sensitive pattern in lower case
+    that the folded text (see ``fold``) of any match of the pattern holds a match of. It is written
+    without ``\b`` and lookarounds, which folding may change; a letter that case-insensitive
+    matching takes for an ASCII one folds to it, and white space stays white space. It serves a
+    pattern whose literals are common words but whose rarer sequence of them ("court in") is cheap
+    to look for in the folded text.
+    """
 
-    def __init__(self, rx: re.Pattern[str] | str) -> None:
+    __slots__ = ("_checks", "_folds", "_needs", "clauses", "rx")
+
+    def __init__(self, rx: re.Pattern[str] | str, needs: str | None = None) -> None:
         self.rx = re.compile(rx) if isinstance(rx, str) else rx
+        self._needs = re.compile(needs).search if needs else None
         self.clauses = tuple(  # (folded literals, exact literals) of each clause
             (tuple(t for t, exact in c if not exact), tuple(t for t, exact in c if exact))
             for c in required(self.rx)
         )
-        self._checks = tuple(
-            (lowered, exact, _any_of(lowered), _any_of(exact)) for lowered, exact in self.clauses
+        # A plain string is found faster by the pattern itself than by testing it as a literal first.
+        plain = all(op is sre.LITERAL for op, _ in sre_parse.parse(self.rx.pattern, self.rx.flags).data)
+        self._checks = (
+            ()
+            if plain and not self.rx.flags & _IGNORECASE
+            else tuple((lowered, exact, _any_of(lowered), _any_of(exact)) for lowered, exact in self.clauses)
         )
+        self._folds = needs is not None or any(lowered for lowered, _, _, _ in self._checks)
 
     @property
     def pattern(self) -> str:
@@ -146,9 +218,9 @@ class Gated:
 
     def may_match(self, text: str) -> bool:
         """False only when no match is possible anywhere in the text."""
-        if not self.clauses:
-            return True
-        folded = fold(text)
+        if not self._checks:
+            return self._needs is None or self._needs(fold(text)) is not None
+        folded = fold(text) if self._folds else text  # exact literals alone are looked for as written
         for lowered, exact, any_lowered, any_exact in self._checks:  # loops, not any(): this runs very often
             found = False
             if any_lowered is not None:
@@ -168,7 +240,7 @@ class Gated:
                             break
             if not found:
                 return False
-        return True
+        return self._needs is None or self._needs(folded) is not None
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """``Pattern.search``; within ``pos:endpos`` only that part is tested (a match consumes nothing outside it)."""

@@ -5,13 +5,12 @@ Rules: docs/news_extraction.md, "Merging" and "Review".
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from etl.parsing.news_candidate import (  # noqa: F401 - MONETARY and confidence re-exported for the news modules
     MAX_CANDIDATES,
     MONETARY,
     Candidate,
     confidence,
+    revised,
     with_reasons,
     without,
 )
@@ -152,9 +151,9 @@ def _absorb(local: Candidate, converted: Candidate) -> Candidate:
     """The local candidate, keeping the other's figure as its stated USD or EUR conversion."""
     merged = _merge(local, converted)
     if converted.currency == "USD" and merged.reported_usd is None:
-        merged = replace(merged, reported_usd=converted.amount)
+        merged = revised(merged, reported_usd=converted.amount)
     if converted.currency == "EUR" and merged.reported_eur is None:
-        merged = replace(merged, reported_eur=converted.amount)
+        merged = revised(merged, reported_eur=converted.amount)
     return merged
 
 
@@ -214,7 +213,7 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
     if "platform" in fills:  # the platform comes with the doubts its own sentence had about it
         carried += [r for r in other.reasons if r in _PLATFORM_DOUBTS]
     reasons = tuple(dict.fromkeys([*(renamed.get(r, r) for r in best.reasons if r not in dropped), *carried]))
-    return replace(best, **fills, reasons=reasons, confidence=confidence(reasons))
+    return revised(best, **fills, reasons=reasons, confidence=confidence(reasons))
 
 
 def _sure_of_platform(c: Candidate) -> bool:

@@ -9,6 +9,7 @@ Pure functions over the tables of etl/data/news_tables.toml. Rules: docs/news_ex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from etl.parsing.news_gate import Gated
@@ -110,7 +111,7 @@ def _alternatives(rx: str) -> list[str]:
     return [*parts, rx[start:]]
 
 
-def by_first_letter(rxs: list[str]) -> str:
+def by_first_letter(rxs: list[str], not_after: tuple[str, ...] = ()) -> str:
     """One alternation of regexes, grouped by the letter each alternative starts with.
 
     At each position the regex engine then tries one group instead of every alternative. The
@@ -118,23 +119,33 @@ def by_first_letter(rxs: list[str]) -> str:
     position, and within a group the alternatives keep their order. ``(?:X)?Y`` is read as
     ``XY|Y``; any other alternative that does not start with a plain letter keeps the plain
     alternation.
+
+    ``not_after``: fixed-width patterns that must not stand right before a match. Each group
+    tests them after its letter X, as ``(?<!patternX)`` (the same test, one character later),
+    so that the pattern starts with a letter and the engine skips to where one of the letters is.
     """
     groups: dict[str, list[str]] = {}
     for alt in (a for rx in rxs for a in _alternatives(rx)):
         optional = re.fullmatch(r"\(\?:((?:[^()|\\]|\\.)*)\)\?(.*)", alt)
         for a in [optional[1] + optional[2], optional[2]] if optional else [alt]:
             if not re.match(r"[^\W\d_](?![?*+{])", a):
-                return "|".join(f"(?:{rx})" for rx in rxs)
+                plain = "|".join(f"(?:{rx})" for rx in rxs)
+                return "".join(f"(?<!{b})" for b in not_after) + f"(?:{plain})" if not_after else plain
             groups.setdefault(a[0], []).append(a[1:])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return "|".join(
+        f"{first}{''.join(f'(?<!{b}{first})' for b in not_after)}(?:{'|'.join(rests)})"
+        for first, rests in groups.items()
+    )
 
 
-_PLACE = f"(?<!\\w)(?<!lead )(?<!main )(?P<place>{by_first_letter(list(TABLES['places'].values()))})(?!\\w)"
+_PLACE_NOT_AFTER = (r"\w", "lead ", "main ")  # inside a word; "its lead EU regulator" (see above)
+_PLACE = f"(?P<place>{by_first_letter(list(TABLES['places'].values()), _PLACE_NOT_AFTER)})(?!\\w)"
 _PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
-_BODY = (
-    r"(?i:justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
-    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|cabinet|bod(?:y|ies))\b"
+_BODY_WORDS = (
+    r"justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
+    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|cabinet|bod(?:y|ies)"
 )
+_BODY = rf"(?i:{_BODY_WORDS})\b"
 _VERB = (
     r"(?i:fines?|fined|blocks?|blocked|bans?|banned|slows?|throttled?|orders?|ordered|warn|slaps?|hits?|"
     r"penali[sz]e[sd]?|impos(?:es|ed)|levie[sd]|sanction(?:s|ed))\b"
@@ -149,8 +160,11 @@ _PLACE_FORMS = (
     r"{p}\s+{verb}",
     r"(?i:fined|penali[sz]ed|blocked|banned|throttled|slowed)\s+in\s+{p}",
 )
+# What the folded text of a match of a form must hold (see ``Gated``): "court in", "authority of".
+_BODY_OF = r"(?:{body})\s+(?:of|in)\s"
 PLACE_RULES = tuple(
-    Gated(form.format(p=_PLACE, body=_BODY, verb=_VERB, party=_PARTY)) for form in _PLACE_FORMS
+    Gated(form.format(p=_PLACE, body=_BODY, verb=_VERB, party=_PARTY), needs=needs)
+    for form, needs in zip(_PLACE_FORMS, (None, _BODY_OF.format(body=_BODY_WORDS), None, None), strict=True)
 )
 BARE_PLACE = (re.compile(_PLACE),)
 
@@ -165,11 +179,12 @@ _CITY_COURT = Gated(
 # Taken as written. A state named as the actor of a sentence's own action ("Turkey fined Twitter ...",
 # "Ankara has imposed fines ...") is that sentence's authority, but is not carried to other sentences:
 # a headline "Turkey fines social networks" says who acted in general, not which body decided.
-_AUTH_BODY = (
-    r"(?:justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
+_AUTH_BODY_WORDS = (
+    r"justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
     r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|cabinet|"
-    r"attorneys?\s+general|bod(?:y|ies))\b"
+    r"attorneys?\s+general|bod(?:y|ies)"
 )
+_AUTH_BODY = rf"(?:{_AUTH_BODY_WORDS})\b"
 _AUTH_TOPIC = (
     r"(?:interior|home|fraud|data|privacy|protection|competition|antitrust|anti-?monopoly|communications?|telecoms?|"
     r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
@@ -187,11 +202,14 @@ _ACTOR = re.compile(
     rf"{_PLACE}(?=\s+(?:(?:has|have|had)\s+(?:also\s+)?)?(?:{_ACTOR_PAST}\b|{_ACTOR_NOW}\b(?!\s+{_NOT_A_VERB}\b)))"
 )
 _AUTHORITY_FORMS = tuple(
-    Gated(form.format(p=_PLACE, body=_AUTH_BODY, topic=_AUTH_TOPIC, mod=_AUTH_PLACE_MOD))
-    for form in (
-        r"{p}(?:['’´]s?)?\s+(?:{mod}\s+){{0,4}}?{body}",
-        r"(?i:\b(?:{topic}\s+){{0,3}}{body}\s+(?:of|in)\s+(?:the\s+)?){p}",
-        r"(?i:\b(?:{topic}\s+){{1,3}}{body})",
+    Gated(form.format(p=_PLACE, body=_AUTH_BODY, topic=_AUTH_TOPIC, mod=_AUTH_PLACE_MOD), needs=needs)
+    for form, needs in (
+        (r"{p}(?:['’´]s?)?\s+(?:{mod}\s+){{0,4}}?{body}", None),
+        (
+            r"(?i:\b(?:{topic}\s+){{0,3}}{body}\s+(?:of|in)\s+(?:the\s+)?){p}",
+            _BODY_OF.format(body=_AUTH_BODY_WORDS),
+        ),
+        (r"(?i:\b(?:{topic}\s+){{1,3}}{body})", None),
     )
 )
 _ARTICLE = re.compile(r"^(?i:the|a|an)\s+")
@@ -215,6 +233,22 @@ def authority_of(sentence: str, *, actor: bool = False) -> str | None:
         return None
     first = min(found, key=lambda m: (m.start(), -m.end()))
     return _ARTICLE.sub("", first.group(0))
+
+
+def authority_or(sentence: str, found: str | None, fallback: Callable[[], str | None]) -> str | None:
+    """``found or fallback() or authority_of(sentence, actor=True)``, ``found`` being ``authority_of(sentence)``.
+
+    When ``authority_of`` finds nothing (None), no form but the actor's can match with ``actor``, so
+    each form is searched once.
+    """
+    if found:
+        return found
+    if other := fallback():
+        return other
+    if found is not None:
+        return authority_of(sentence, actor=True)
+    m = _ACTOR.search(sentence)
+    return _ARTICLE.sub("", m.group(0)) if m else None
 
 
 # Right before an institution's name: the state it belongs to ("Japan's FTC", "the Korea FTC").

@@ -7,10 +7,9 @@ docs/news_extraction.md, "Scope: the item's own decision".
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from etl.parsing.news_gate import Gated
-from etl.parsing.news_merge import MONETARY, Candidate, with_reasons
+from etl.parsing.news_merge import MONETARY, Candidate, revised, with_reasons
 
 # Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
 # Google 47.5 billion won and Apple 20.5 billion won", "a proposed fine of", "preliminary penalty").
@@ -108,7 +107,7 @@ def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candida
 
 
 def _as_turnover(c: Candidate) -> Candidate:
-    return replace(c, action_type="turnover_fine") if c.action_type == "fine" else c
+    return revised(c, action_type="turnover_fine") if c.action_type == "fine" else c
 
 
 # The action is undone, not taken: "halted his own order to suspend Telegram", "lifted the ban on X".

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import combinations
 
 from etl.parsing.news_amounts import Raw
-from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, with_reasons
+from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, revised, with_reasons
 from etl.parsing.news_money import CTX, MoneyMention
 
 EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
@@ -84,7 +83,7 @@ def mark_totals(found: list[Candidate]) -> list[Candidate]:
             continue
         for _, j in combo:
             reasons = tuple(r for r in out[j].reasons if r not in ("beyond_lead", "conflicting_amounts"))
-            out[j] = replace(out[j], reasons=reasons, confidence=confidence(reasons))
+            out[j] = revised(out[j], reasons=reasons, confidence=confidence(reasons))
     return out + found[MAX_CANDIDATES:]
 
 

@@ -176,11 +176,15 @@ def read_gdpr_tracker(
     )
 
 
+_TAG = re.compile(r"<[^>]+>")
+_BLANKS = re.compile(r"\s+")
+
+
 def _text(element: Element | None) -> str:
     if element is None:
         return ""
     raw = "".join(element.itertext())
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(raw)))).strip()
+    return html.unescape(_BLANKS.sub(" ", _TAG.sub(" ", html.unescape(raw)))).strip()
 
 
 def _pub_date(value: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -16,6 +17,7 @@ from etl.parsing import (
     news,
     news_amounts,
     news_cues,
+    news_mentions,
     news_merge,
     news_money,
     news_names,
@@ -24,7 +26,8 @@ from etl.parsing import (
 )
 from etl.parsing.news import extract_candidates, parse_money, split_sentences
 from etl.parsing.news_amounts import TABLES, TextAmounts, raw_mentions
-from etl.parsing.news_gate import Gated
+from etl.parsing.news_gate import Gated, folded_form
+from etl.parsing.news_item import Item
 from etl.parsing.news_names import by_first_letter, sentence_spans
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
@@ -388,6 +391,41 @@ def test_places_grouped_by_first_letter_match_as_the_plain_alternation() -> None
             assert (a and a.group()) == (b and b.group()), text[at : at + 30]
 
 
+# Around a place: the words and characters that must not stand right before it, at the text's edges.
+_PLACE_TEXTS = [
+    "lead Russia", "main Russia", "its lead EU regulator", "xRussia", "Russia", "EU", "mainEU", "lead\tRussia",
+    "Lead Russia", "_Russia", "1Russia", "éRussia", "a Russian court", "Russia fines X", "fined in Russia",
+    " Moscow court", "the main  EU", "South Korea's regulator", "court in Moscow", "leadRussia's court",
+]  # fmt: skip
+
+
+def test_a_place_tested_after_its_first_letter_matches_as_before() -> None:
+    """The place pattern checks what stands before a place after its first letter: every rule matches as before."""
+    places = list(TABLES["places"].values())
+    before = f"(?<!\\w)(?<!lead )(?<!main )(?P<place>{by_first_letter(places)})(?!\\w)"
+    now = news_names._PLACE
+    assert now != before and now.startswith("(?P<place>")
+    rules = [
+        *news_names.PLACE_RULES,
+        *news_names._AUTHORITY_FORMS,
+        news_names._ACTOR,
+        news_names._OWNER_PLACE,
+    ]
+    patterns = [rule.pattern for rule in rules if now in rule.pattern] + [now]
+    assert len(patterns) == 9
+    texts = [*_PLACE_TEXTS, *_fixture_texts()]
+    texts += [s for t in texts for s in split_sentences(t)]
+    for pattern in patterns:
+        old, new = re.compile(pattern.replace(now, before)), re.compile(pattern)
+        for text in texts:
+            found = [(m.span(), m.groupdict()) for m in new.finditer(text)]
+            assert found == [(m.span(), m.groupdict()) for m in old.finditer(text)], (pattern[:40], text[:80])
+        for text in _PLACE_TEXTS:
+            for at in range(len(text)):  # what stands before ``pos`` counts: lookbehind sees it
+                a, b = old.search(text, at), new.search(text, at)
+                assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (text, at)
+
+
 def _gates() -> list[tuple[str, Gated]]:
     """Every gated pattern of the extractor's modules, by name."""
     found = []
@@ -438,6 +476,133 @@ def test_a_gate_answers_as_its_pattern_with_folded_letters(pattern: str, text: s
     assert gate.clauses  # every pattern here needs a literal, so the gate does test it
     assert bool(re.search(pattern, text)) is matches
     assert bool(gate.search(text)) is matches
+
+
+# Around the "court in", "authority of" that a gate's ``needs`` looks for: folded letters, a combining
+# dot (which folding drops), odd blanks, a body word alone.
+_NEEDS_TEXTS = [
+    "A court in Moscow fined X", "COURT İN MOSCOW", "court\u0307 in Moscow", "a Court\n\tof Russia",
+    "courtſ of Russia", "the Justices of the Peace in Moscow", "JUSTİCES OF THE PEACE İN Ankara",
+    "the data regulator of Ireland", "Commission\u0307 of the EU", "the regulators in Beijing", "a court ín Moscow",
+    "the KOURT in Moscow", "a court of", "in Moscow court", "Moscow court fined", "the boDİes of Turkey",
+]  # fmt: skip
+
+
+def test_a_gate_that_needs_a_sequence_answers_as_its_pattern() -> None:
+    gates = {id(gate): (name, gate) for name, gate in _gates() if gate._needs is not None}.values()
+    assert {name.split(".")[-1] for name, _ in gates} == {"PLACE_RULES[1]", "_AUTHORITY_FORMS[1]"}
+    texts = [*_NEEDS_TEXTS, *(f"The {w} court in Moscow" for w in _FOLDED), *_fixture_texts()]
+    texts += [s for t in texts for s in split_sentences(t)]
+    skipped = 0
+    for name, gate in gates:
+        literals_only = Gated(gate.rx)
+        for text in texts:
+            assert bool(gate.rx.search(text)) == bool(gate.search(text)), (name, text[:80])
+            skipped += literals_only.may_match(text) and not gate.may_match(text)
+    assert skipped > 100  # the sequence is missing where the literals are all there
+
+
+def test_a_gate_of_alternatives_also_keeps_a_clause_apart_from_the_best() -> None:
+    gate = Gated(r"(?i)\b(?:avoid|escap)\w*\s+fines?|\bcould\s+face\s+fines?")
+    assert {frozenset(lowered) for lowered, _ in gate.clauses} == {
+        frozenset({"avoid", "escap", "could"}),
+        frozenset({"fine"}),
+    }
+    for text, matches in [
+        ("A court fined TikTok", False), ("to avoid fines", True), ("X could face fines", True),
+        ("X could FACE FİNES", True), ("could be fined", False), ("escaped fines", True),
+    ]:  # fmt: skip
+        assert bool(gate.rx.search(text)) is matches
+        assert bool(gate.search(text)) is matches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "folded"),
+    [
+        (r"\bByteDance\b|(?i:\btik\s+tok\b)", r"(?:bytedance|(?:tik(?:\s){1,}tok))"),
+        (r"\bSnap\s+Inc", r"snap(?:\s){1,}inc"),
+        (r"(?<![\w$-])(?<!Article )X(?![\w$-])", "x"),
+        (r"(?i)\bfined\s*?in", r"fined(?:\s){0,}in"),
+        (r"\w+ fined", None),
+        (r"fined [A-Z]", None),
+        (r"(?i)bu(?:ß|ss)geld", None),
+        (r"fined.", None),
+    ],
+)
+def test_the_folded_form_of_a_pattern(pattern: str, folded: str | None) -> None:
+    assert folded_form(pattern) == folded
+
+
+# Platform aliases written with folded letters, a combining dot, odd blanks and cases.
+_ALIAS_TEXTS = [
+    "TikTok", "Tik Tok", "TİK\tTOK", "tik\u0307 tok", "TIK  TOK fined", "ByteDance", "BYTEDANCE", "bytedance",
+    "Snap Inc.", "SNAP INC", "Snap\nInc", "Snap, Inc", "X Corp", "Article X", "Model X", "x", "VK", "vk",
+    "ChatGPT", "CHATGPT", "Alphabet Inc", "the WIKİMEDİA foundation", "Wikimedia",
+]  # fmt: skip
+
+
+def test_a_platform_alias_gate_answers_as_its_pattern() -> None:
+    gates = news_mentions._ALIAS_GATES
+    assert any(gate._needs is not None for _, gate in gates)
+    texts = [*_ALIAS_TEXTS, *_fixture_texts()]
+    texts += [s for t in texts for s in split_sentences(t)]
+    for name, gate in gates:
+        for text in texts:
+            assert bool(gate.rx.search(text)) == bool(gate.search(text)), (name, text[:80])
+    tiktok = dict(gates)["TikTok"]
+    assert not tiktok.may_match("A Moscow court fined TikTok") and tiktok.may_match("fined Tik Tok")
+
+
+def test_the_authority_or_a_fallback_or_the_actor_is_read_as_three_searches() -> None:
+    texts = [s for t in _fixture_texts() for s in split_sentences(t)]
+    texts += [
+        "Turkey fined Twitter.",
+        "Ankara has imposed fines on X.",
+        "Russia fines TikTok.",
+        "CNIL fined Google.",
+    ]
+    assert sum(
+        news_names.authority_of(s) is None and news_names.authority_of(s, actor=True) is not None
+        for s in texts
+    )
+    for text in texts:
+        for fallback in (None, "", "the Moscow court"):
+            expected = news_names.authority_of(text) or fallback or news_names.authority_of(text, actor=True)
+            found = news_names.authority_of(text)
+            assert news_names.authority_or(text, found, lambda f=fallback: f) == expected, text[:80]
+
+
+def test_an_item_reuses_the_authority_of_a_span_only_for_the_same_text() -> None:
+    for title, summary in [(t.split("\n", 1)[0], t.split("\n", 1)[1]) for t in _fixture_texts()]:
+        text = f"{title}\n{summary}"
+        raws = TextAmounts(text).raws()
+        masked = news_money.mask(text, raws)
+        parts = [masked[: len(title)], *split_sentences(masked[len(title) :])]
+        expected = next(filter(None, map(news_names.authority_of, parts)), None)
+        item = Item(title, text, raws)
+        shared = TextAmounts(text)
+        for start, end in [
+            (0, len(title)),
+            *((a + len(title) + 1, b + len(title) + 1) for a, b in sentence_spans(summary)),
+        ]:
+            sentence = news_money.mask(text[start:end], shared.sentence_raws(start, end))
+            assert item.authority_at(sentence, (start, end)) == news_names.authority_of(sentence)
+        assert item.authority == expected, text[:80]
+    item = Item("", "\nA court in Moscow fined X.", [])
+    assert item.authority_at("A court in Moscow fined X.", (1, 27)) == "court in Moscow"
+    assert (
+        item.authority_at("Turkey's regulator fined X", (1, 27)) == "Turkey's regulator"
+    )  # another text: read again
+
+
+def test_a_revised_candidate_is_the_dataclass_replaced() -> None:
+    found = extract_candidates(
+        "Court fines TikTok", "A Moscow court fined TikTok 2.5 million rubles ($32,700)."
+    )
+    for c in found:
+        changes = {"reasons": ("platform_unclear",), "confidence": 0.55, "platform": None}
+        assert news_merge.revised(c, **changes) == dataclasses.replace(c, **changes)
+        assert news_merge.revised(c) == c
 
 
 # Pieces of money text and of what may stand before an amount, joined at random into adversarial strings.

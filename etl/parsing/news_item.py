@@ -1,0 +1,62 @@
+"""What the sentences of one news item share: its title's platforms, its currencies, jurisdiction and authority.
+
+etl/parsing/news.py reads each sentence of an item with an ``Item``; the item-wide look-ups run
+only when a sentence needs them. Pure: an ``Item`` lives for one call of ``extract_candidates``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from etl.parsing.news_mentions import platform_spans
+from etl.parsing.news_money import Raw, currency_context, mask
+from etl.parsing.news_names import PLACE_RULES, Spans, authority_of, first_code, sentence_spans
+
+
+class Item:
+    """One news item (``text``: its title, a line break, its summary; ``raws``: the money it mentions)."""
+
+    def __init__(self, title: str, text: str, raws: list[Raw]) -> None:
+        self.title = title.strip()
+        self.title_spans = Spans(self.title, platform_spans(self.title))
+        self.text, self._raws, self._title_end = text, raws, len(title)
+        # ``authority_of`` of a span of the text (amounts blanked), with the text read there: what a
+        # sentence and the item's own reading may share (keyed by where, never by what a text says)
+        self._read: dict[tuple[int, int], tuple[str, str | None]] = {}
+
+    @cached_property
+    def currency(self) -> tuple[set[str], set[str]]:
+        """See ``currency_context``."""
+        return currency_context(self.text, self._raws)
+
+    @cached_property
+    def _masked(self) -> str:
+        return mask(self.text, self._raws)  # a currency ("US$", "U.S. dollars") never names the jurisdiction
+
+    @cached_property
+    def jurisdiction(self) -> str | None:
+        """From the title, else the first place or institution the item names."""
+        masked = self._masked
+        return first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
+
+    @cached_property
+    def authority(self) -> str | None:
+        """The title's authority ("Russian court fines TikTok"), else the first the item names."""
+        masked, end = self._masked, self._title_end
+        spans = [(0, end), *((end + start, end + stop) for start, stop in sentence_spans(masked[end:]))]
+        return next(filter(None, (self.authority_at(masked[a:b], (a, b), kept=True) for a, b in spans)), None)
+
+    def authority_at(self, masked: str, span: tuple[int, int], *, kept: bool = False) -> str | None:
+        """``authority_of(masked)``, for ``masked`` read at ``span`` of the text; ``kept``: for the sentence there.
+
+        Each reading is used once at most: the item reads a span once, and so does its sentence. A
+        sentence's is kept only while the item's own reading may yet use it: the first one, and one
+        without an authority (the item's is read right after).
+        """
+        read = self._read.pop(span, None)
+        if read is not None and read[0] == masked:
+            return read[1]
+        found = authority_of(masked)
+        if kept or ("authority" not in self.__dict__ and (not found or not self._read)):
+            self._read[span] = (masked, found)
+        return found
