@@ -23,20 +23,16 @@ def limit_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute(f"set memory_limit = '{settings.duckdb_memory}'")  # checked by etl.config
 
 
-def out_of_memory(error: BaseException | None) -> bool:
-    """Whether DuckDB ran out of memory: an aborted transaction's follow-up error hides it in its context."""
+def out_of_memory(error: BaseException | None) -> duckdb.OutOfMemoryException | None:
+    """DuckDB's out-of-memory error behind ``error``, or None.
+
+    An aborted transaction's follow-up error hides it in its context.
+    """
     while error is not None:
         if isinstance(error, duckdb.OutOfMemoryException):
-            return True
+            return error
         error = error.__cause__ or error.__context__
-    return False
-
-
-def _first_line(error: BaseException) -> str:
-    """The out-of-memory error's own first line, found where ``out_of_memory`` finds it."""
-    while error is not None and not isinstance(error, duckdb.OutOfMemoryException):
-        error = error.__cause__ or error.__context__
-    return str(error).strip().splitlines()[0] if error is not None else "out of memory"
+    return None
 
 
 def load_bounded(
@@ -59,9 +55,10 @@ def load_bounded(
     try:
         return attempt()
     except duckdb.Error as error:
-        if not out_of_memory(error):
+        cause = out_of_memory(error)
+        if cause is None:
             raise
-        reason = _first_line(error)
+        reason = str(cause).strip().splitlines()[0]
     log.warning(
         "feed %s: loading needs more than FINES_DUCKDB_MEMORY=%s (%s); loading it again under DuckDB's own limit",
         batch.feed, settings.duckdb_memory, reason,
