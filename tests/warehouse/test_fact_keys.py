@@ -93,3 +93,19 @@ def test_loading_the_same_file_twice_keeps_one_row_per_key(settings: Settings):
         ):
             rows, keys = con.execute(f"select count(*), count(distinct ({key})) from {table}").fetchone()
             assert rows == keys > 0, table
+
+
+def test_a_doubled_status_version_is_refused(con: duckdb.DuckDBPyConnection):
+    con.execute("create temp table batch_keys as select 'f' as feed, 'r1' as record_key")
+    con.execute("create temp table touched_actions as select 'a1' as action_id")
+    version = (
+        f"insert into {catalog.STATUS_HISTORY} (action_id, status, run_id, valid_from) "
+        "values ('a1', 'final', 'run', date '2021-04-06')"
+    )
+    con.execute(version)
+    merge.check_keys(con)
+    con.execute(version)
+    with pytest.raises(
+        merge.DuplicateKey, match=r"core\.action_status_history: action_id, valid_from = a1, 2021-04-06"
+    ):
+        merge.check_keys(con)
