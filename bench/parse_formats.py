@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from etl.config import default_workers
 from etl.parsing import transform
 from etl.parsing.suspect import split_parse_issues
 from etl.sources.feeds import Feed
@@ -98,16 +99,22 @@ MAKERS: dict[str, tuple[str, Callable[[int], str]]] = {
 }
 
 
-def measure(name: str, size_mb: float, folder: Path) -> dict[str, object]:
-    """Parse one synthetic payload of a format and size; return its timings."""
+def _cpu() -> float:
+    """CPU seconds of this process and of its ended children (news workers, etl/parsing/news_pool.py)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def measure(name: str, size_mb: float, folder: Path, workers: int = 1) -> dict[str, object]:
+    """Parse one synthetic payload of a format and size with ``workers`` news processes; return its timings."""
     fmt, make = MAKERS[name]
     path = folder / f"{name}.{fmt}"
     path.write_text(make(int(size_mb * MB)), encoding="utf-8")
     feed = Feed(name="bench", format=fmt, location=str(path))
-    wall, cpu = time.perf_counter(), time.process_time()
-    raw = transform.read_feed(path, feed=feed)
+    wall, cpu = time.perf_counter(), _cpu()
+    raw = transform.read_feed(path, feed=feed, workers=workers)
     clean, flagged = split_parse_issues(raw, feed=feed)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     megabytes = path.stat().st_size / MB
     return {"format": name, "mb": round(megabytes, 2), "rows": raw.height, "flagged": flagged.height,
             "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "mb_per_cpu_s": round(megabytes / cpu, 2)}  # fmt: skip
@@ -118,12 +125,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5,20", help="payload sizes in MB, comma-separated")
     parser.add_argument("--formats", default=",".join(MAKERS), help=f"any of {', '.join(MAKERS)}")
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(),
+        help="processes that read a large news feed, as FINES_PARSE_WORKERS (default: %(default)s, this machine's)",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     print("| format | MB | rows | flagged | wall s | CPU s | MB per CPU s |\n|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name in args.formats.split(","):
-            results = [measure(name, size, Path(folder)) for size in sizes]
+            results = [measure(name, size, Path(folder), args.workers) for size in sizes]
             for r in results:
                 print(f"| {' | '.join(str(v) for v in r.values())} |", flush=True)
             first, last = results[0], results[-1]

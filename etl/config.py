@@ -17,6 +17,7 @@ BUNDLED_FEEDS = Path(__file__).parent / "data" / "feeds.toml"
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)  # what DuckDB's memory_limit takes
 DEFAULT_DUCKDB_MEMORY = "700MB"  # FINES_DUCKDB_MEMORY; bench/ measured the choice
 DEFAULT_SLICE_ROWS = 50_000  # records of a tabular file parsed at a time; bench/ measured the choice
+MAX_PARSE_WORKERS = 64
 MIN_DEADLINE_S, MAX_DEADLINE_S = 0.001, 7 * 24 * 3600.0  # deadlines: seconds, up to a week
 
 
@@ -34,6 +35,7 @@ class Settings:
     work_retention_days: float = 3.0  # other runs' work folders older than this are removed
     slice_rows: int = DEFAULT_SLICE_ROWS  # FINES_SLICE_ROWS
     duckdb_memory: str = DEFAULT_DUCKDB_MEMORY  # a writer session's DuckDB spills to disk past this
+    parse_workers: int = 1  # processes that read a large news feed (FINES_PARSE_WORKERS)
 
     @property
     def landing_dir(self) -> Path:
@@ -88,7 +90,8 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
             ``FINES_FETCH_DEADLINE``, ``FINES_PROCESS_DEADLINE`` (seconds) or
             ``FINES_WORK_RETENTION_DAYS`` is not a number in its range, or ``FINES_SLICE_ROWS``
             is not a whole number from 1 to 100,000,000, or ``FINES_DUCKDB_MEMORY`` is not a size
-            such as ``1GB`` or ``512MiB``.
+            such as ``1GB`` or ``512MiB``, or ``FINES_PARSE_WORKERS`` is not a whole number from 1
+            to 64 (default: the CPUs this process may use, at most 4).
     """
     data_dir = Path(os.environ.get("FINES_DATA_DIR", DEFAULT_DATA_DIR))
     wh = warehouse or os.environ.get("FINES_WAREHOUSE") or data_dir / "warehouse.duckdb"
@@ -103,6 +106,9 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
     memory = os.environ.get("FINES_DUCKDB_MEMORY", "").strip() or DEFAULT_DUCKDB_MEMORY
     if not _MEMORY.match(memory):
         raise SettingsError(f"FINES_DUCKDB_MEMORY must be a size such as 1GB or 512MiB, got {memory!r}")
+    workers = env_number("FINES_PARSE_WORKERS", default_workers(), low=1, high=MAX_PARSE_WORKERS)
+    if workers != int(workers):
+        raise SettingsError(f"FINES_PARSE_WORKERS must be a whole number of processes, got {workers:g}")
     overrides = os.environ.get("FINES_FX_OVERRIDES")
     return Settings(
         warehouse=Path(wh),
@@ -115,4 +121,11 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         work_retention_days=retention,
         slice_rows=int(slice_rows),
         duckdb_memory=memory,
+        parse_workers=int(workers),
     )
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on, at most 4: ``FINES_PARSE_WORKERS``' default."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(usable, 4))

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 
 from etl.parsing.news_amounts import TextAmounts
+from etl.parsing.news_candidate import unread_part
 from etl.parsing.news_cues import Cues, action_type, cues
 from etl.parsing.news_gate import Gated
-from etl.parsing.news_item import Item
+from etl.parsing.news_item import Item, bounded
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
@@ -122,9 +123,21 @@ def extract_candidates(title: str, summary: str) -> list[Candidate]:
         title: The item's headline (may be empty).
         summary: The item's text or summary.
 
+    An item longer than ``MAX_ITEM_CHARS`` is read up to that bound: every candidate it gives is
+    ``item_truncated`` (review: the text left unread could change it), and when it gives none, one
+    candidate without a figure shows the start of the unread text.
+
     Returns:
         Candidates in order of first appearance.
     """
+    title, summary, unread = bounded(title, summary)
+    found = _item_candidates(title, summary)
+    if unread is None:
+        return found
+    return [with_reasons(c, "item_truncated") for c in found] or [unread_part(unread)]
+
+
+def _item_candidates(title: str, summary: str) -> list[Candidate]:
     text = f"{title}\n{summary}"
     amounts = TextAmounts(text)  # the money pattern runs once over the item, not once more per sentence
     raws = amounts.raws()

@@ -39,7 +39,7 @@ PENALTIES = {
     "currency_not_local": 0.45, "conflicting_amounts": 0.45, "amount_is_conversion": 0.45,
     "fined_party_not_platform": 0.45, "planned_action": 0.45, "too_many_candidates": 0.45, "earlier_action": 0.45,
     "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
-    "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45,
+    "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45, "item_truncated": 0.45,
     # Softer doubts: each passes alone, and they add up.
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
     "platform_from_context": 0.1, "platform_unknown": 0.1, "jurisdiction_from_currency": 0.1,
@@ -72,3 +72,9 @@ def with_reasons(c: Candidate, *added: str) -> Candidate:
     """The candidate with more reasons, its confidence recomputed."""
     reasons = tuple(dict.fromkeys((*c.reasons, *added)))
     return revised(c, reasons=reasons, confidence=confidence(reasons))
+
+
+def unread_part(text: str) -> Candidate:
+    """The review candidate of a long item whose read part gives none (``text``: the start of the rest)."""
+    core = (None, None, None, "other", None, None, None, None, None)
+    return Candidate(*core, text, confidence(("item_truncated",)), ("item_truncated",))

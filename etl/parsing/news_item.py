@@ -2,6 +2,7 @@
 
 etl/parsing/news.py reads each sentence of an item with an ``Item``; the item-wide look-ups run
 only when a sentence needs them. Pure: an ``Item`` lives for one call of ``extract_candidates``.
+``bounded`` cuts an item's text to what is read of it (``MAX_ITEM_CHARS``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,29 @@ from functools import cached_property
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_money import Raw, currency_context, mask
 from etl.parsing.news_names import PLACE_RULES, Spans, authority_of, first_code, sentence_spans
+
+# An item's text is read up to this many characters (a long article is 30,000 to 60,000): only the
+# lead's figures become facts, and a longer item is a list, a dump or a hostile source.
+MAX_ITEM_CHARS = 100_000
+_MAX_TITLE_CHARS = 1_000
+_SHOWN_CHARS = 300  # of the text left unread, shown to a reviewer
+
+
+def bounded(title: str, summary: str) -> tuple[str, str, str | None]:
+    """The title and summary as read (``MAX_ITEM_CHARS`` in all) and the start of what is not read.
+
+    The summary is cut after the last full stop in the second half of what fits, else at the bound.
+    The third value is None when the whole item is read; otherwise the first ``_SHOWN_CHARS``
+    characters left unread (of the summary, or of the title when the title alone is too long).
+    """
+    if len(title) + len(summary) <= MAX_ITEM_CHARS:
+        return title, summary, None
+    if len(title) > _MAX_TITLE_CHARS:
+        return title[:_MAX_TITLE_CHARS], "", title[_MAX_TITLE_CHARS:][:_SHOWN_CHARS]
+    room = MAX_ITEM_CHARS - len(title)
+    cut = summary.rfind(". ", room // 2, room)
+    cut = room if cut < 0 else cut + 1
+    return title, summary[:cut], summary[cut:].lstrip()[:_SHOWN_CHARS]
 
 
 class Item:

@@ -274,17 +274,20 @@ def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate
     }  # fmt: skip
 
 
-def read_news(data: bytes) -> pl.DataFrame:
+def read_news(data: bytes, *, workers: int = 1) -> pl.DataFrame:
     """Extract candidate actions from each news item's title and summary.
+
+    ``workers`` processes read a large feed (etl/parsing/news_pool.py); the rows are the same.
 
     Returns:
         One row per candidate with canonical columns, the sentence it came from, its
         confidence and, when below :data:`MIN_CONFIDENCE`, the reason in ``extraction_issue``.
     """
-    from etl.parsing import news  # the extractor's pattern tables load only for news feeds
+    from etl.parsing.news_pool import extract_items  # the extractor's pattern tables load only for news feeds
 
     items = parse_news_xml(data)
-    return news_rows([(i, news.extract_candidates(i["title"] or "", i["summary"] or "")) for i in items])
+    found = extract_items([(i["title"] or "", i["summary"] or "") for i in items], workers=workers)
+    return news_rows(list(zip(items, found, strict=True)))
 
 
 def news_rows(extracted: list[tuple[dict[str, str | None], list[Candidate]]]) -> pl.DataFrame:
@@ -308,10 +311,10 @@ def news_rows(extracted: list[tuple[dict[str, str | None], list[Candidate]]]) ->
     return _with_lines(frame, columns)
 
 
-def read_payload(data: bytes, text: str | None, *, fmt: str, path: Path) -> pl.DataFrame:
-    """Dispatch on the feed's format. ``text`` is the decoded payload for text formats."""
+def read_payload(data: bytes, text: str | None, *, fmt: str, path: Path, workers: int = 1) -> pl.DataFrame:
+    """Dispatch on the feed's format. ``text``: the decoded payload of a text format; ``workers``: ``read_news``'s."""
     if fmt in ("rss", "atom"):
-        return read_news(data)
+        return read_news(data, workers=workers)
     if fmt == "jsonl":
         return read_jsonl(text or "")
     if fmt == "gdpr-tracker":

@@ -79,12 +79,13 @@ class TransformResult:
         return asdict(self)
 
 
-def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
+def read_feed(path: Path, *, feed: Feed, workers: int = 1) -> pl.DataFrame:
     """Read a landed feed file with the adapter of its format; nothing typed yet.
 
     Args:
         path: the landed file.
         feed: its registry entry (format, encoding, column mapping).
+        workers: processes that may read a large news feed (``FINES_PARSE_WORKERS``).
 
     Returns:
         Text columns (the file's own, or canonical ones for tracker and news formats), plus
@@ -104,7 +105,7 @@ def read_feed(path: Path, *, feed: Feed) -> pl.DataFrame:
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
-        return parsers.read_payload(data, text, fmt=feed.format, path=path)
+        return parsers.read_payload(data, text, fmt=feed.format, path=path, workers=workers)
     except parsers.ParseFailure as error:
         if direct and "utf-8" in str(error):
             decode(data, feed=feed, path=path)
@@ -253,6 +254,7 @@ def transform_rows(
 def run(
     feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None,
     slice_rows: int = DEFAULT_SLICE_ROWS,
+    workers: int = 1,
 ) -> TransformResult:  # fmt: skip
     """Read, parse, validate and normalise one landed file; write Parquet for the next step.
 
@@ -267,6 +269,7 @@ def run(
         decisions: stored review decisions (:data:`DECISION_SCHEMA`), re-applied to held news
             items: accepted ones become facts, rejected ones stay closed.
         slice_rows: records per slice.
+        workers: processes that may read a large news feed.
 
     Returns:
         Paths written and the counts: rows_in = valid + duplicates + rejected.
@@ -276,8 +279,10 @@ def run(
         ContractError: the batch as a whole breaks a contract (missing required columns).
     """
     where = f"feed {feed.name}: {path}"
-    whole = feed.format in NEWS_FORMATS
-    frames = iter([read_feed(path, feed=feed)]) if whole else adapter_slices(path, feed=feed, rows=slice_rows)
+    if feed.format in NEWS_FORMATS:
+        frames = iter([read_feed(path, feed=feed, workers=workers)])
+    else:
+        frames = adapter_slices(path, feed=feed, rows=slice_rows)
     out_dir.mkdir(parents=True, exist_ok=True)
     actions, rejects = PartWriter(out_dir / "actions.parquet"), PartWriter(out_dir / "rejects.parquet")
     first_rows, rows_in, duplicates = FirstRows(), 0, 0

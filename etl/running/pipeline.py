@@ -106,6 +106,7 @@ def parse_batch(
             out_dir=staging,
             decisions=decisions,
             slice_rows=settings.slice_rows,
+            workers=settings.parse_workers,
         )
     return Batch(
         feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
