@@ -7,8 +7,9 @@ Each payload is plainly synthetic, built by repeating the bundled samples (etl/d
 record ids: canonical CSV, JSON Lines, a GDPR Enforcement Tracker export, RSS and Atom news
 feeds, and ``news-one-item``, one RSS item whose summary is the whole payload on one line (the
 shape that was quadratic). Timed: ``etl.parsing.transform.read_feed`` (decode, adapter, news
-extraction) plus ``etl.parsing.suspect.split_parse_issues``; wall and CPU seconds, and MB/s on CPU time
-(the machines are shared, so CPU time is the steadier figure). A ratio near 1 between the
+extraction, in ``--workers`` processes for a news feed of a million characters or more) plus
+``etl.parsing.suspect.split_parse_issues``; wall and CPU seconds (the workers' included), and MB/s
+on CPU time (the machines are shared, so CPU time is the steadier figure). A ratio near 1 between the
 per-MB CPU time of the largest and smallest size means linear. The news payloads repeat a few
 items (or one sentence), every one a full candidate: the extractor caches no sentence or item
 (only pure functions of one token, such as an amount's figure), so they cost what distinct

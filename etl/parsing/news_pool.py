@@ -22,7 +22,7 @@ from etl.errors import UserError
 from etl.parsing.news import Candidate, extract_candidates
 
 POOL_MIN_CHARS = 1_000_000  # below this (about 1 CPU s), starting workers (0.2 s each) saves little
-CHUNK_CHARS = 250_000  # items sent to a worker at a time: about 0.1 CPU s of work
+CHUNK_CHARS = 250_000  # items sent to a worker at a time: about 0.2 CPU s of work
 
 Texts = Sequence[tuple[str, str]]  # each item's title and summary
 
@@ -49,7 +49,8 @@ def extract_items(
     chunks = list(_chunks(texts, chunk_chars))
     if workers <= 1 or size < min_chars or len(chunks) < 2:
         return _read(texts)
-    pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context)
     try:
         # submit, not map: map cancels what is left when it fails, and a cancelled future then breaks
         # the executor's own clean-up of the killed workers (InvalidStateError in its thread)
