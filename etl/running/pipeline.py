@@ -20,7 +20,7 @@ from etl import catalog
 from etl.config import Settings
 from etl.loading import changes, load, models, publish, stored_rates
 from etl.money import cpi, fx
-from etl.money.rates import rates_for_run
+from etl.money.rates import keep_for_next_run, rates_for_run
 from etl.parsing import transform
 from etl.parsing.transform import FeedFormatError
 from etl.parsing.validate import ContractError
@@ -78,6 +78,8 @@ def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
         load.migrate(con)
         cpi.load_cpi(con)
         changed = stored_rates.load_rates(con, rates_path)
+        if changed:
+            keep_for_next_run(settings, con, rates_path)
         reconverted = reconvert(con, rates_path, run_id=run_id, batch_date=None) if changed else 0
         marts = models.build_marts(con)
     return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
@@ -173,6 +175,7 @@ def load_batches(
     load.migrate(con)
     cpi.load_cpi(con)
     if stored_rates.load_rates(con, rates_path):
+        keep_for_next_run(settings, con, rates_path)
         reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
     for batch in batches:
         progress.stage(batch.feed, "load")
