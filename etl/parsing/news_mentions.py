@@ -46,6 +46,13 @@ _OWNER_AFTER = re.compile(r"(?i)(?:['’´]s)?(?:-owned|\s+(?:subsidiary|unit|di
 _UNKNOWN_OWNER = re.compile(
     r"\b[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*,\s+(?:the\s+)?(?:owner|parent)(?:\s+(?:firm|company))?\s+of\s+$"
 )
+
+
+def _unknown_owner(gap: str) -> bool:
+    """``_UNKNOWN_OWNER.search(gap)``, skipped when the words it needs are missing (most gaps)."""
+    return ("owner" in gap or "parent" in gap) and _UNKNOWN_OWNER.search(gap) is not None
+
+
 _OWNER_NAMED = re.compile(r"(?:['’´]s)?\s+(?:owner|parent)(?:\s+(?:firm|company))?\s+[A-Z]")
 # "Tencent-backed China Literature", "Amazon-owned Twitch": the name before the hyphen is an owner.
 _OWNER_PREFIX = re.compile(r"(?i)-(?:backed|owned|controlled|funded|run)\b")
@@ -73,7 +80,7 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
         gap, last = text[last : span[0]], span[1]
         if owned_list and _LISTED.fullmatch(gap):
             continue
-        owned_list = bool(kept) and bool(_OWNS.fullmatch(gap)) or bool(_UNKNOWN_OWNER.search(gap))
+        owned_list = bool(kept) and bool(_OWNS.fullmatch(gap)) or _unknown_owner(gap)
         if owned_list or _OWNER_NAMED.match(text, span[1]):
             continue  # "Match Group, owner of Tinder, ...", "Tinder owner Match Group": the owner is meant
         if kept and _OWNER_GAP.fullmatch(gap):
@@ -97,7 +104,7 @@ def platform_spans(text: str) -> list[tuple[int, int, str]]:
 
 def _candidate_platforms(text: str) -> list[tuple[str, re.Pattern[str]]]:
     """The platform regexes that can match in a text: a name must appear in it as written or folded."""
-    folded = text.translate(_FOLD).lower()
+    folded = (text if text.isascii() else text.translate(_FOLD)).lower()  # each letter folded is not ASCII
     found = [(name, rx) for name, needle, rx in _CASE_FREE if needle in folded]
     found += [(name, rx) for name, rx in _CASE_SENSITIVE if name in text]
     return found + [(name, gate.rx) for name, gate in _ALIAS_GATES if gate.may_match(text)]
