@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import Settings
+from etl.errors import out_of_memory
 from etl.loading import load
 from etl.running.batch import Batch
 
@@ -21,18 +22,6 @@ def limit_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     By default DuckDB takes up to 80% of the machine's memory for a large load and its marts.
     """
     con.execute(f"set memory_limit = '{settings.duckdb_memory}'")  # checked by etl.config
-
-
-def out_of_memory(error: BaseException | None) -> duckdb.OutOfMemoryException | None:
-    """DuckDB's out-of-memory error behind ``error``, or None.
-
-    An aborted transaction's follow-up error hides it in its context.
-    """
-    while error is not None:
-        if isinstance(error, duckdb.OutOfMemoryException):
-            return error
-        error = error.__cause__ or error.__context__
-    return None
 
 
 def load_bounded(

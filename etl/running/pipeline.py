@@ -18,6 +18,7 @@ import polars as pl
 
 from etl import catalog
 from etl.config import Settings
+from etl.errors import out_of_memory
 from etl.loading import changes, load, models, publish, stored_rates
 from etl.money import cpi, fx
 from etl.money.rates import keep_for_next_run, rates_for_run
@@ -26,7 +27,7 @@ from etl.parsing.transform import FeedFormatError
 from etl.parsing.validate import ContractError
 from etl.running.batch import Batch, RunReport
 from etl.running.faults import pause_point
-from etl.running.memory import limit_memory, load_bounded, out_of_memory
+from etl.running.memory import limit_memory, load_bounded
 from etl.running.progress import SILENT, Progress
 from etl.sources.deadlines import processing_deadline
 from etl.sources.extract import extract_feed
