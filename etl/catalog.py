@@ -1,6 +1,6 @@
-"""Names spelled once: tables, asset URIs, tags, vocabularies.
+"""Names spelled once: tables, asset URIs, tags, vocabularies, decimal shapes.
 
-Plain strings only. DAG files import this module at their top level, so it must stay
+Plain strings and numbers only. DAG files import this module at their top level, so it must stay
 free of heavy imports and of I/O.
 """
 
@@ -88,6 +88,11 @@ FX_NOT_MONETARY = "not_monetary"
 # How the rate relates to the decision date (docs/fx.md section 3); the order is relied on.
 FX_INTERPOLATED_WEEKLY = "interpolated_weekly"
 FX_QUALITIES = ("exact_day", "carried_forward", "weekly_source", FX_INTERPOLATED_WEEKLY)
+# Decimal shapes of the warehouse: amounts are DECIMAL(38, 2), rates and fixed ratios DECIMAL(38, 18)
+# (their Polars types are schemas.types.MONEY and RATE).
+DECIMAL_PRECISION = 38
+MONEY_SCALE = 2
+RATE_SCALE = 18
 
 
 def feed_uri(feed: str) -> str:

@@ -14,6 +14,7 @@ import polars as pl
 import pycountry
 
 from etl import catalog
+from schemas.types import MONEY, RATE
 
 # ISO 4217 codes withdrawn since 1990 that real decisions were still denominated in.
 HISTORIC_CURRENCIES = frozenset(
@@ -68,8 +69,6 @@ HISTORIC_CURRENCIES = frozenset(
 CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies) | HISTORIC_CURRENCIES
 JURISDICTIONS = frozenset(c.alpha_2 for c in pycountry.countries) | {"EU"}
 EARLIEST_DECISION = dt.date(1990, 1, 1)
-MONEY = pl.Decimal(38, 2)
-RATE = pl.Decimal(38, 18)
 
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _NUMBER = r"^-?\d+(\.\d+)?$"

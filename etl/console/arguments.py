@@ -12,13 +12,13 @@ import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import NoReturn
 
+from etl.catalog import DECIMAL_PRECISION, MONEY_SCALE
 from etl.console.terminal import escape
 
-# Amounts are stored as DECIMAL(38, 2) (etl.money.fx.MONEY) and the row contract accepts at most two
+# Amounts are stored as DECIMAL(38, 2) (etl.catalog.MONEY_SCALE) and the row contract accepts at most two
 # decimal places (schemas: amount_exact), whatever the currency's minor unit: that is what the
 # warehouse can hold, so that is what `fines fx convert` accepts.
-MONEY_SCALE = 2
-MONEY_INTEGER_DIGITS = 38 - MONEY_SCALE
+MONEY_INTEGER_DIGITS = DECIMAL_PRECISION - MONEY_SCALE
 _GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")  # 1,234,567.89: commas only between thousands
 _PLAIN = re.compile(r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")  # ASCII digits only
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")

@@ -16,6 +16,7 @@ from typing import TextIO
 import duckdb
 
 from etl import catalog
+from etl.loading.connection import connect
 
 ACTION_CHANGES = catalog.ACTION_CHANGES
 # Bookkeeping that changes whenever a record is delivered again, without any change of fact.
@@ -132,7 +133,6 @@ def print_changes(
         How many changes were printed.
     """
     from etl.console.terminal import echo, escape
-    from etl.loading import load
 
     if since is not None:
         where, params, title = "batch_date >= ?", [since], f"changes by runs as of {since} or later"
@@ -140,7 +140,7 @@ def print_changes(
         where, params, title = "run_id = ?", [run_id], f"changes by run {escape(run_id)}"
     else:
         where, params, title = "run_rank = 1", [], "changes by the latest run that changed something"
-    with load.connect(warehouse_path, read_only=True) as con:
+    with connect(warehouse_path, read_only=True) as con:
         cursor = con.execute(
             f"select * from {catalog.RECENT_CHANGES} where {where} order by change_seq", params
         )

@@ -43,12 +43,17 @@ def header_comment(sql: str) -> str:
     return " ".join(lines)
 
 
-def model_files(root: Path = warehouse.ROOT) -> dict[str, tuple[str, Path]]:
-    """Every model built from ``root``: name -> (kind, file)."""
+def model_files(layer: str) -> list[Path]:
+    """The SQL files of one folder of ``warehouse/`` (a layer, or ``tests``), in name order."""
+    return sorted((warehouse.ROOT / layer).glob("*.sql"))
+
+
+def warehouse_models() -> dict[str, tuple[str, Path]]:
+    """Every model built from ``warehouse/``: name -> (kind, file)."""
     return {
         f"{layer}.{path.stem}": (kind, path)
         for layer, kind in LAYER_KINDS.items()
-        for path in sorted((root / layer).glob("*.sql"))
+        for path in model_files(layer)
     }
 
 
@@ -77,7 +82,7 @@ def resolve(con: duckdb.DuckDBPyConnection, *, comments_file: Path = COMMENTS_FI
         for model, columns in config.get(schema, {}).items()
     }
     models, problems = [], []
-    files = model_files()
+    files = warehouse_models()
     for name in sorted(set(sections) - set(files)):
         problems.append(f"{comments_file.name} describes {name}, which no model file builds")
     for name, (kind, path) in files.items():

@@ -28,6 +28,7 @@ from decimal import Decimal
 import polars as pl
 
 from etl.catalog import MONETARY_ACTION_TYPES, SOURCE_KINDS
+from schemas.types import MONEY
 
 DATE_WINDOW_DAYS = 3
 NEWS_LAG_DAYS = 30
@@ -264,7 +265,6 @@ def assign(records: list[Record]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
         described.append((a.anchor.record_action_id, a.anchor.feed, a.anchor.record_key, disputed, low, high,
                           a.is_total, len(a.records)))  # fmt: skip
     links = [(a.anchor.record_action_id, p.anchor.record_action_id) for a in actions for p in a.parts]
-    money = pl.Decimal(38, 2)
     return (
         pl.DataFrame(assignment, schema=ids, orient="row"),
         pl.DataFrame(
@@ -275,8 +275,8 @@ def assign(records: list[Record]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFr
                 "anchor_feed": pl.String,
                 "anchor_record_key": pl.String,
                 "amount_disputed": pl.Boolean,
-                "amount_low": money,
-                "amount_high": money,
+                "amount_low": MONEY,
+                "amount_high": MONEY,
                 "is_total_of_parts": pl.Boolean,
                 "source_count": pl.Int32,
             },

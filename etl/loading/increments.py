@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,9 @@ def code_fingerprint(con: duckdb.DuckDBPyConnection, models: dict[str, str]) -> 
     from schemas import marts as contracts
 
     digest = hashlib.sha256(duckdb.__version__.encode())
-    files = [Path(__file__), Path(contracts.__file__), *(warehouse.ROOT / "rules").glob("*.sql")]
+    # The contracts live in schemas.marts and the family modules its CONTRACTS come from.
+    modules = {contracts, *(sys.modules[model.__module__] for model in contracts.CONTRACTS.values())}
+    files = [Path(__file__), *(Path(m.__file__) for m in modules), *(warehouse.ROOT / "rules").glob("*.sql")]
     for path in sorted(files):
         digest.update(path.name.encode() + path.read_bytes())
     try:

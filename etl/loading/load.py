@@ -1,6 +1,7 @@
-"""The warehouse connection, migrations and the batch load (quarantine, run log).
+"""The warehouse migrations and the batch load (quarantine, run log).
 
-Stored rates and re-conversion are in ``stored_rates``, marts in ``models``.
+The connection and transactions are in ``connection`` (re-exported here), stored rates and
+re-conversion in ``stored_rates``, marts in ``models``.
 
 Every write happens in one transaction, so a failed step leaves the warehouse as it was.
 """
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -19,17 +18,17 @@ import duckdb
 
 import warehouse
 from etl import catalog
-from etl.errors import UserError
 from etl.loading import merge
+from etl.loading.connection import (  # noqa: F401 - connect re-exported: callers use load.connect
+    WarehouseError,
+    connect,
+    transaction,
+)
 from etl.loading.sql import literal
 
 log = logging.getLogger(__name__)
 
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-
-
-class WarehouseError(RuntimeError, UserError):
-    """The warehouse cannot be opened or changed; the message says which file and why."""
 
 
 class ReconciliationError(WarehouseError):
@@ -54,30 +53,6 @@ class LoadResult:
     def as_dict(self) -> dict[str, object]:
         """Plain values for XCom and JSON."""
         return asdict(self)
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run a block in one transaction: commit on success, roll back on any error."""
-    con.execute("begin transaction")
-    try:
-        yield con
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-
-
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a clear error when it is missing or locked by another writer."""
-    if read_only and not path.exists():
-        raise WarehouseError(f"warehouse {path} does not exist yet: run `fines run` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        reason = str(error).splitlines()[0]
-        raise WarehouseError(f"warehouse {path} is in use by another process: {reason}") from None
 
 
 def migrate(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> list[str]:

@@ -14,24 +14,18 @@ comments again only when they changed.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import duckdb
 
-import warehouse
 from etl.loading import increments
-from etl.loading.load import transaction
+from etl.loading.comments import apply_comments, model_files
+from etl.loading.connection import transaction
 from etl.loading.sql import LAYER_KINDS, literal
 from etl.running.faults import pause_point
 
 log = logging.getLogger(__name__)
 FROM_SCRATCH, KEYS, WHOLE, UNCHANGED = "from scratch", "changed keys", "whole", "unchanged"
 CHECK_ROWS = 500_000  # a mart is checked against its contract in parts of about this many rows
-
-
-def model_files(layer: str) -> list[Path]:
-    """The SQL files of one folder of ``warehouse/`` (a layer, or ``tests``), in name order."""
-    return sorted((warehouse.ROOT / layer).glob("*.sql"))
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> dict[str, int]:
@@ -47,8 +41,6 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> dict[s
     Returns:
         Row count per mart table.
     """
-    from etl.loading.comments import apply_comments
-
     models = increments.model_sql()
     # Read before the transaction: a model that no longer binds makes this None, not an aborted transaction.
     state = increments.stored(con)

@@ -21,6 +21,7 @@ import polars as pl
 
 from etl import catalog
 from etl.errors import UserError
+from etl.loading.connection import transaction
 from etl.loading.sql import literal
 
 SERIES_ID = "CUUR0000SA0"
@@ -105,8 +106,6 @@ def load_cpi(con: duckdb.DuckDBPyConnection) -> bool:
     Returns:
         Whether the table was (re)loaded.
     """
-    from etl.loading.load import transaction
-
     label = source_label()
     if con.execute(f"select loaded from {STATE}").fetchall() == [(label,)]:
         return False

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from etl.money import fx, fx_sources
+from etl.money.fx_rules import CBR, ECB, NBP_A, NBP_B
 
 if TYPE_CHECKING:
     from etl.sources.fetch import FetchPolicy
@@ -26,18 +27,19 @@ log = logging.getLogger(__name__)
 
 # {date} is the refresh date as DD/MM/YYYY, the Bank of Russia's query format.
 DEFAULT_URLS = {
-    "ecb": "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
-    "nbp_a": "https://api.nbp.pl/api/exchangerates/tables/A/last/10/?format=json",
-    "nbp_b": "https://api.nbp.pl/api/exchangerates/tables/B/last/2/?format=json",
-    "cbr": "https://www.cbr.ru/scripts/XML_daily.asp?date_req={date}",
+    ECB: "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
+    NBP_A: "https://api.nbp.pl/api/exchangerates/tables/A/last/10/?format=json",
+    NBP_B: "https://api.nbp.pl/api/exchangerates/tables/B/last/2/?format=json",
+    CBR: "https://www.cbr.ru/scripts/XML_daily.asp?date_req={date}",
 }
+# Sources fetched and parsed together, by group name (it names the landed Parquet file).
 # NBP's table B is crossed to EUR through table A of the same day: both are parsed together.
 _GROUPS = {
-    "ecb": (("ecb",), fx_sources.parse_ecb_xml),
-    "nbp": (("nbp_a", "nbp_b"), fx_sources.parse_nbp_tables),
-    "cbr": (("cbr",), fx_sources.parse_cbr_daily),
+    ECB: ((ECB,), fx_sources.parse_ecb_xml),
+    "nbp": ((NBP_A, NBP_B), fx_sources.parse_nbp_tables),
+    CBR: ((CBR,), fx_sources.parse_cbr_daily),
 }
-_EXT = {"ecb": "xml", "nbp_a": "json", "nbp_b": "json", "cbr": "xml"}
+_EXT = {ECB: "xml", NBP_A: "json", NBP_B: "json", CBR: "xml"}
 
 
 def source_urls() -> dict[str, str]:

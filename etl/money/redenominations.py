@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-RATIO = pl.Decimal(38, 18)
+from schemas.types import RATE
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def resolved_changeovers() -> pl.DataFrame:
             "legacy": pl.String,
             "on": pl.Date,
             "successor": pl.String,
-            "ratio": RATIO,
+            "ratio": RATE,
             "ratio_text": pl.String,
         },
     ).sort("on")

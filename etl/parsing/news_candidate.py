@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from etl import catalog
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -30,7 +32,7 @@ class Candidate:
     reasons: tuple[str, ...]  # why confidence is lowered: "currency_ambiguous", "no_platform", ...
 
 
-MONETARY = {"fine", "turnover_fine", "periodic_penalty"}
+MONETARY = frozenset(catalog.MONETARY_ACTION_TYPES)  # the action types that carry an amount
 MAX_CANDIDATES = 12  # more from one item is a list or noise, not news of one decision
 # Confidence is 1 minus these; parsers.MIN_CONFIDENCE (0.6) sends anything below it to review.
 PENALTIES = {

@@ -16,18 +16,21 @@ from urllib.parse import urlsplit
 import jinja2
 import polars as pl
 
+from etl.money.fx_rules import CBR, ECB, NBP_A, NBP_B, OVERRIDE
 from etl.report.queries import ReportData
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGES = {"index": "Fines against online platforms", "quality": "Data quality"}
 NUMERIC_KINDS = ("usd", "eur", "usd0", "amount", "reported_amount", "count")
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€"}
-SOURCE_LABELS = {
-    "ecb": ("ECB", "ECB euro foreign exchange reference rates"),
-    "nbp_a": ("NBP table A", "National Bank of Poland table A mid rates (daily)"),
-    "nbp_b": ("NBP table B", "National Bank of Poland table B mid rates (weekly)"),
-    "cbr": ("Bank of Russia", "Bank of Russia official rates"),
-    "override": ("override", "rate supplied in the overrides file"),
+# (short, long) name of each rate source on the report's pages; the CLI's one-line provenance of a
+# source, with how it is crossed to EUR, is etl.money.fx_rules.SOURCE_LABELS.
+REPORT_SOURCE_NAMES = {
+    ECB: ("ECB", "ECB euro foreign exchange reference rates"),
+    NBP_A: ("NBP table A", "National Bank of Poland table A mid rates (daily)"),
+    NBP_B: ("NBP table B", "National Bank of Poland table B mid rates (weekly)"),
+    CBR: ("Bank of Russia", "Bank of Russia official rates"),
+    OVERRIDE: ("override", "rate supplied in the overrides file"),
 }
 _STATUS_CLASSES = {"ok": "ok", "pass": "ok", "failed": "fail", "fail": "fail", "error": "fail"}
 
@@ -81,7 +84,7 @@ def source_label(code: str | None, long: bool = False) -> str:
     """Readable name of a rate source code."""
     if code is None:
         return "–"
-    short, full = SOURCE_LABELS.get(code, (code, code))
+    short, full = REPORT_SOURCE_NAMES.get(code, (code, code))
     return full if long else short
 
 

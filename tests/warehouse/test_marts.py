@@ -693,7 +693,7 @@ def test_warehouse_test_fails_on_a_broken_mart(con: duckdb.DuckDBPyConnection, t
 
 def test_every_model_and_column_carries_a_comment(con: duckdb.DuckDBPyConnection):
     """After apply_comments, every staging, core and mart model and each of its columns has a comment."""
-    models = comments.model_files()
+    models = comments.warehouse_models()
     rows = con.execute(
         "select schema_name || '.' || table_name, column_name, comment from duckdb_columns() "
         "where schema_name in ('staging', 'core', 'marts')"
