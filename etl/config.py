@@ -75,6 +75,18 @@ def env_number(name: str, default: float, *, low: float, high: float) -> float:
     return value
 
 
+def env_count(name: str, default: int, *, high: int, unit: str) -> int:
+    """A whole number of ``unit`` from 1 to ``high`` in the environment variable ``name``.
+
+    Raises:
+        SettingsError: the value is not a number in range, or not a whole one.
+    """
+    value = env_number(name, default, low=1, high=high)
+    if value != int(value):
+        raise SettingsError(f"{name} must be a whole number of {unit}, got {value:g}")
+    return int(value)
+
+
 def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path | None = None) -> Settings:
     """Build settings from arguments, then ``FINES_*`` variables, then local defaults.
 
@@ -100,15 +112,11 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
     fetch_deadline = env_number("FINES_FETCH_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
     process_deadline = env_number("FINES_PROCESS_DEADLINE", 600.0, low=MIN_DEADLINE_S, high=MAX_DEADLINE_S)
     retention = env_number("FINES_WORK_RETENTION_DAYS", 3.0, low=0.0, high=3650.0)
-    slice_rows = env_number("FINES_SLICE_ROWS", DEFAULT_SLICE_ROWS, low=1, high=100_000_000)
-    if slice_rows != int(slice_rows):
-        raise SettingsError(f"FINES_SLICE_ROWS must be a whole number of records, got {slice_rows:g}")
+    slice_rows = env_count("FINES_SLICE_ROWS", DEFAULT_SLICE_ROWS, high=100_000_000, unit="records")
     memory = os.environ.get("FINES_DUCKDB_MEMORY", "").strip() or DEFAULT_DUCKDB_MEMORY
     if not _MEMORY.match(memory):
         raise SettingsError(f"FINES_DUCKDB_MEMORY must be a size such as 1GB or 512MiB, got {memory!r}")
-    workers = env_number("FINES_PARSE_WORKERS", default_workers(), low=1, high=MAX_PARSE_WORKERS)
-    if workers != int(workers):
-        raise SettingsError(f"FINES_PARSE_WORKERS must be a whole number of processes, got {workers:g}")
+    workers = env_count("FINES_PARSE_WORKERS", default_workers(), high=MAX_PARSE_WORKERS, unit="processes")
     overrides = os.environ.get("FINES_FX_OVERRIDES")
     return Settings(
         warehouse=Path(wh),
@@ -119,9 +127,9 @@ def load_settings(*, warehouse: str | Path | None = None, feeds_file: str | Path
         fetch_deadline_s=fetch_deadline,
         process_deadline_s=process_deadline,
         work_retention_days=retention,
-        slice_rows=int(slice_rows),
+        slice_rows=slice_rows,
         duckdb_memory=memory,
-        parse_workers=int(workers),
+        parse_workers=workers,
     )
 
 

