@@ -17,6 +17,13 @@ import re
 from etl.parsing.news_amounts import TextAmounts
 from etl.parsing.news_candidate import unread_part
 from etl.parsing.news_cues import Cues, action_type, cues
+from etl.parsing.news_doubts import (
+    CLAUSE_BREAK,
+    looks_back,
+    other_authority_doubts,
+    redress_doubts,
+    stops_operating,
+)
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_item import Item, bounded
 from etl.parsing.news_mentions import platform_spans
@@ -69,7 +76,6 @@ _AT_RATE = re.compile(
     r"(?i)\s*,?\s*(?:at|using|by)\s+(?:the\s+)?"
     r"(?:(?:current|today['’]s|present|prevailing|latest)\s+(?:exchange\s+)?rates?|exchange\s+rates?)\b"
 )
-_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # Right before an amount: a running total of several fines ("bringing the total to 50 million euros").
 _CUMULATIVE = Gated(
     r"(?i)\b(?:bring\w*|brought|tak(?:e|es|ing)|took|push\w*|rais\w*|lift\w*)\s+(?:the|its|their)\s+"
@@ -82,20 +88,6 @@ _ONLY_HOME = {
     if len(codes := [code for code, home in HOME.items() if home == currency]) == 1
 }
 _PENALTY_CLAUSE = re.compile(r"[,;:(—–]")
-# A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
-_EARLIER = Gated(
-    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
-    r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
-    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
-    r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
-    r"(?:had|has|have)\s+(?:also\s+)?(?:already\s+)?(?:been\s+)?(?:fined|penali[sz]ed)\s+(?:[\w$€£¥₽.,-]+\s+){0,6}?before|"
-    r"over\s+the\s+(?:past|last)|in\s+the\s+past|years?\s+ago|"
-    r"(?:largest|biggest|highest|record)\s+since|surpass\w*|eclips\w*|exceed\w*|compared\s+(?:with|to))\b"
-)
-# Right before an amount: another party's fine it is compared with ("... after Amazon's 746 million euros").
-_COMPARED_WITH = Gated(
-    r"(?i:\b(?:after|behind|than|like)\s+)(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?['’]s\s+(?:[\w-]+\s+){0,2}$"
-)
 _NOT_PENALTY = Gated(
     r"(?i)\b(?:revenues?|sales|profits?|earn\w*|income|valu\w*|worth|market\s+cap\w*|shares?|stocks?|"
     r"invest\w*|acquir\w*|bought|buy\w*|spen[dt]\w*|raised|budget|salar\w*|damages|seek\w*|sought|"
@@ -152,12 +144,13 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
     ]  # fmt: skip
     # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
     other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
-    found = scope(turnover_based(found, sentences), sentences, item.title)
+    found = other_authority_doubts(scope(turnover_based(found, sentences), sentences, item.title), item.title)
     kept = consolidate(found, item.title)
     near = nearby_figures(spans, sentences, raws)
     kept = [
         with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept
     ]
+    kept = redress_doubts(kept, found, sentences)
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 
@@ -202,7 +195,7 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
             platform, reasons = paired.get(index), [r for r in reasons if r != "platform_unclear"]
             reasons += [] if platform else ["platform_unclear"]
         reasons += _doubts(
-            sentence, mention, signals, daily=action == "periodic_penalty", until=end,
+            sentence, mention, signals, action=action, until=end,
             monetary=mention is not None or action in MONETARY,
         )  # fmt: skip
         reasons += listed.get(index, []) if index is not None else []
@@ -238,21 +231,22 @@ def _where(masked: str, item: Item, at: tuple[int, int]) -> tuple[str | None, st
 
 
 def _doubts(
-    sentence: str, mention: MoneyMention | None, signals: Cues, *, daily: bool, until: int, monetary: bool
+    sentence: str, mention: MoneyMention | None, signals: Cues, *, action: str | None, until: int, monetary: bool
 ) -> list[str]:
     """Reasons to doubt a sentence's action that lie in its wording (``until``: end of the conversions)."""
     start, end = (mention.start, mention.end) if mention else (signals.position, signals.position)
-    clause = _CLAUSE_BREAK.split(sentence[max(0, start - 60) : start])[-1]
+    clause = CLAUSE_BREAK.split(sentence[max(0, start - 60) : start])[-1]
     return [reason for reason, doubt in (
         ("planned_action", mention is None and signals.planned),  # "threatened to block"
         ("planned_action", mention is not None and bool(_OFFERED.search(sentence, max(0, start - 60), start))),
         ("planned_action", mention is not None and start >= signals.plan_end),  # "plans to fine"
         # "could face fines of 5 million"; a daily penalty is conditional by nature ("would face €100,000 a day")
-        ("planned_action", mention is not None and not daily and bool(_POTENTIAL.search(clause))),
+        ("planned_action", mention is not None and action != "periodic_penalty" and bool(_POTENTIAL.search(clause))),
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
         ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
-        ("earlier_action", _looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
+        ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
+        ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
     ) if doubt]  # fmt: skip
 
 
@@ -292,9 +286,3 @@ def _is_penalty(sentence: str, mention: MoneyMention) -> bool:
         return False  # "faces a fine of up to £10m" is a maximum, not a decision
     return not (_NOT_PENALTY.search(clause) or _NOT_PENALTY_AFTER.match(after))
 
-
-def _looks_back(sentence: str, start: int, end: int) -> bool:
-    """Whether the clause around an amount or verb recalls an earlier action ("fined ... in 2018")."""
-    left, right = sentence[max(0, start - 100) : start], sentence[end : end + 100].lstrip(")] ")
-    clause = f"{_CLAUSE_BREAK.split(left)[-1]}{sentence[start:end]} {_CLAUSE_BREAK.split(right)[0]}"
-    return bool(_EARLIER.search(clause) or _COMPARED_WITH.search(left))

@@ -42,6 +42,7 @@ PENALTIES = {
     "fined_party_not_platform": 0.45, "planned_action": 0.45, "too_many_candidates": 0.45, "earlier_action": 0.45,
     "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
     "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45, "item_truncated": 0.45,
+    "action_type_unclear": 0.45, "amount_may_be_redress": 0.45, "other_authority": 0.45,
     # Softer doubts: each passes alone, and they add up.
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
     "platform_from_context": 0.1, "platform_unknown": 0.1, "jurisdiction_from_currency": 0.1,

@@ -51,6 +51,20 @@ _COMPANY = Gated(
     r"subsidiar(?:y|ies)|brands?|banks?|carriers?|corporations?|manufacturers?|networks?|websites?)\b"
 )
 _CORPORATE = re.compile(r"\d|[a-z][A-Z]|\bAI$|\b[A-Z]{2,}$")  # 23andMe, OpenAI, Clearview AI, SK
+# A name ending in a word for a line of business ("Paytm Payments Bank", "Kik Interactive", "Hive Box
+# Technology"): an entity of a brand, and records name either the entity or the brand.
+_BUSINESS_TAIL = re.compile(
+    r"\s(?:Bank|Banking|Payments?|Pay|Interactive|Technolog(?:y|ies)|Tech|Holdings?|Group|Labs?|Digital|Media|"
+    r"Networks?|Systems|Software|Services|Solutions|Entertainment|Games|Gaming|Mobility|Commerce|Online|"
+    r"Platforms?|Financial|Finance|Capital|Markets|Global|Studios?|Ventures|Enterprises|Industries|"
+    r"Communications|Telecom|Securities|Exchange|Trading|Brands|Retail|Logistics|Insurance)$"
+)
+# Right after the name, an apposition that gives the party a second name ("Cognosphere, the publisher of
+# Genshin Impact known as HoYoverse,", "Kik Interactive, maker of the Kik messaging app,").
+_APPOSITION = re.compile(r",\s*([^,]{1,80}),")
+_ALSO_KNOWN = re.compile(r"(?i)\b(?:(?:known|branded|trading|operating|doing\s+business)\s+as|formerly|d/b/a)\b")
+_OWNER = re.compile(r"(?i)\b(?:owner|parent)\b")
+_CAPITALISED = re.compile(r"\b[A-Z][\w&.-]*")
 
 
 def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tuple[str | None, list[str]]:
@@ -83,4 +97,26 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     reasons = ["platform_unknown"]
     if not (_CORPORATE.search(name) or _COMPANY.search(item_text)):
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
+    elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
+        reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice
     return name, reasons
+
+
+def _second_name(sentence: str, end: int) -> bool:
+    """Whether an apposition right after a party's name (at ``end``) names it another way.
+
+    A capitalised word in it that is no place, month or authority ("..., maker of the Kik app,") or
+    "known as" says the party has two names; "Qualcomm, the largest in its history," does not.
+    """
+    aside = _APPOSITION.match(sentence, end)
+    if aside is None:
+        return False
+    text = aside.group(1)
+    if _ALSO_KNOWN.search(text):
+        return True
+    if _OWNER.search(text):
+        return False  # "Match Group, owner of Tinder and Hinge,": the owner is the one named (news_mentions)
+    words = (m.group().rstrip(".") for m in _CAPITALISED.finditer(text))
+    return any(
+        not (_NOT_A_NAME.match(w) or first_code(w, PLACE_RULES) or BARE_PLACE[0].fullmatch(w)) for w in words
+    )

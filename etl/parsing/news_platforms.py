@@ -27,6 +27,9 @@ _SUBJECT = re.compile(
     r"(?i)\b(?:over|between|about|regarding|concerning|involving)\s+(?:(?:its|the|their|[\w-]+['’]s)\s+)?$"
 )
 _SERVICE = re.compile(r"(?i)\s*(?:over|for|on|regarding|concerning)\s+(?:its\s+)?")
+# After an amount: where its clause ends, and "on"/"against" right before a name (the party it is imposed on).
+_CLAUSE_END = re.compile(r"[,;:—–]|\.\s")
+_ON_NAME = re.compile(r"(?i)\b(?:on|upon|against)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$")
 _PRONOUN = Gated(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
 
 # Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
@@ -234,4 +237,22 @@ def party_after(
         and _IMPOSING.search(sentence)
     ):
         return after[1], [r for r in reasons if r not in ("multiple_platforms", "platform_unclear")]
+    if platform is not None and _imposed_on_another(spans, end, platform):
+        return platform, [*reasons, "platform_unclear"]
     return platform, reasons
+
+
+def _imposed_on_another(spans: Spans, end: int, platform: str) -> bool:
+    """Whether the clause after an amount says it is on a platform of another family than the one chosen.
+
+    "fined Vimeo 30 million euros, following a 12 million euro fine it imposed on Quora": the
+    second figure is Quora's (two parties near one amount), whatever Vimeo's place before it.
+    """
+    stop = _CLAUSE_END.search(spans.text, end)
+    limit = min(stop.start() if stop else len(spans.text), end + 120)
+    for start, _, name in spans.found[bisect_left(spans.starts, end) :]:
+        if start >= limit:
+            return False
+        if _family(name) != _family(platform) and _ON_NAME.search(spans.text, max(end, start - 40), start):
+            return True
+    return False

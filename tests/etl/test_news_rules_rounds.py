@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third to sixth blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to seventh blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
@@ -259,6 +259,90 @@ CASES = [
             ("Instagram", "IE", "fine", D("180000000"), "EUR"),
         ],
         id="a-sum-of-other-figures-must-round-not-cut-to-the-total",
+    ),
+    # Round 7: safeguards that hold a reading the wording leaves open, whatever the names and figures.
+    pytest.param(
+        "Regulator blocks Vimeo",
+        "Pakistan's telecom authority blocked Vimeo on Friday. Previously, the authority fined the site "
+        "9 million rupees over its content rules.",
+        [("Vimeo", "PK", "block", None, None)],
+        id="a-sentence-that-steps-back-tells-an-earlier-fine",
+    ),
+    pytest.param(
+        "Regulator blocks Vimeo",
+        "Pakistan's telecom authority blocked Vimeo on Friday. The authority had fined the site 9 million rupees "
+        "over its content rules.",
+        [("Vimeo", "PK", "block", None, None)],
+        id="a-fine-in-the-past-perfect-is-earlier",
+    ),
+    pytest.param(
+        "Regulator blocks Vimeo",
+        "Pakistan's telecom authority blocked Vimeo on Friday. The Islamabad High Court fined the site "
+        "9 million rupees over its content rules.",
+        [("Vimeo", "PK", "block", None, None)],
+        id="a-fine-by-another-body-than-the-headlines-is-another-decision",
+    ),
+    pytest.param(
+        "Ministry orders Shein to stop trading",
+        "Vietnam's trade ministry has ordered Shein to halt its operations in the country until it registers.",
+        [],
+        id="an-order-to-stop-operating-may-be-a-block-or-an-order",
+    ),
+    pytest.param(
+        "Quillo to pay $4 million to settle FTC charges",
+        "Delivery app Quillo will pay $4 million to settle Federal Trade Commission charges over hidden fees. "
+        "The agency said the money will be returned to customers who were overcharged.",
+        [],
+        id="a-payment-handed-back-to-customers-may-be-no-fine",
+    ),
+    pytest.param(
+        "Quillo to pay $4 million penalty",
+        "Delivery app Quillo will pay a $4 million civil penalty to settle Federal Trade Commission charges. "
+        "Customers who were overcharged will get refunds under a separate order.",
+        [("Quillo", "US", "fine", D("4000000"), "USD")],
+        id="a-payment-called-a-penalty-stays-a-fine-beside-refunds",
+    ),
+    pytest.param(
+        "Central bank fines payments firm",
+        "The Reserve Bank of India has imposed a penalty of Rs 3.2 crore on Zentrapay Payments Bank for lapses "
+        "in its customer checks.",
+        [],
+        id="an-entity-named-with-its-line-of-business-may-be-recorded-by-its-brand",
+    ),
+    pytest.param(
+        "FTC fines game publisher",
+        "Lunaworks, the developer of the game Skyreach, will pay a $6 million penalty to settle Federal Trade "
+        "Commission charges over loot boxes.",
+        [],
+        id="a-party-given-a-second-name-in-an-apposition-is-unclear",
+    ),
+    pytest.param(
+        "EU fines chipmaker",
+        "The European Commission fined Zentrachip, the largest supplier in its market, 80 million euros for "
+        "tying its products.",
+        [("Zentrachip", "EU", "fine", D("80000000"), "EUR")],
+        id="an-apposition-without-a-second-name-keeps-the-party",
+    ),
+    pytest.param(
+        "Turkey fines Vimeo",
+        "Turkey's competition board fined Vimeo 7 million lira on Monday, its second penalty after the 3 million "
+        "lira it paid in a related case.",
+        [("Vimeo", "TR", "fine", D("7000000"), "TRY")],
+        id="a-figure-the-fine-follows-is-another-fine",
+    ),
+    pytest.param(
+        "Commission fines Vimeo",
+        "The European Commission fined Vimeo 30 million euros, while the 12 million euros it fixed on "
+        "Quora for the same conduct was being appealed.",
+        [("Vimeo", "EU", "fine", D("30000000"), "EUR")],
+        id="a-second-figure-imposed-on-another-platform-is-not-the-first-ones",
+    ),
+    pytest.param(
+        "Quillo settles FTC case",
+        "Delivery app Quillo will pay $4 million to settle Federal Trade Commission charges, with $3 million "
+        "going back to overcharged customers.",
+        [],
+        id="a-payment-partly-going-back-to-customers-may-be-no-fine",
     ),
 ]
 

@@ -1,0 +1,157 @@
+"""Doubts a news item's wording casts on an action: background told in the past, kinds the text leaves open.
+
+Pure functions over one sentence or the candidates of one item (etl/parsing/news.py calls them).
+Each recognises a reading that could be wrong whatever the company, the authority or the figures,
+and gives a reason that sends the candidate to review:
+
+- ``earlier_action``: a clause that looks back ("last year", "in 2018", "previously"), a figure the
+  fine follows or adds to ("after the 4 million lira it paid"), a sentence opened by "Earlier," /
+  "Previously," / "Before that,", or an action told in the past perfect ("... had fined the
+  company 2.5 million lira") outside reported speech: the narration steps back to something done
+  before the item's news.
+- ``other_authority``: a figure of another body than the one whose measure the headline reports
+  ("Istanbul court orders Booking.com blocked" over a competition authority's fine).
+- ``action_type_unclear``: an order to stop operating ("ordered X to halt its operations",
+  "must suspend its operations"): records call it a block or an order, so the text alone does
+  not settle the kind.
+- ``amount_may_be_redress``: a payment the item never calls a fine or penalty, in an item that
+  says the money goes back to people ("The money will be used to compensate drivers"): a
+  settlement paid out as refunds is monetary relief as often as a penalty.
+
+Rules: docs/news_extraction.md, "Scope" and "From candidate to fact".
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
+from etl.parsing.news_cues import cues
+from etl.parsing.news_gate import Gated
+
+CLAUSE_BREAK = re.compile(r"[,;:()—–]")
+# A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
+_EARLIER = Gated(
+    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
+    r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
+    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
+    r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
+    r"(?:had|has|have)\s+(?:also\s+)?(?:already\s+)?(?:been\s+)?(?:fined|penali[sz]ed)\s+(?:[\w$€£¥₽.,-]+\s+){0,6}?before|"
+    r"over\s+the\s+(?:past|last)|in\s+the\s+past|years?\s+ago|(?:years?|months?)\s+earlier|"
+    r"(?:largest|biggest|highest|record)\s+since|surpass\w*|eclips\w*|exceed\w*|compared\s+(?:with|to))\b"
+)
+# Right before an amount: another party's fine it is compared with ("... after Amazon's 746 million euros").
+_COMPARED_WITH = Gated(
+    r"(?i:\b(?:after|behind|than|like)\s+)(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?['’]s\s+(?:[\w-]+\s+){0,2}$"
+)
+# Right before an amount: another fine the item's follows or adds to ("the second penalty after the 4
+# million lira it paid", "following a 12 million euro fine").
+_AFTER_ANOTHER = Gated(
+    r"(?i)\b(?:after|following|on\s+top\s+of|in\s+addition\s+to)\s+(?:the|a|an|its|their)\s+(?:[\w'’-]+\s+){0,2}?$"
+)
+# A sentence that opens by stepping back in time ("Earlier, ...", "Before that, ...").
+_STEPS_BACK = Gated(
+    r"(?i)\A\W*(?:earlier|previously|before\s+that|prior\s+to\s+that|in\s+the\s+past|"
+    r"(?:\w+\s+)?(?:years?|months?)\s+(?:earlier|before))\s*,"
+)
+# An action in the past perfect: done before the events the item reports ("had fined", "had been ordered").
+_PAST_PERFECT = Gated(
+    r"(?i)\bhad\s+(?:(?:also|already|previously|earlier|once|twice|separately)\s+)?(?:been\s+)?"
+    r"(?:fined|penali[sz]ed|sanctioned|imposed|levied|slapped|ordered|blocked|banned|suspended|throttled)\b"
+)
+# Reported speech shifts the tense back ("the board said it had fined ..."): the past perfect is the news then.
+_REPORTED = Gated(
+    r"(?i)\b(?:said|says|say|saying|announced|announcing|stated|statement|reported|told|added|confirmed|"
+    r"according|noted|disclosed|revealed|explained|declared|publish\w*)\b"
+)
+# An order whose content is to stop operating: a block to some, an order to others.
+_STOP_OPERATING = Gated(
+    r"(?i)\b(?:halt|suspend|stop|cease|shut|clos|wind|freez|froze)\w*\s+(?:down\s+)?"
+    r"(?:(?:of\s+)?(?:its|their|the|all|local|[\w-]+['’]s)\s+){0,2}(?:operat|activit|business|services?\b)"
+)
+# The money of the item goes back to people: refunds, compensation, redress.
+_REDRESS = Gated(
+    r"(?i)\b(?:money|payment|funds?|sum|amount|settlement)\b[^.;]{0,80}?\b(?:refund\w*|compensat\w*|reimburs\w*|"
+    r"redress|restitution|return\w*\s+to|repa(?:y|id)|distribut\w*\s+(?:\w+\s+){0,2}?to|go(?:es)?\s+(?:back\s+)?to\s+"
+    r"(?:the\s+)?(?:affected|harmed|eligible|injured|defrauded|consumers|customers|users|victims))\b|"
+    r"\b(?:going|go|goes|paid|returned|refunded|distributed)\s+(?:back\s+)?to\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+)?(?:consumers|customers|users|victims|clients|buyers|"
+    r"investors|drivers|riders|players|subscribers|members|passengers|patients|workers)\b|"
+    r"\b(?:refund\w*|compensat\w*|reimburs\w*|redress|restitution)\s+(?:\w+\s+){0,2}?from\s+the\s+"
+    r"(?:settlement|money|payment|funds?)\b"
+)
+
+
+def looks_back(sentence: str, start: int, end: int) -> bool:
+    """Whether an amount or verb at ``start:end`` of a sentence is told as an earlier action.
+
+    The clause around it recalls one ("fined ... in 2018", "($731 million) in 2013"), the
+    sentence opens by stepping back ("Earlier, ..."), or the clause before it narrates the action
+    in the past perfect ("... had fined the company 2.5 million lira") in a sentence that reports
+    no one's words (in reported speech the past perfect is the news itself).
+    """
+    left, right = sentence[max(0, start - 100) : start], sentence[end : end + 100].lstrip(")] ")
+    before = CLAUSE_BREAK.split(left)[-1]
+    clause = f"{before}{sentence[start:end]} {CLAUSE_BREAK.split(right)[0]}"
+    if _EARLIER.search(clause) or _COMPARED_WITH.search(left) or _AFTER_ANOTHER.search(before):
+        return True
+    if _STEPS_BACK.search(sentence):
+        return True
+    return bool(_PAST_PERFECT.search(before)) and not _REPORTED.search(sentence)
+
+
+def stops_operating(sentence: str, action: str | None) -> bool:
+    """Whether an order is one to stop operating ("orders X to halt operations"), a kind records disagree on."""
+    return action == "order" and bool(_STOP_OPERATING.search(sentence))
+
+
+def redress_doubts(kept: list[Candidate], found: list[Candidate], sentences: list[str]) -> list[Candidate]:
+    """Hold a payment the item never calls a fine when the item says its money goes back to people.
+
+    "Amazon agreed to pay $61.7 million to settle ... The money will be used to compensate the
+    drivers" may be a penalty or money handed back (``amount_may_be_redress``). A figure that a
+    sentence giving it calls a fine or penalty stays ("will pay a $5 million penalty").
+
+    Args:
+        kept: the item's candidates after merging.
+        found: every sentence's candidates before merging (where each figure is told).
+        sentences: the item's sentences, headline first.
+
+    Returns:
+        ``kept``, the payments that may be redress with the reason added.
+    """
+    if not any(_REDRESS.search(s) for s in sentences):
+        return kept
+    called_fine = {(c.amount, c.currency) for c in found if c.amount is not None and cues(c.sentence).fine}
+    return [
+        with_reasons(c, "amount_may_be_redress")
+        if c.amount is not None and c.action_type != "other" and (c.amount, c.currency) not in called_fine
+        else c
+        for c in kept
+    ]
+
+
+def other_authority_doubts(found: list[Candidate], title: str) -> list[Candidate]:
+    """Hold a fine that another authority imposed, in an item whose headline reports a measure without money.
+
+    "Istanbul court orders Booking.com blocked" over "... Turkey's competition authority fined the
+    company 2.5 million lira": the headline names the item's decision, and a figure of a body other
+    than the one that took it is another decision, earlier or separate (``other_authority``).
+    """
+    headline = [c for c in found if c.sentence == title]
+    if not headline or any(c.amount is not None or c.action_type in MONETARY for c in headline):
+        return found
+    named = {c.authority.lower() for c in headline if c.authority}
+    if not named:
+        return found
+    return [
+        with_reasons(c, "other_authority")
+        if c.sentence != title and c.amount is not None and c.authority and _another(c.authority.lower(), named)
+        else c
+        for c in found
+    ]
+
+
+def _another(authority: str, named: set[str]) -> bool:
+    """Whether an authority is none of the named ones (one name inside the other counts as the same)."""
+    return not any(authority in other or other in authority for other in named)
