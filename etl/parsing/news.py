@@ -47,7 +47,7 @@ from etl.parsing.news_names import (
     sentence_spans,
     split_sentences,
 )  # fmt: skip
-from etl.parsing.news_parties import unknown_party
+from etl.parsing.news_parties import settled_party, unknown_party
 from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
@@ -188,6 +188,10 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))
         if (platform is None and not item.title_spans.names) or "platform_unclear" in reasons:
             platform, reasons = _unknown(sentence, (anchor, end), item, platform, reasons)
+        if (
+            platform is not None and "platform_unknown" in reasons
+        ):  # "company Quillo Kenya", "fined X, formerly Y,"
+            platform, reasons = settled_party(platform, reasons, item.text)
         platform = serviced.get(index, platform) if index is not None else platform
         if mention is not None:
             platform, reasons = party_after(spans, end, platform, reasons)
@@ -231,7 +235,13 @@ def _where(masked: str, item: Item, at: tuple[int, int]) -> tuple[str | None, st
 
 
 def _doubts(
-    sentence: str, mention: MoneyMention | None, signals: Cues, *, action: str | None, until: int, monetary: bool
+    sentence: str,
+    mention: MoneyMention | None,
+    signals: Cues,
+    *,
+    action: str | None,
+    until: int,
+    monetary: bool,
 ) -> list[str]:
     """Reasons to doubt a sentence's action that lie in its wording (``until``: end of the conversions)."""
     start, end = (mention.start, mention.end) if mention else (signals.position, signals.position)
@@ -285,4 +295,3 @@ def _is_penalty(sentence: str, mention: MoneyMention) -> bool:
     if mention.qualifier in ("up to", "as much as") and _POTENTIAL.search(clause):
         return False  # "faces a fine of up to £10m" is a maximum, not a decision
     return not (_NOT_PENALTY.search(clause) or _NOT_PENALTY_AFTER.match(after))
-

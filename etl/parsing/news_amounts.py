@@ -11,15 +11,13 @@ import re
 import tomllib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_numbers import DIGIT_WORDS, UNITS, amount_of, scale_exponent
 from etl.parsing.news_scan import LeadScan
-
-CTX = Context(prec=80)  # exact for real outliers (2 undecillion rubles) times 10**12 scales
-_MAX_DIGITS = 40
 
 
 def compiled(table: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -47,25 +45,12 @@ _PREFIX = (
 )
 # Digits stand alone, or right after a three-letter code ("IDR202.5 billion", "RMB18.23 billion").
 _DIGITS = r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3}))[0-9]+(?:[.,][0-9]+)*"
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-_UNITS = {w: i for i, w in enumerate(f"{_ONES} sixteen seventeen eighteen nineteen".split())}
-_UNITS |= {
-    w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
-_SCALE_EXP = {
-    "hundred": 2, "k": 3, "thousand": 3, "lakh": 5, "lac": 5, "m": 6, "mn": 6, "mln": 6, "million": 6, "mio": 6,
-    "millionen": 6, "millones": 6, "crore": 7, "cr": 7, "b": 9, "bn": 9, "bln": 9, "billion": 9, "mrd": 9,
-    "milliard": 9, "milliarden": 9, "tn": 12, "trillion": 12, "quadrillion": 15, "quintillion": 18,
-    "sextillion": 21, "septillion": 24, "octillion": 27, "nonillion": 30, "decillion": 33, "undecillion": 36,
-}  # fmt: skip
-_EUROPEAN = {"mio", "mrd", "millionen", "milliarden", "millones", "milliard"}  # decimal comma
-_NUMW = "|".join(sorted(_UNITS, key=len, reverse=True))
-_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NUMW = "|".join(sorted(UNITS, key=len, reverse=True))
 # Broadcast style spells the decimal point: "42-point-one billion won" (KBS, Yonhap).
-_POINT = r"(?<![0-9A-Za-z.,])[0-9]+-point(?:-(?:{}))+".format("|".join(_DIGIT_WORDS))
+_POINT = r"(?<![0-9A-Za-z.,])[0-9]+-point(?:-(?:{}))+".format("|".join(DIGIT_WORDS))
 # ... and the whole part too: "one-point-97 billion won", "one-point-four million U.S. dollars".
 _POINT_WORD = r"(?i:\b(?:{w})-point-(?:[0-9]+\b|(?:{d})(?:-(?:{d}))*\b))".format(
-    w="|".join(sorted(_UNITS, key=len, reverse=True)), d="|".join(_DIGIT_WORDS)
+    w="|".join(sorted(UNITS, key=len, reverse=True)), d="|".join(DIGIT_WORDS)
 )
 _BIG = "quadrillion|quintillion|sextillion|septillion|octillion|nonillion|undecillion|decillion"  # 10**15..36
 _SCALEW = f"hundred|thousand|lakh|million|crore|billion|trillion|{_BIG}"
@@ -89,7 +74,7 @@ _MONEY_RE = re.compile(
     rf"(?P<word>(?i:{_CURWORD}))(?![A-Za-z])|\s?(?P<siso>{_ISO_ALT}|RMB|Ft|kr\.?|zł)(?![A-Za-z]))?"
 )
 # Every match holds a digit or a number word; before it may stand a qualifier, a prefix, "half a" (news_scan.py).
-_SCAN = LeadScan(_MONEY_RE, [*_UNITS, *_SCALEW.split("|")], [QUAL, _PREFIX, r"(?:an?|half(?:\s+an?)?)\s+"])
+_SCAN = LeadScan(_MONEY_RE, [*UNITS, *_SCALEW.split("|")], [QUAL, _PREFIX, r"(?:an?|half(?:\s+an?)?)\s+"])
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)")
 # Exchange-rate notes are not amounts: "($1 = 73.6 roubles)", "at an exchange rate of 1,300 won per dollar".
 _RATE_BEFORE = Gated(
@@ -140,6 +125,9 @@ def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> 
             scaled = amount is not None and bool(m["scale"] or m["short"])
             pending = (pending if listed else []) + [m] if scaled else []
             continue
+        end = m.end()
+        if pending and not listed and (whole := _compound(text, pending[-1], m, amount, shift)) is not None:
+            m, amount = pending[-1], whole  # "4 billion 611 million roubles" is one figure
         for p in pending if listed and not m["pre"] else []:  # pending amounts are never None
             raws.append(
                 Raw(
@@ -152,8 +140,19 @@ def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> 
             )
         pending = []
         start = m.start("pre") if m["pre"] else m.start("num")
-        raws.append(Raw(amount, options, _qualifier(m["qual"]), start - shift, m.end() - shift))
+        raws.append(Raw(amount, options, _qualifier(m["qual"]), start - shift, end - shift))
     return _mark_rate_notes(text, raws)
+
+
+def _compound(
+    text: str, big: re.Match[str], small: re.Match[str], amount: Decimal, shift: int
+) -> Decimal | None:
+    """The figure "4 billion 611 million" reads as one: a scaled number right before a smaller scaled one."""
+    high, low = scale_exponent(_scale(big)), scale_exponent(_scale(small))
+    if small["pre"] or text[big.end() - shift : small.start("num") - shift].strip() or not high > low > 0:
+        return None
+    head = _amount(big)
+    return head + amount if head is not None and amount < 10**high else None
 
 
 def _begin(m: re.Match[str]) -> int:
@@ -243,66 +242,12 @@ def _options_of(
 
 def _amount(m: re.Match[str]) -> Decimal | None:
     num = m["num"]
-    read = _amount_of if len(num) <= _CACHED_LEN else _amount_of.__wrapped__
-    return read(num, m["scale"] or m["short"] or "")
+    read = amount_of if len(num) <= _CACHED_LEN else amount_of.__wrapped__
+    return read(num, _scale(m))
 
 
-@lru_cache(maxsize=4096)
-def _amount_of(num: str, scale: str) -> Decimal | None:
-    scale = scale.lower().rstrip(".")
-    scale = scale[:-1] if scale not in _SCALE_EXP and scale.endswith("s") else scale
-    if "-point-" in num.lower():  # "42-point-one" is 42.1, "one-point-97" is 1.97
-        whole, _, spelled = num.lower().partition("-point-")
-        whole = whole if whole.isdigit() else str(_UNITS[whole])
-        fraction = (
-            spelled if spelled.isdigit() else "".join(str(_DIGIT_WORDS.index(w)) for w in spelled.split("-"))
-        )
-        num = f"{whole}.{fraction}"
-    try:
-        base = _parse_digits(num, european=scale in _EUROPEAN) if num[0].isdigit() else _parse_words(num)
-        value = base.scaleb(_SCALE_EXP.get(scale, 0), CTX) if base is not None else None
-        if value is not None and value == value.to_integral_value(context=CTX):
-            return value.quantize(Decimal(1), context=CTX)
-        return value
-    except InvalidOperation:
-        return None
-
-
-def _parse_digits(raw: str, *, european: bool) -> Decimal | None:
-    """Read "1,337.76", "7,221,916,235", "1,33,776" (lakh grouping), "1,5", "4.342 millones"."""
-    if sum(ch.isdigit() for ch in raw) > _MAX_DIGITS:
-        return None
-    seps, groups = re.findall(r"[.,]", raw), re.split(r"[.,]", raw)
-    if len(set(seps)) == 2:
-        decimal = seps[-1]
-    elif european:  # "1,5 Mio." and "1.5 Mrd" are decimals; "4.342 millones" is 4342 million
-        decimal = seps[0] if len(seps) == 1 and (seps[0] == "," or len(groups[1]) != 3) else None
-    else:  # "2.5 million" and "1,5 million" are decimals; "32,700" is thousands
-        decimal = seps[0] if len(seps) == 1 and (seps[0] == "." or len(groups[1]) != 3) else None
-    whole, frac = raw.rsplit(decimal, 1) if decimal else (raw, "")
-    parts = re.split(r"[.,]", whole)
-    sizes = [len(p) for p in parts[1:]]
-    western = len(parts[0]) <= 3 and all(n == 3 for n in sizes)
-    lakh = len(parts[0]) <= 2 and sizes[-1:] == [3] and all(n == 2 for n in sizes[:-1])
-    if sizes and not (western or lakh):
-        return None
-    return Decimal("".join(parts) + (f".{frac}" if frac else ""))
-
-
-def _parse_words(raw: str) -> Decimal:
-    """Read "two million", "a billion", "three hundred thousand", "one and a half million"."""
-    words = [w for w in re.split(r"[\s-]+", raw.lower()) if w]
-    total = current = Decimal(0)
-    for i, word in enumerate(words):
-        if word in ("a", "an") and i == 0 and words[1:2] != ["half"]:
-            current = Decimal(1)
-        elif word in _UNITS or word == "half":
-            current += _UNITS.get(word, Decimal("0.5"))
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word in _SCALE_EXP:
-            total, current = total + (current or 1) * 10 ** _SCALE_EXP[word], Decimal(0)
-    return total + current
+def _scale(m: re.Match[str]) -> str:
+    return m["scale"] or m["short"] or ""
 
 
 @lru_cache(maxsize=256)

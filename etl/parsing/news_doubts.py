@@ -146,7 +146,10 @@ def other_authority_doubts(found: list[Candidate], title: str) -> list[Candidate
         return found
     return [
         with_reasons(c, "other_authority")
-        if c.sentence != title and c.amount is not None and c.authority and _another(c.authority.lower(), named)
+        if c.sentence != title
+        and c.amount is not None
+        and c.authority
+        and _another(c.authority.lower(), named)
         else c
         for c in found
     ]

@@ -209,7 +209,9 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
             dropped | {"multiple_platforms"},
         )  # the sentence that is sure
     renamed = {"no_platform": "platform_from_context"} if "platform" in fills else {}
-    carried = [r for r in other.reasons if r in ("conflicting_amounts", "action_reversed", "action_type_unclear")]
+    carried = [
+        r for r in other.reasons if r in ("conflicting_amounts", "action_reversed", "action_type_unclear")
+    ]
     if "platform" in fills:  # the platform comes with the doubts its own sentence had about it
         carried += [r for r in other.reasons if r in _PLATFORM_DOUBTS]
     reasons = tuple(dict.fromkeys([*(renamed.get(r, r) for r in best.reasons if r not in dropped), *carried]))

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from etl.parsing.news_amounts import CTX, DOLLARS, QUAL, TABLES, Raw, compiled, raw_mentions
+from etl.parsing.news_amounts import DOLLARS, QUAL, TABLES, Raw, compiled, raw_mentions
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_numbers import CTX
 
 __all__ = ["CTX", "DOLLARS", "TABLES", "MoneyMention", "Raw", "compiled", "currency_context", "mask",
            "parse_money", "raw_mentions", "scan"]  # fmt: skip

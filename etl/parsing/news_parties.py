@@ -12,6 +12,7 @@ item that it is a company) is ``platform_unclear``. Rules: docs/news_extraction.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
@@ -62,9 +63,12 @@ _BUSINESS_TAIL = re.compile(
 # Right after the name, an apposition that gives the party a second name ("Cognosphere, the publisher of
 # Genshin Impact known as HoYoverse,", "Kik Interactive, maker of the Kik messaging app,").
 _APPOSITION = re.compile(r",\s*([^,]{1,80}),")
-_ALSO_KNOWN = re.compile(r"(?i)\b(?:(?:known|branded|trading|operating|doing\s+business)\s+as|formerly|d/b/a)\b")
+_ALSO_KNOWN = re.compile(
+    r"(?i)\b(?:(?:known|branded|trading|operating|doing\s+business)\s+as|formerly|d/b/a)\b"
+)
 _OWNER = re.compile(r"(?i)\b(?:owner|parent)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&.-]*")
+_MAX_MENTIONS = 5
 
 
 def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tuple[str | None, list[str]]:
@@ -86,7 +90,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     )
     if found is None:
         return None, []
-    name = _LEGAL_FORM.sub("", found["name"]).strip(" .,'’")
+    name = _without_place(_LEGAL_FORM.sub("", found["name"]).strip(" .,'’"), item_text)
     if (
         len(name) < 2
         or _NOT_A_NAME.match(name)
@@ -97,9 +101,53 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     reasons = ["platform_unknown"]
     if not (_CORPORATE.search(name) or _COMPANY.search(item_text)):
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
-    elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
+    elif (
+        _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")) or _renamed(item_text, name)
+    ):
         reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice
     return name, reasons
+
+
+def settled_party(name: str, reasons: list[str], item_text: str) -> tuple[str, list[str]]:
+    """A company the tables do not know, however it was read, settled against the whole item.
+
+    Its name loses a trailing state the item drops elsewhere ("MultiChoice Nigeria" ... "by
+    MultiChoice"), and it is ``platform_unclear`` when the item gives it a second name (``_renamed``).
+    """
+    name = _without_place(name, item_text)
+    return name, reasons + ["platform_unclear"] * (
+        _renamed(item_text, name) and "platform_unclear" not in reasons
+    )
+
+
+def _without_place(name: str, item_text: str) -> str:
+    """A name without a trailing state or city when the item also names the company without it.
+
+    "MultiChoice Nigeria" in an item that says "taken by MultiChoice" is MultiChoice; "Taxi Helsinki",
+    never named otherwise, stays as written, and so does "Bank of America".
+    """
+    for words in (2, 1):  # "Uber South Africa", "MultiChoice Nigeria"
+        short, *tail = name.rsplit(" ", words)
+        if (
+            len(tail) != words
+            or not short
+            or short.endswith((" of", " de"))
+            or not BARE_PLACE[0].fullmatch(" ".join(tail))
+        ):
+            continue
+        if re.search(rf"\b{re.escape(short)}\b(?!\s+[A-Z])", item_text):
+            return short
+    return name
+
+
+def _renamed(item_text: str, name: str) -> bool:
+    """Whether the item gives the party a second name anywhere, not only in the sentence that fines it.
+
+    "WW International to pay $1.5 million" over "... settlement with WW International, formerly Weight
+    Watchers, and its subsidiary": which name a record keeps is a choice. Only the first few mentions.
+    """
+    mentions = re.finditer(rf"\b{re.escape(name)}(?:\s+[A-Z][\w.&-]*){{0,3}}(?=,)", item_text)
+    return any(_second_name(item_text, m.end()) for m in islice(mentions, _MAX_MENTIONS))
 
 
 def _second_name(sentence: str, end: int) -> bool:

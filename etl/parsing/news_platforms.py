@@ -11,7 +11,7 @@ from bisect import bisect_left
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import MoneyMention
-from etl.parsing.news_names import Spans
+from etl.parsing.news_names import BARE_PLACE, Spans
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
 _STAFF = (
@@ -30,6 +30,9 @@ _SERVICE = re.compile(r"(?i)\s*(?:over|for|on|regarding|concerning)\s+(?:its\s+)
 # After an amount: where its clause ends, and "on"/"against" right before a name (the party it is imposed on).
 _CLAUSE_END = re.compile(r"[,;:—–]|\.\s")
 _ON_NAME = re.compile(r"(?i)\b(?:on|upon|against)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?$")
+# Right after a platform: something of its own with a name of its own ("Apple's FaceTime", "Amazon's Alexa").
+_POSSESSED = re.compile(r"['’]s\s+([A-Z][\w.-]*)")
+_NOT_A_PRODUCT = re.compile(r"(?:European|Western|Global|International|Chief|CEO|Head|Founder|Co-founder)$")
 _PRONOUN = Gated(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|service|network|site))\b")
 
 # Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
@@ -97,8 +100,21 @@ def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[
         k = head - 1  # "fined Meta over data sharing between WhatsApp and Facebook": Meta
     end, name = spans.found[k][1:]
     reasons = ["multiple_platforms"] if len(spans.names) > 1 else []
-    reasons += ["platform_unclear"] * _unclear(spans, k)
+    reasons += ["platform_unclear"] * (_unclear(spans, k) or _owns_named(spans, k))
     return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))
+
+
+def _owns_named(spans: Spans, k: int) -> bool:
+    """Whether the k-th platform is named as the owner of a product or unit the tables do not know.
+
+    "Roskomnadzor has blocked Apple's FaceTime": the service is what the action is on, and whether a
+    record names the service or its owner is a choice. A place ("Google's Russian unit") is no product.
+    """
+    owned = _POSSESSED.match(spans.text, spans.found[k][1])
+    if owned is None or (k + 1 < len(spans.found) and spans.found[k + 1][0] == owned.start(1)):
+        return False  # "Google's YouTube": a platform the tables know, chosen in its own right
+    word = owned.group(1).rstrip(".")
+    return not (_NOT_A_PRODUCT.match(word) or BARE_PLACE[0].fullmatch(word))
 
 
 def named_after_amount(spans: Spans, anchor: int) -> bool:

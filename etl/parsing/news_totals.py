@@ -25,6 +25,9 @@ _TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNT
 _TIMES_AFTER = re.compile(
     rf"(?i)[)\]\s]*(?:on|for|in)\s+each\s+of\s+(?:the\s+)?{_COUNT}\s+(?:[\w'’-]+\s+)?{_COUNTED}\b"
 )
+# ... or counted earlier in the clause: "found guilty of two offences and fined 2.5 million roubles for each".
+_COUNTED_EARLIER = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\b")
+_FOR_EACH = re.compile(r"[)\]\s—–-]*(?:for|on|in)\s+each\b(?!\s+of\b)")
 MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
 _NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 
@@ -116,10 +119,17 @@ def times_imposed(sentence: str, mention: MoneyMention, end: int) -> int:
     """How many times a sentence says a figure was imposed: 2 for "two fines of €206.6 million each", else 1."""
     before = _TIMES_BEFORE.search(sentence, max(0, mention.start - 50), mention.start)
     found = (before if before and EACH.match(sentence, end) else None) or _TIMES_AFTER.match(sentence, end)
+    if found is None and _FOR_EACH.match(sentence, end):
+        clause = max(sentence.rfind(mark, 0, mention.start) for mark in ",;:") + 1  # its own clause only
+        found = _last(_COUNTED_EARLIER.finditer(sentence, max(clause, mention.start - 150), mention.start))
     if found is None:
         return 1
     word = found.group(1).lower()
     return min(_NUMBERS.get(word) or int(word), MAX_TIMES)
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    return next(iter(reversed(list(matches))), None)
 
 
 def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:

@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third to seventh blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to eighth blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
@@ -343,6 +343,55 @@ CASES = [
         "going back to overcharged customers.",
         [],
         id="a-payment-partly-going-back-to-customers-may-be-no-fine",
+    ),
+    # Round 8: a total told with its parts, a product of the platform, a company's other name, figures
+    # written in two scales.
+    pytest.param(
+        "Court fines Vimeo 6 mln roubles",
+        "A Moscow court fined Vimeo 6 million roubles on Monday. The site was found guilty of three separate "
+        "offences and fined 2 million roubles for each.",
+        [("Vimeo", "RU", "fine", D("2000000"), "RUB")] * 3,
+        id="a-figure-whose-parts-are-told-for-each-count-is-a-total",
+    ),
+    pytest.param(
+        "Regulator blocks chat service",
+        "The communications regulator of Pakistan said it had blocked Google's Duolinkly, a chat service.",
+        [],
+        id="a-named-product-of-the-platform-is-not-clearly-the-platform",
+    ),
+    pytest.param(
+        "Regulator blocks Google's Russian unit",
+        "Russia's communications regulator Roskomnadzor blocked Google's Russian news service on Friday.",
+        [("Google", "RU", "block", None, None)],
+        id="a-place-after-the-platforms-name-is-no-product",
+    ),
+    pytest.param(
+        "Data regulator fines Quillo",
+        "Kenya's Data Protection Commissioner has fined delivery company Quillo Kenya 4,500,000 Kenyan shillings "
+        "over text messages. Quillo said it would appeal.",
+        [("Quillo", "KE", "fine", D("4500000"), "KES")],
+        id="a-trailing-state-goes-when-the-item-names-the-company-without-it",
+    ),
+    pytest.param(
+        "Data regulator fines Quillo",
+        "Kenya's Data Protection Commissioner has fined delivery company Quillo Nairobi 4,500,000 Kenyan shillings "
+        "over text messages.",
+        [("Quillo Nairobi", "KE", "fine", D("4500000"), "KES")],
+        id="a-trailing-place-stays-when-the-item-never-names-the-company-without-it",
+    ),
+    pytest.param(
+        "Quillo Group to pay $2 million penalty",
+        "The Federal Trade Commission said delivery company Quillo Group will pay a $2 million civil penalty. "
+        "The complaint names Quillo Group, formerly Fastbite, and two of its units.",
+        [],
+        id="a-party-given-another-name-elsewhere-in-the-item-is-unclear",
+    ),
+    pytest.param(
+        "Court fines Vimeo",
+        "Moscow's Tagansky District Court has fined Vimeo 2 billion 350 million roubles for failing to delete "
+        "banned content.",
+        [("Vimeo", "RU", "fine", D("2350000000"), "RUB")],
+        id="a-figure-in-two-scales-is-one-figure",
     ),
 ]
 
