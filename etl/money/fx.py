@@ -186,6 +186,62 @@ def _row_groups(path: Path) -> Iterator[pl.DataFrame]:
         yield pl.from_arrow(source.read_row_group(index))  # type: ignore[misc]
 
 
+class Converter:
+    """Convert validated slices with one rate table and check the converted contract, writing as it goes.
+
+    What :func:`run` does a row group at a time from a Parquet file, and what ``fines run`` does
+    to each slice as it leaves the parse contract (etl.running.pipeline.prepare_batch), so a batch
+    is not written and read back between the two steps inside one process. Has the
+    ``write``/``close`` shape of :class:`etl.parsing.slices.PartWriter`.
+
+    Args:
+        rates_path: Parquet of rates (:data:`RATES_SCHEMA`).
+        out_dir: folder for ``converted.parquet`` and ``convert_rejects.parquet``.
+        where: feed and file, for messages.
+    """
+
+    def __init__(self, rates_path: Path, *, out_dir: Path, where: str) -> None:
+        from etl.parsing.slices import PartWriter
+
+        self.rates = pl.read_parquet(rates_path)
+        self.where = where
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.valid_out = PartWriter(out_dir / "converted.parquet")
+        self.rejects_out = PartWriter(out_dir / "convert_rejects.parquet")
+        self.status = {catalog.FX_CONVERTED: 0, catalog.FX_NO_RATE: 0}
+        self.rows = 0  # actions taken in
+
+    def write(self, actions: pl.DataFrame) -> None:
+        """Convert one slice of valid actions; write the rows that pass the converted contract and the rest."""
+        from etl.parsing.validate import split_valid
+        from schemas.enforcement_actions import ConvertedEnforcementAction
+
+        converted = flag_implausible(convert_amounts(actions, self.rates))
+        valid, rejected = split_valid(
+            converted, ConvertedEnforcementAction, stage="convert", where=self.where
+        )
+        for key in self.status:
+            self.status[key] += valid.filter(pl.col("fx_status") == key).height
+        self.valid_out.write(valid)
+        self.rejects_out.write(rejected)
+        self.rows += actions.height
+
+    def close(self) -> None:
+        """Finish both files."""
+        self.valid_out.close()
+        self.rejects_out.close()
+
+    def result(self) -> dict[str, object]:
+        """Paths and counts: ``converted_path``, ``rejects_path``, ``converted``, ``no_rate``, ``rejected``."""
+        return {
+            "converted_path": str(self.valid_out.path),
+            "rejects_path": str(self.rejects_out.path),
+            "converted": self.status[catalog.FX_CONVERTED],
+            "no_rate": self.status[catalog.FX_NO_RATE],
+            "rejected": self.rejects_out.rows,
+        }
+
+
 def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> dict[str, object]:
     """Convert a batch of validated actions and check the converted contract, a slice at a time.
 
@@ -196,33 +252,12 @@ def run(actions_path: Path, rates_path: Path, *, out_dir: Path, where: str) -> d
         where: feed and file, for messages.
 
     Returns:
-        Paths and counts: ``converted_path``, ``rejects_path``, ``converted``, ``no_rate``,
-        ``rejected``.
+        :meth:`Converter.result`.
     """
-    from etl.parsing.slices import PartWriter
-    from etl.parsing.validate import split_valid
-    from schemas.enforcement_actions import ConvertedEnforcementAction
-
-    rates = pl.read_parquet(rates_path)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    valid_out = PartWriter(out_dir / "converted.parquet")
-    rejects_out = PartWriter(out_dir / "convert_rejects.parquet")
-    status = {catalog.FX_CONVERTED: 0, catalog.FX_NO_RATE: 0}
+    converter = Converter(rates_path, out_dir=out_dir, where=where)
     try:
         for actions in _row_groups(actions_path):
-            converted = flag_implausible(convert_amounts(actions, rates))
-            valid, rejected = split_valid(converted, ConvertedEnforcementAction, stage="convert", where=where)
-            for key in status:
-                status[key] += valid.filter(pl.col("fx_status") == key).height
-            valid_out.write(valid)
-            rejects_out.write(rejected)
+            converter.write(actions)
     finally:
-        valid_out.close()
-        rejects_out.close()
-    return {
-        "converted_path": str(valid_out.path),
-        "rejects_path": str(rejects_out.path),
-        "converted": status[catalog.FX_CONVERTED],
-        "no_rate": status[catalog.FX_NO_RATE],
-        "rejected": rejects_out.rows,
-    }
+        converter.close()
+    return converter.result()

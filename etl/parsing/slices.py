@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -146,6 +147,18 @@ class FirstRows:
         first = marked.filter("_first").select("_key", _prev_hash="_hash", _prev_line="source_line")
         self.seen = pl.concat([self.seen, first], rechunk=False)
         return marked.drop("_key", "_hash", "_prev_hash", "_prev_line")
+
+
+class Sink(Protocol):
+    """Where a step's slices go, one frame at a time: a :class:`PartWriter`, or the next step itself."""
+
+    rows: int  # rows written so far
+
+    def write(self, frame: pl.DataFrame) -> None:
+        """Take one slice."""
+
+    def close(self) -> None:
+        """No more slices: finish what was written."""
 
 
 class PartWriter:

@@ -29,7 +29,7 @@ from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them he
     split_extraction_issues,
 )
 from etl.parsing.platforms import load_tables, resolve_platforms
-from etl.parsing.slices import FirstRows, PartWriter, adapter_slices
+from etl.parsing.slices import FirstRows, PartWriter, Sink, adapter_slices
 from etl.parsing.suspect import decimal_separator, split_parse_issues, with_record_text
 from etl.parsing.validate import REJECT_SCHEMA, ContractError, split_valid  # noqa: F401 - REJECT_SCHEMA re-exported
 from etl.sources.feeds import NEWS_FORMATS, Feed
@@ -67,7 +67,7 @@ _LOWER = ("action_type", "violation", "status", "amount_qualifier")
 class TransformResult:
     """What :func:`run` wrote, and the counts the run log reconciles."""
 
-    actions_path: str
+    actions_path: str | None
     rejects_path: str
     rows_in: int
     valid: int
@@ -255,6 +255,7 @@ def run(
     feed: Feed, path: Path, *, as_of: date, out_dir: Path, decisions: pl.DataFrame | None = None,
     slice_rows: int = DEFAULT_SLICE_ROWS,
     workers: int = 1,
+    then: Sink | None = None,
 ) -> TransformResult:  # fmt: skip
     """Read, parse, validate and normalise one landed file; write Parquet for the next step.
 
@@ -270,6 +271,8 @@ def run(
             items: accepted ones become facts, rejected ones stay closed.
         slice_rows: records per slice.
         workers: processes that may read a large news feed.
+        then: where each slice's valid actions go instead of ``actions.parquet`` (the next step,
+            run in this process: etl.money.fx.Converter); ``actions_path`` is None then.
 
     Returns:
         Paths written and the counts: rows_in = valid + duplicates + rejected.
@@ -284,7 +287,8 @@ def run(
     else:
         frames = adapter_slices(path, feed=feed, rows=slice_rows)
     out_dir.mkdir(parents=True, exist_ok=True)
-    actions, rejects = PartWriter(out_dir / "actions.parquet"), PartWriter(out_dir / "rejects.parquet")
+    actions = then if then is not None else PartWriter(out_dir / "actions.parquet")
+    rejects = PartWriter(out_dir / "rejects.parquet")
     first_rows, rows_in, duplicates = FirstRows(), 0, 0
     try:
         for raw in frames:
@@ -306,6 +310,7 @@ def run(
         actions.close()
         rejects.close()
     return TransformResult(
-        actions_path=str(actions.path), rejects_path=str(rejects.path), rows_in=rows_in,
+        actions_path=None if then is not None else str(out_dir / "actions.parquet"),
+        rejects_path=str(rejects.path), rows_in=rows_in,
         valid=actions.rows, duplicates=duplicates, rejected=rejects.rows,
     )  # fmt: skip

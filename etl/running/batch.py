@@ -28,7 +28,8 @@ class Batch:
     """One feed's batch on its way to the warehouse, the same shape for ``fines`` and Airflow.
 
     ``pipeline.parse_batch`` fills it (``actions_path``), ``pipeline.convert_batch`` adds the
-    conversion (``converted_path``, ``rates_path``). Airflow tasks pass it between them as
+    conversion (``converted_path``, ``rates_path``); inside one process ``parse_batch`` does both
+    in one pass and leaves ``actions_path`` None. Airflow tasks pass it between them as
     :meth:`to_dict`; inside one process it stays this object. Paths are strings so that the
     dict is plain JSON.
     """
@@ -37,7 +38,7 @@ class Batch:
     source_file: str
     rows_in: int
     duplicates: int
-    actions_path: str
+    actions_path: str | None  # None when parsing converted each slice too (one process)
     reject_paths: tuple[str, ...]
     converted_path: str | None = None
     rates_path: str | None = None

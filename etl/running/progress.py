@@ -1,7 +1,7 @@
 """Progress of a run, per feed and stage: a live display on a terminal, plain lines elsewhere.
 
-:mod:`etl.running.pipeline` calls a :class:`Progress` at each stage boundary (fetch, parse and validate,
-convert, load, then the marts). ``fines run`` and ``fines ingest`` pick one with
+:mod:`etl.running.pipeline` calls a :class:`Progress` at each stage boundary (fetch, parse, validate
+and convert, load, then the marts). ``fines run`` and ``fines ingest`` pick one with
 :func:`for_output`: a rich live display when the output is a terminal, one plain line per event
 when it is not (CI logs, a pipe), nothing with ``--quiet``. Airflow tasks and library callers
 get :data:`SILENT` and keep their plain logging. Only the standard library is imported here;
@@ -14,7 +14,7 @@ import sys
 from typing import TextIO
 
 # Stage names as shown; a run goes through them in this order.
-STAGES = ("fetch", "parse+validate", "convert", "load", "marts")
+STAGES = ("fetch", "parse+validate+convert", "load", "marts")
 RUN = "run"  # the name shown for stages of the whole run (the marts), not of one feed
 
 
