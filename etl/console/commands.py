@@ -101,14 +101,14 @@ def _convert(settings: Settings, args: argparse.Namespace) -> int:
 
 def _refresh(settings: Settings, as_of: date) -> int:
     from etl.money.fx_refresh import refresh
-    from etl.running import pipeline
+    from etl.running.rates_refresh import refresh_rates
 
     fetched = refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=as_of)
     for source, rows in sorted(fetched["sources"].items()):
         echo(f"  {source}: {rows} rates")
     for source, error in sorted(fetched["errors"].items()):
         echo(f"  {source}: failed: {escape(error)}", file=sys.stderr)
-    published = pipeline.refresh_rates(settings, run_id=f"fx_{as_of.isoformat()}")
+    published = refresh_rates(settings, run_id=f"fx_{as_of.isoformat()}")
     echo(f"rates changed: {published['rates_changed']}; actions re-converted: {published['reconverted']}")
     return 1 if fetched["errors"] else 0
 

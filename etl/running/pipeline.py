@@ -19,7 +19,7 @@ import polars as pl
 from etl import catalog
 from etl.config import Settings
 from etl.errors import out_of_memory
-from etl.loading import changes, load, models, publish, stored_rates
+from etl.loading import load, models, publish, stored_rates
 from etl.money import cpi, fx
 from etl.money.rates import keep_for_next_run, rates_for_run
 from etl.parsing import transform
@@ -29,6 +29,7 @@ from etl.running.batch import Batch, RunReport
 from etl.running.faults import pause_point
 from etl.running.memory import limit_memory, load_bounded
 from etl.running.progress import SILENT, Progress
+from etl.running.rates_refresh import reconvert
 from etl.sources.deadlines import processing_deadline
 from etl.sources.extract import extract_feed
 from etl.sources.feeds import Feed
@@ -65,25 +66,6 @@ def decisions_for_run(settings: Settings) -> pl.DataFrame:
             return empty
         decisions = con.sql(f"select {columns} from {catalog.REVIEW_DECISIONS} order by review_key").pl()
     return decisions.cast(transform.DECISION_SCHEMA)
-
-
-def refresh_rates(settings: Settings, *, run_id: str) -> dict[str, object]:
-    """Publish the warehouse with the current rates: stored actions re-converted, marts rebuilt.
-
-    Returns:
-        Whether the rates changed, how many actions were re-converted, and the marts built.
-    """
-    rates_path = rates_for_run(settings)
-    with publish.writer(settings.warehouse) as con:
-        limit_memory(con, settings)
-        load.migrate(con)
-        cpi.load_cpi(con)
-        changed = stored_rates.load_rates(con, rates_path)
-        if changed:
-            keep_for_next_run(settings, con, rates_path)
-        reconverted = reconvert(con, rates_path, run_id=run_id, batch_date=None) if changed else 0
-        marts = models.build_marts(con)
-    return {"rates_changed": changed, "reconverted": reconverted, "marts": marts}
 
 
 def parse_batch(
@@ -159,22 +141,6 @@ def prepare_batch(
         feed, landed_path, settings=settings, as_of=as_of, run_id=run_id, decisions=decisions,
         rates_path=rates_path,
     )  # fmt: skip
-
-
-def reconvert(
-    con: duckdb.DuckDBPyConnection, rates_path: Path, *, run_id: str, batch_date: date | None
-) -> int:
-    """Re-convert the stored actions with changed rates; what changed goes to ``ops.action_changes``.
-
-    Returns:
-        How many actions' converted values changed.
-    """
-    changes.snapshot(con)
-    reconverted = stored_rates.reconvert(con, rates_path)
-    with load.transaction(con):
-        cpi.deflate(con)
-        changes.record(con, run_id=run_id, feed=None, batch_date=batch_date)
-    return reconverted
 
 
 def load_batches(

@@ -20,7 +20,7 @@ from etl import catalog
 from etl.config import load_settings
 from etl.loading import load, models, publish
 from etl.money.rates import rates_for_run
-from etl.running import memory, pipeline
+from etl.running import memory, pipeline, rates_refresh
 from etl.sources.extract import extract_feed
 from etl.sources.feeds import Feed, enabled_feeds
 
@@ -208,7 +208,7 @@ def refresh_rates(*, run_id: str, dag_id: str | None = None) -> dict[str, object
     Returns:
         Whether the rates changed, how many actions were re-converted, and the mart row counts.
     """
-    return pipeline.refresh_rates(load_settings(), run_id=run_key(run_id, dag_id=dag_id))
+    return rates_refresh.refresh_rates(load_settings(), run_id=run_key(run_id, dag_id=dag_id))
 
 
 class RatesNotRefreshed(RuntimeError):

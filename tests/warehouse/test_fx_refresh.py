@@ -14,6 +14,7 @@ import pytest
 from etl.config import Settings
 from etl.money.fx_refresh import refresh, stored_live_rates
 from etl.running import pipeline
+from etl.running.rates_refresh import refresh_rates
 from etl.sources.feeds import Feed
 from etl.sources.fetch import FetchPolicy
 from tests.conftest import AS_OF, FIXTURES
@@ -81,7 +82,7 @@ def test_refreshed_rate_reconverts_stored_actions(settings: Settings, fx_server:
         ((source_before, usd_before),) = con.execute(query).fetchall()
     assert source_before == "nbp_b"
     refresh(landing=settings.landing_dir, data_dir=settings.data_dir, as_of=date(2023, 6, 1))
-    published = pipeline.refresh_rates(settings, run_id="fx_test")
+    published = refresh_rates(settings, run_id="fx_test")
     assert published["rates_changed"] and published["reconverted"] == 1
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         ((source_after, usd_after),) = con.execute(query).fetchall()
