@@ -17,6 +17,8 @@ from etl.parsing.validate import REJECT_SCHEMA
 # News candidates a person decides on: waiting in ops.quarantine, or closed by a rejection.
 STAGE_REVIEW, STAGE_REVIEW_REJECTED = catalog.REVIEW_STAGES
 REVIEWED = "reviewed"  # source_kind of a fact a person accepted
+# Why a candidate extraction was sure of waits all the same: its feed says so (review_all).
+REVIEW_ALL_REASON = "the feed holds every item for review (review_all)"
 # A stored review decision as transform takes it; a correction is text, null when not made.
 CORRECTABLE = ("platform", "jurisdiction", "authority", "amount", "currency", "decision_date")
 DECISION_SCHEMA = {"review_key": pl.String, "decision": pl.String, "reason": pl.String} | dict.fromkeys(
@@ -33,12 +35,15 @@ def _missing_fields(columns: list[str]) -> pl.Expr:
     return pl.concat_list(present or [pl.lit(None, pl.String)]).list.drop_nulls()
 
 
-def split_extraction_issues(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def split_extraction_issues(
+    raw: pl.DataFrame, *, hold_all: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Hold the news candidates extraction could not decide for a person's review.
 
     Held (stage ``review``): a low-confidence extraction (``extraction_issue``), or a candidate
     that lacks a field the contract requires (platform, jurisdiction, authority, date; amount or
-    currency of a fine). They wait in quarantine without counting toward the circuit breaker.
+    currency of a fine); with ``hold_all`` (a feed's ``review_all``) every candidate. They wait
+    in quarantine without counting toward the circuit breaker.
 
     Returns:
         ``(certain, held)``; ``held`` has :data:`etl.parsing.validate.REJECT_COLUMNS`.
@@ -50,11 +55,13 @@ def split_extraction_issues(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     missing = pl.when(pl.col("_missing").list.len() > 0).then(
         pl.format("missing {}", pl.col("_missing").list.join(", "))
     )
+    every = pl.lit(REVIEW_ALL_REASON) if hold_all else pl.lit(None, pl.String)
+    flagged = flagged | hold_all
     held = marked.filter(flagged).select(
         "source_line",
         "payload",
         stage=pl.lit(STAGE_REVIEW),
-        reasons=pl.concat_list(pl.col("extraction_issue"), missing).list.drop_nulls(),
+        reasons=pl.concat_list(pl.col("extraction_issue"), missing, every).list.drop_nulls(),
     )
     return marked.filter(~flagged).drop("extraction_issue", "_missing"), held
 

@@ -235,7 +235,7 @@ def transform_rows(
         ``reviewed``; ``rejected`` has :data:`etl.parsing.validate.REJECT_COLUMNS`.
     """
     texts = raw.select("source_line", "record_text") if "record_text" in raw.columns else None
-    raw, held = split_extraction_issues(raw.drop("record_text", strict=False))
+    raw, held = split_extraction_issues(raw.drop("record_text", strict=False), hold_all=feed.review_all)
     raw, flagged = split_parse_issues(raw, feed=feed)
     accepted, held = apply_review_decisions(held, feed=feed.name, decisions=decisions)
     rows = pl.concat([

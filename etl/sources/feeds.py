@@ -23,6 +23,7 @@ FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 SUPPORTED_LOCATIONS = "http://, https://, file:// or a path"
 _KNOWN_FIELDS = {
     "kind",
+    "review_all",
     "max_bytes",
     "fetch_deadline",
     "process_deadline",
@@ -66,6 +67,9 @@ class Feed:
     fetch_deadline: float | None = None  # seconds for the whole fetch; None: FINES_FETCH_DEADLINE
     process_deadline: float | None = None  # seconds to parse and validate; None: FINES_PROCESS_DEADLINE
     decimal_separator: str | None = None  # "." or "," in amounts; None: a decimal comma is never read
+    review_all: bool = (
+        False  # news only: every extracted item waits for a person's review, none is a fact before
+    )
 
     @property
     def source_kind(self) -> str:
@@ -148,6 +152,12 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         raise RegistryError(
             f"{path}: feed {name!r}, field 'max_bytes': expected a positive integer, got {max_bytes!r}"
         )
+    review_all = bool(_field(path, name, entry, "review_all", bool, False))
+    if review_all and fmt not in NEWS_FORMATS:
+        raise RegistryError(
+            f"{path}: feed {name!r}, field 'review_all': only news feeds ({', '.join(NEWS_FORMATS)}) hold items "
+            f"for review, not {fmt!r}"
+        )
     columns = _field(path, name, entry, "columns", dict, {})
     for canonical, column in columns.items():
         if not isinstance(column, str):
@@ -167,6 +177,7 @@ def _parse_entry(path: Path, name: str, entry: dict) -> Feed:
         fetch_deadline=_seconds(path, name, entry, "fetch_deadline"),
         process_deadline=_seconds(path, name, entry, "process_deadline"),
         decimal_separator=_decimal_separator(path, name, entry),
+        review_all=review_all,
     )
 
 

@@ -56,6 +56,11 @@ def test_column_mapping_and_url_location(tmp_path: Path):
             r"field 'max_bytes': expected a positive",
         ),
         ('[feeds.a]\nformat = "csv"\nlocation = "x"\nkind = "tabloid"\n', r"field 'kind': must be one of"),
+        (
+            '[feeds.a]\nformat = "csv"\nlocation = "x"\nreview_all = true\n',
+            r"field 'review_all': only news feeds \(rss, atom\) hold items for review, not 'csv'",
+        ),
+        ('[feeds.a]\nformat = "rss"\nlocation = "x"\nreview_all = 1\n', r"field 'review_all': expected bool"),
         ("[feeds.a\n", "not valid TOML"),
         ("title = 'no feeds'\n", r"no \[feeds.<name>\] tables"),
     ],

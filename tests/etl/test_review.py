@@ -177,6 +177,43 @@ def test_uncertain_items_wait_for_review_and_decisions_stick_when_the_feed_arriv
     assert set(waiting_items(out)) == {FACEBOOK_HU[0]}
 
 
+def test_a_feed_that_reviews_every_item_loads_no_fact_until_one_is_accepted(
+    tmp_path: Path, warehouse: Path, capsys: pytest.CaptureFixture[str]
+):
+    """review_all: even the certain item waits; once accepted it is a reviewed fact, and it stays one."""
+    feed = write_rss(tmp_path / "news.rss", [CERTAIN, TWITTER_TR])
+    registry = write_registry(
+        tmp_path / "feeds.toml",
+        {
+            "news_checked": {
+                "format": "rss",
+                "location": str(feed),
+                "source": "review test news",
+                "review_all": True,
+            }
+        },
+    )
+    config = ("--config", str(registry), "--warehouse", str(warehouse))
+    code, out, err = fines(capsys, "run", "--as-of", AS_OF, *config)
+    assert code == 0, err
+    assert "news_checked: ok: 2 in, 0 loaded" in out and "2 items wait for review (fines review)" in out
+    assert query(warehouse, "select count(*) from core.enforcement_actions") == [(0,)]
+
+    code, out, err = fines(capsys, "review", "--warehouse", str(warehouse))
+    items = waiting_items(out)
+    assert set(items) == {CERTAIN[0], TWITTER_TR[0]}
+    assert "the feed holds every item for review (review_all)" in out
+    code, _, err = fines(capsys, "review", "accept", items[CERTAIN[0]], *config)
+    assert code == 0, err
+    facts = "select platform, amount, currency, source_kind from core.enforcement_actions"
+    assert query(warehouse, facts) == [("TikTok", 2_500_000, "RUB", "reviewed")]
+
+    code, out, err = fines(capsys, "run", "--as-of", AS_OF, *config)
+    assert code == 0, err
+    assert "1 item waits for review (fines review)" in out
+    assert query(warehouse, facts) == [("TikTok", 2_500_000, "RUB", "reviewed")]
+
+
 def test_replay_re_applies_the_stored_decisions(
     tmp_path: Path, warehouse: Path, capsys: pytest.CaptureFixture[str]
 ):
