@@ -188,9 +188,9 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))
         if (platform is None and not item.title_spans.names) or "platform_unclear" in reasons:
             platform, reasons = _unknown(sentence, (anchor, end), item, platform, reasons)
-        if (
-            platform is not None and "platform_unknown" in reasons
-        ):  # "company Quillo Kenya", "fined X, formerly Y,"
+        # A company the tables do not know, however it was read ("company Quillo Kenya", "fined X, formerly Y,"):
+        # settled against the whole item (a second name anywhere makes it unclear).
+        if platform is not None and "platform_unknown" in reasons:
             platform, reasons = settled_party(platform, reasons, item.text)
         platform = serviced.get(index, platform) if index is not None else platform
         if mention is not None:

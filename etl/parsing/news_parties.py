@@ -101,9 +101,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     reasons = ["platform_unknown"]
     if not (_CORPORATE.search(name) or _COMPANY.search(item_text)):
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
-    elif (
-        _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")) or _renamed(item_text, name)
-    ):
+    elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
         reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice
     return name, reasons
 

@@ -67,9 +67,7 @@ class Feed:
     fetch_deadline: float | None = None  # seconds for the whole fetch; None: FINES_FETCH_DEADLINE
     process_deadline: float | None = None  # seconds to parse and validate; None: FINES_PROCESS_DEADLINE
     decimal_separator: str | None = None  # "." or "," in amounts; None: a decimal comma is never read
-    review_all: bool = (
-        False  # news only: every extracted item waits for a person's review, none is a fact before
-    )
+    review_all: bool = False  # news only: every extracted item waits for a person's review
 
     @property
     def source_kind(self) -> str:
