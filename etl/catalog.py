@@ -20,6 +20,8 @@ ACTION_CHANGES = "ops.action_changes"
 MODEL_STATE = "ops.model_state"
 MODEL_INPUT_BUCKETS = "ops.model_input_buckets"
 MODEL_INPUT_ROWS = "ops.model_input_rows"
+# What each feed's last load went through (migration 017, etl/loading/applied.py).
+APPLIED_INPUTS = "ops.applied_inputs"
 FINES_BY_PLATFORM = "marts.fines_by_platform"
 FINES_OVER_TIME = "marts.fines_over_time"
 LARGEST_FINES = "marts.largest_fines"

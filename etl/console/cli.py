@@ -140,13 +140,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="run the pipeline over the configured feeds")
+    run = sub.add_parser(
+        "run", parents=[common], help="run the pipeline over the configured feeds",
+        description="Run the pipeline over the configured feeds. A feed whose whole input (payload, "
+        "registry entry, date, rates, review decisions, code) is that of its load in the warehouse "
+        "is not processed again: the report says since which run.",
+    )  # fmt: skip
     run.add_argument(
         "--config", type=Path, help="feed registry TOML (default: $FINES_FEEDS, else the bundled samples)"
     )
     run.add_argument("--as-of", type=_run_date, help="run date YYYY-MM-DD (default: today)")
     run.add_argument(
-        "--replay", metavar="RUN_ID", help="re-run a recorded run from its landed payloads, offline"
+        "--replay",
+        metavar="RUN_ID",
+        help="re-run a recorded run from its landed payloads, offline (every feed is processed)",
     )
     run.add_argument("--max-bytes", type=_size, help=_MAX_BYTES_HELP)
     run.add_argument("-q", "--quiet", action="store_true", help=_QUIET_HELP)
@@ -166,7 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     fx = sub.add_parser("fx", help="currency conversion")
     fx_sub = fx.add_subparsers(dest="fx_command", required=True, metavar="FX_COMMAND")
     convert = fx_sub.add_parser("convert", parents=[common], help="convert an amount at the rate of a date")
-    convert.add_argument("amount", type=_amount, help="the amount, e.g. 2500000 or 2,500,000.50 (not negative)")
+    convert.add_argument(
+        "amount", type=_amount, help="the amount, e.g. 2500000 or 2,500,000.50 (not negative)"
+    )
     convert.add_argument("currency", type=arguments.currency, help="its ISO 4217 code, e.g. RUB")
     convert.add_argument("--on", type=_date, required=True, help="decision date YYYY-MM-DD")
     convert.add_argument(

@@ -41,3 +41,13 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     except duckdb.IOException as error:
         reason = str(error).splitlines()[0]
         raise WarehouseError(f"warehouse {path} is in use by another process: {reason}") from None
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the table ``schema.table`` exists (a warehouse from before its migration has not)."""
+    schema, table = name.split(".")
+    # fetchall, not fetchone: a result left unfinished blocks the connection's next relation.
+    found = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+    ).fetchall()
+    return bool(found[0][0])

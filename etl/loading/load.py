@@ -18,7 +18,7 @@ import duckdb
 
 import warehouse
 from etl import catalog
-from etl.loading import merge
+from etl.loading import applied, merge
 from etl.loading.connection import (  # noqa: F401 - connect re-exported: callers use load.connect
     WarehouseError,
     connect,
@@ -49,6 +49,7 @@ class LoadResult:
     held_back: int
     error: str | None = None
     awaiting_review: int = 0  # of ``quarantined``: news candidates held for a person's decision
+    unchanged_since: str | None = None  # not processed again: the run whose load of the same input stands
 
     def as_dict(self) -> dict[str, object]:
         """Plain values for XCom and JSON."""
@@ -149,12 +150,15 @@ def load_batch(
     rows_in: int,
     duplicates: int,
     threshold: float,
+    fingerprint: str | None = None,
 ) -> LoadResult:
     """Merge one feed's converted batch into the core facts, quarantine and run log.
 
     Idempotent: actions are replaced by ``action_id``, quarantined rows by feed and payload,
     and the run log row by ``(run_id, feed)``. When more than ``threshold`` of the batch was
     rejected, the batch is held back (circuit breaker) and previously loaded actions stay.
+    ``fingerprint`` (:mod:`etl.running.unchanged`) is stored as the feed's applied input; a later
+    run with the same one leaves the feed alone. None (the input is not stated) matches nothing.
 
     Raises:
         ReconciliationError: rows in != loaded + duplicates + quarantined + held back.
@@ -190,6 +194,7 @@ def load_batch(
                 merge.merge_batch(con, run_id=run_id, batch_date=batch_date, source_file=source_file)
             _apply_quarantine(con, feed=feed, run_id=run_id, source_file=source_file, batch_date=batch_date)
             record_run(con, run_id=run_id, batch_date=batch_date, source_file=source_file, result=result)
+            applied.record(con, feed=feed, run_id=run_id, fingerprint=fingerprint)
     finally:
         con.execute("reset preserve_insertion_order")
         con.execute("drop view if exists batch")
@@ -212,11 +217,11 @@ def record_run(
     then only these columns (the DAG columns of migration 011 stay).
     """
     columns = ("status", "error", "source_file", "rows_in", "loaded", "duplicates", "quarantined",
-               "no_rate", "held_back", "batch_date", "awaiting_review")  # fmt: skip
+               "no_rate", "held_back", "batch_date", "awaiting_review", "unchanged_since")  # fmt: skip
     con.execute(
         f"insert into {catalog.RUN_LOG} by name select ? as run_id, ? as feed, ? as status, "
         "? as error, ? as source_file, ? as rows_in, ? as loaded, ? as duplicates, ? as quarantined, "
-        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review "
+        "? as no_rate, ? as held_back, ?::date as batch_date, ? as awaiting_review, ? as unchanged_since "
         f"on conflict (run_id, feed) do update set {', '.join(f'{c} = excluded.{c}' for c in columns)}",
         [
             run_id,
@@ -232,5 +237,6 @@ def record_run(
             result.held_back,
             batch_date,
             result.awaiting_review,
+            result.unchanged_since,
         ],
     )

@@ -22,6 +22,7 @@ from etl import catalog
 from etl.config import Settings
 from etl.errors import UserError
 from etl.loading import load, merge, publish
+from etl.loading.decisions import decisions_for_run
 from etl.money.rates import rates_for_run
 from etl.parsing import transform
 from etl.running import pipeline
@@ -102,7 +103,7 @@ def waiting(settings: Settings, *, feed: str | None = None) -> pl.DataFrame:
             f"{'and feed = ?' if feed else ''} order by batch_date, feed, source_file, source_line",
             params=[transform.STAGE_REVIEW, *([feed] if feed else [])],
         ).pl()
-    decided = pipeline.decisions_for_run(settings).select("review_key")
+    decided = decisions_for_run(settings).select("review_key")
     fields = ("decision_date", "platform", "jurisdiction", "authority", "amount", "currency", "source_text",
               "item_title", "extraction_confidence")  # fmt: skip
     return (

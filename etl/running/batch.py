@@ -42,6 +42,7 @@ class Batch:
     reject_paths: tuple[str, ...]
     converted_path: str | None = None
     rates_path: str | None = None
+    fingerprint: str | None = None  # of the whole input (etl.running.unchanged); None: not stated
 
     def to_dict(self) -> dict[str, object]:
         """Plain values for XCom."""

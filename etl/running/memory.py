@@ -39,6 +39,7 @@ def load_bounded(
             con, feed=batch.feed, run_id=run_id, batch_date=as_of, source_file=batch.source_file,
             converted_path=Path(batch.converted_path), reject_paths=[Path(p) for p in batch.reject_paths],
             rows_in=batch.rows_in, duplicates=batch.duplicates, threshold=settings.quarantine_threshold,
+            fingerprint=batch.fingerprint,
         )  # fmt: skip
 
     try:

@@ -19,12 +19,12 @@ import polars as pl
 from etl import catalog
 from etl.config import Settings
 from etl.errors import out_of_memory
-from etl.loading import load, models, publish, stored_rates
+from etl.loading import applied, load, models, publish, stored_rates
+from etl.loading.decisions import decisions_for_run
 from etl.money import cpi, fx
 from etl.money.rates import keep_for_next_run, rates_for_run
-from etl.parsing import transform
-from etl.parsing.transform import FeedFormatError
-from etl.parsing.validate import ContractError
+from etl.parsing.decoding import FeedFormatError
+from etl.running import unchanged
 from etl.running.batch import Batch, RunReport
 from etl.running.faults import pause_point
 from etl.running.memory import limit_memory, load_bounded
@@ -38,34 +38,21 @@ from etl.sources.workdir import prune_work
 from etl.sources.workfiles import staged_files
 
 log = logging.getLogger(__name__)
-FEED_ERRORS = (FetchError, FeedFormatError, ContractError, load.ReconciliationError, OSError)
+# Parsing (pandera, the news rules) is imported only when a feed is processed: a run whose feeds
+# are all unchanged (etl.running.unchanged) never needs it.
+
+
+def _feed_error(error: Exception) -> bool:
+    """Whether ``error`` is one a feed's input or source causes (told in its own words)."""
+    from etl.parsing.validate import ContractError
+
+    return isinstance(error, (FetchError, FeedFormatError, ContractError, load.ReconciliationError, OSError))
 
 
 def make_run_id(as_of: date, digests: list[str]) -> str:
     """A run id that is the same whenever the same payloads are run for the same date."""
     digest = hashlib.sha256("|".join(sorted(digests)).encode()).hexdigest()[:12]
     return f"run_{as_of.isoformat()}_{digest}"
-
-
-def decisions_for_run(settings: Settings) -> pl.DataFrame:
-    """The review decisions stored in the published warehouse, as :func:`etl.parsing.transform.run` takes them.
-
-    Read once per run, like the rates, so every feed of a run applies the same decisions. The
-    time a decision was taken is left out: it is never compared for idempotency.
-    """
-    empty = pl.DataFrame(schema=transform.DECISION_SCHEMA)
-    if not settings.warehouse.exists():
-        return empty
-    columns = ", ".join(f"cast({c} as varchar) as {c}" for c in transform.DECISION_SCHEMA)
-    with load.connect(settings.warehouse, read_only=True) as con:
-        schema, table = catalog.REVIEW_DECISIONS.split(".")
-        found = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
-        ).fetchall()[0][0]
-        if not found:
-            return empty
-        decisions = con.sql(f"select {columns} from {catalog.REVIEW_DECISIONS} order by review_key").pl()
-    return decisions.cast(transform.DECISION_SCHEMA)
 
 
 def parse_batch(
@@ -79,12 +66,14 @@ def parse_batch(
     converted as it leaves the contracts (:class:`etl.money.fx.Converter`), so nothing is written
     and read back between the two steps.
 
-    ``decisions`` (:func:`decisions_for_run`) are re-applied to the news items held for review.
+    ``decisions`` (:func:`etl.loading.decisions.decisions_for_run`) are re-applied to the news items held for review.
 
     Raises:
         FeedFormatError, ContractError: the file cannot be read or breaks a contract as a whole.
         etl.sources.deadlines.DeadlineExceeded: processing ran past the feed's processing deadline.
     """
+    from etl.parsing import transform
+
     prune_work(settings.work_dir, keep=run_id, retention_days=settings.work_retention_days)
     work = settings.work_dir / run_id / feed.name
     deadline = feed.process_deadline or settings.process_deadline_s
@@ -153,8 +142,13 @@ def load_batches(
     run_id: str,
     rates_path: Path,
     progress: Progress = SILENT,
+    unchanged_loads: list[applied.Applied] | tuple[applied.Applied, ...] = (),
 ) -> RunReport:
-    """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts."""
+    """Inside one writer session: migrate, refresh rates, load every batch, record failures, build marts.
+
+    ``unchanged_loads`` are the loads the warehouse holds of feeds this run did not process again
+    (:mod:`etl.running.unchanged`): their counts are recorded as this run's.
+    """
     report = RunReport(run_id=run_id, as_of=as_of)
     limit_memory(con, settings)
     load.migrate(con)
@@ -162,6 +156,9 @@ def load_batches(
     if stored_rates.load_rates(con, rates_path):
         keep_for_next_run(settings, con, rates_path)
         reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
+    for held in unchanged_loads:
+        report.feeds.append(unchanged.record(con, held, run_id=run_id, batch_date=as_of))
+        progress.finish(held.counts["feed"], f"unchanged since {held.run_id}")  # type: ignore[arg-type]
     for batch in batches:
         progress.stage(batch.feed, "load")
         try:
@@ -243,8 +240,9 @@ def replay(settings: Settings, feeds: list[Feed], *, run_id: str, progress: Prog
     chosen = [by_name[feed] for feed, _, _ in rows]
     progress.begin([feed.name for feed in chosen])
     return process(
-        settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors, progress=progress
-    )
+        settings, chosen, landed, as_of=rows[0][2], run_id=run_id, errors=errors, progress=progress,
+        reuse=False,
+    )  # fmt: skip
 
 
 def process(
@@ -256,28 +254,45 @@ def process(
     run_id: str,
     errors: dict[str, str],
     progress: Progress = SILENT,
+    reuse: bool = True,
 ) -> RunReport:
-    """Prepare each landed feed, then load everything and publish in one writer session."""
+    """Prepare each landed feed, then load everything and publish in one writer session.
+
+    A feed whose whole input is that of the load the warehouse holds is not processed again
+    (:mod:`etl.running.unchanged`) unless ``reuse`` is False (a replay).
+    """
     rates_path = rates_for_run(settings)
-    decisions = decisions_for_run(settings)
-    batches = []
+    held = unchanged.state(settings.warehouse)
+    decisions = None  # read when a feed is processed
+    batches, kept = [], []
     for feed in feeds:
         if feed.name not in landed:
             continue
+        fingerprint = held.fingerprint(
+            feed,
+            landed[feed.name],
+            as_of=as_of,
+            rates_path=rates_path,
+            threshold=settings.quarantine_threshold,
+        )
+        same = held.unchanged(feed.name, fingerprint) if reuse else None
+        if same is not None:
+            kept.append(same)
+            continue
+        if decisions is None:
+            decisions = decisions_for_run(settings)
         try:
-            batches.append(
-                prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
-                              rates_path=rates_path, decisions=decisions, progress=progress)
-            )  # fmt: skip
+            batch = prepare_batch(feed, landed[feed.name], settings=settings, as_of=as_of, run_id=run_id,
+                                  rates_path=rates_path, decisions=decisions, progress=progress)  # fmt: skip
+            batches.append(replace(batch, fingerprint=fingerprint))
         except Exception as error:  # noqa: BLE001 - one feed's failure must not stop the others
-            if not isinstance(error, FEED_ERRORS):
+            told = _feed_error(error)
+            if not told:
                 log.exception("feed %s: unexpected error", feed.name)
-            errors[feed.name] = (
-                str(error) if isinstance(error, FEED_ERRORS) else f"{type(error).__name__}: {error}"
-            )
+            errors[feed.name] = str(error) if told else f"{type(error).__name__}: {error}"
     with publish.writer(settings.warehouse) as con:
         report = load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
-                              rates_path=rates_path, progress=progress)  # fmt: skip
+                              rates_path=rates_path, progress=progress, unchanged_loads=kept)  # fmt: skip
     progress.finish(None, "published")
     return report
 

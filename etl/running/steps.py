@@ -19,6 +19,7 @@ from pathlib import Path
 from etl import catalog
 from etl.config import load_settings
 from etl.loading import load, models, publish
+from etl.loading.decisions import decisions_for_run
 from etl.money.rates import rates_for_run
 from etl.running import memory, pipeline, rates_refresh
 from etl.sources.extract import extract_feed
@@ -101,7 +102,7 @@ def transform_batch(
     # Review decisions come from the published warehouse (read-only), as in `fines run`.
     batch = pipeline.parse_batch(
         _feed(landed["feed"]), Path(landed["path"]), settings=settings, as_of=as_of,
-        run_id=run_key(run_id, dag_id=dag_id), decisions=pipeline.decisions_for_run(settings),
+        run_id=run_key(run_id, dag_id=dag_id), decisions=decisions_for_run(settings),
     )  # fmt: skip
     return batch.to_dict()
 
