@@ -26,6 +26,7 @@ import logging
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,10 @@ def _build_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.build-{os.getpid()}")
 
 
+def _ahead_path(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.build-ahead-{os.getpid()}")
+
+
 def _link_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.link-{os.getpid()}")
 
@@ -101,10 +106,76 @@ def exclusive_lock(warehouse: Path) -> Iterator[None]:
 
 def _remove_stale_builds(warehouse: Path) -> None:
     # Under the lock no other run is building: any build or link file left is from a killed run.
+    # A copy made ahead of the lock belongs to a run still preparing while its process lives.
     for pattern in (f".{warehouse.name}.build-*", f".{warehouse.name}.link-*"):
         for stale in warehouse.parent.glob(pattern):
+            owner = stale.name.rpartition("-")[2]
+            if ".build-ahead-" in stale.name and owner.isdigit() and _alive(int(owner)):
+                continue
             log.warning("removing %s left by an interrupted run", stale)
             stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class CopyAhead:
+    """A copy of the published snapshot, made in a thread while the run still prepares its batches.
+
+    A published snapshot never changes (each publish makes a new one), so it can be copied
+    without the write lock. :func:`writer` uses the copy only when that snapshot is still the
+    published one once it holds the lock; otherwise it copies the newer one as usual.
+    """
+
+    def __init__(self, source: Path, path: Path) -> None:
+        self.source, self.path = source, path
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._copy, name="warehouse-copy-ahead", daemon=True)
+        self._thread.start()
+
+    def _copy(self) -> None:
+        try:
+            shutil.copyfile(self.source, self.path)
+        except BaseException as error:  # noqa: BLE001 - told by take(): the writer copies as usual
+            self.error = error
+
+    def take(self, published: Path, build: Path) -> bool:
+        """Move the finished copy to ``build`` when it is a copy of ``published``; False otherwise."""
+        self._thread.join()
+        if self.error is not None or self.source != published:
+            return False
+        try:
+            os.replace(self.path, build)
+        except OSError:  # removed meanwhile: the writer copies as usual
+            return False
+        return True
+
+    def discard(self) -> None:
+        """Wait for the copy and remove it if it was not taken."""
+        self._thread.join()
+        self.path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def copy_ahead(warehouse: Path) -> Iterator[CopyAhead | None]:
+    """Start copying the published snapshot now, for a :func:`writer` opened later in the block.
+
+    Yields None for a warehouse not yet published as a snapshot (nothing to copy ahead).
+    """
+    source = published_snapshot(warehouse) if warehouse.is_symlink() else None
+    ahead = CopyAhead(source, _ahead_path(warehouse)) if source is not None else None
+    try:
+        yield ahead
+    finally:
+        if ahead is not None:
+            ahead.discard()
 
 
 def _fsync(path: Path) -> None:
@@ -164,11 +235,13 @@ def _prune(warehouse: Path, *, keep: set[str | None]) -> None:
 
 
 @contextlib.contextmanager
-def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(warehouse: Path, *, ahead: CopyAhead | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A write connection to a private copy of the warehouse, published when the block succeeds.
 
     Args:
         warehouse: the path readers and BI tools open (a link to the current snapshot).
+        ahead: a copy started before the lock (:func:`copy_ahead`), used when its snapshot is
+            still the published one.
 
     Yields:
         A connection to the build copy. Nothing is visible to readers until the block ends
@@ -182,7 +255,7 @@ def writer(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         _remove_stale_builds(warehouse)
         previous = published_snapshot(warehouse)
         build = _build_path(warehouse)
-        if previous is not None:
+        if previous is not None and (ahead is None or not ahead.take(previous, build)):
             shutil.copyfile(previous, build)
         con = duckdb.connect(str(build))
         try:

@@ -261,7 +261,25 @@ def process(
     A feed whose whole input is that of the load the warehouse holds is not processed again
     (:mod:`etl.running.unchanged`) unless ``reuse`` is False (a replay).
     """
-    rates_path = rates_for_run(settings)
+    # The published snapshot is copied while the feeds are prepared (publish.copy_ahead).
+    with publish.copy_ahead(settings.warehouse) as ahead:
+        rates_path = rates_for_run(settings)
+        batches, kept = _prepare_feeds(
+            settings, feeds, landed, as_of=as_of, run_id=run_id, rates_path=rates_path, errors=errors,
+            progress=progress, reuse=reuse,
+        )  # fmt: skip
+        with publish.writer(settings.warehouse, ahead=ahead) as con:
+            report = load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
+                                  rates_path=rates_path, progress=progress, unchanged_loads=kept)  # fmt: skip
+    progress.finish(None, "published")
+    return report
+
+
+def _prepare_feeds(
+    settings: Settings, feeds: list[Feed], landed: dict[str, Path], *, as_of: date, run_id: str,
+    rates_path: Path, errors: dict[str, str], progress: Progress, reuse: bool,
+) -> tuple[list[Batch], list[applied.Applied]]:  # fmt: skip
+    """The batches of the feeds to process, and the loads of those left alone (unchanged input)."""
     held = unchanged.state(settings.warehouse)
     decisions = None  # read when a feed is processed
     batches, kept = [], []
@@ -290,11 +308,7 @@ def process(
             if not told:
                 log.exception("feed %s: unexpected error", feed.name)
             errors[feed.name] = str(error) if told else f"{type(error).__name__}: {error}"
-    with publish.writer(settings.warehouse) as con:
-        report = load_batches(con, batches, errors, settings=settings, as_of=as_of, run_id=run_id,
-                              rates_path=rates_path, progress=progress, unchanged_loads=kept)  # fmt: skip
-    progress.finish(None, "published")
-    return report
+    return batches, kept
 
 
 def record_failure(

@@ -232,3 +232,75 @@ def test_a_link_to_a_deleted_snapshot_is_refused_in_one_line(tmp_path: Path):
     with pytest.raises(publish.SnapshotMissing, match="which is missing"):
         _publish_table(warehouse, 2)
     assert warehouse.is_symlink()
+
+
+def _copies(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every file publish copies from now on (the real copy runs; its sources are recorded)."""
+    sources: list[Path] = []
+    copy = shutil.copyfile
+
+    def recording(source, target):
+        sources.append(Path(source))
+        return copy(source, target)
+
+    monkeypatch.setattr(publish.shutil, "copyfile", recording)
+    return sources
+
+
+def _stray(warehouse: Path) -> list[str]:
+    return sorted(path.name for path in warehouse.parent.glob(f".{warehouse.name}.build-*"))
+
+
+def test_a_copy_made_ahead_of_the_lock_is_the_build_when_nothing_was_published_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A run copies the published snapshot while it prepares its batches: the writer copies nothing more."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    _publish_table(warehouse, 1)
+    copied = _copies(monkeypatch)
+    with publish.copy_ahead(warehouse) as ahead:
+        assert ahead is not None
+        with publish.writer(warehouse, ahead=ahead) as con:
+            assert copied == [publish.published_snapshot(warehouse)]  # the copy ahead, and only it
+            con.execute("insert into t values (2)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select sum(v) from t").fetchall() == [(3,)]
+    assert _stray(warehouse) == []
+
+
+def test_a_copy_made_ahead_of_a_snapshot_published_over_since_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Another run published while this one prepared: the writer builds on the newer snapshot, nothing is lost."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    _publish_table(warehouse, 1)
+    with publish.copy_ahead(warehouse) as ahead:
+        _publish_table(warehouse, 2)  # another run
+        newer = publish.published_snapshot(warehouse)
+        copied = _copies(monkeypatch)
+        with publish.writer(warehouse, ahead=ahead) as con:
+            assert copied == [newer]
+            con.execute("insert into t values (10)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select sum(v) from t").fetchall() == [(12,)]
+    assert _stray(warehouse) == []
+
+
+def test_a_copy_ahead_left_by_a_killed_run_is_removed_and_a_live_runs_copy_is_kept(tmp_path: Path):
+    """Under the lock, a build-ahead file whose process is gone is stale; one whose process lives is not."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    _publish_table(warehouse, 1)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        gone = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+        )
+        dead = warehouse.with_name(f".{warehouse.name}.build-ahead-{gone.stdout.strip()}")
+        live = warehouse.with_name(f".{warehouse.name}.build-ahead-{sleeper.pid}")
+        dead.write_bytes(b"left by a killed run")
+        live.write_bytes(b"being copied")
+        _publish_table(warehouse, 2)
+        assert _stray(warehouse) == [live.name]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
