@@ -75,14 +75,6 @@ of that feed gives it.
 
 
 def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    review = sub.add_parser(
-        "review",
-        parents=[common],
-        help="news items waiting for a person's decision: list, accept, reject",
-        description=_REVIEW_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    review.add_argument("--feed", type=arguments.feed_name, help="list only this feed's items")
     registry = argparse.ArgumentParser(add_help=False)
     registry.add_argument(
         "--config",
@@ -90,6 +82,14 @@ def _review_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
         default=argparse.SUPPRESS,
         help="feed registry of the items' feeds (default: $FINES_FEEDS, else the bundled samples)",
     )
+    review = sub.add_parser(
+        "review",
+        parents=[common, registry],
+        help="news items waiting for a person's decision: list, accept, reject",
+        description=_REVIEW_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("--feed", type=arguments.feed_name, help="list only this feed's items")
     review.set_defaults(config=None)
     decide = review.add_subparsers(dest="review_command", metavar="{accept,reject}")
     nested = [_common(nested=True), registry]

@@ -204,7 +204,9 @@ def dispatch(args: argparse.Namespace) -> int:
     """Run the parsed sub-command; returns the exit code."""
     settings = load_settings(warehouse=args.warehouse, feeds_file=getattr(args, "config", None))
     check_paths(settings)
-    if getattr(args, "review_command", None):
+    if args.command == "review" and args.config is not None:
+        load_registry(settings.feeds_file)  # a registry named by --config must exist and be valid
+    elif getattr(args, "review_command", None):
         registry_or_none(settings.feeds_file)  # a broken registry is refused before any item is touched
     if args.command == "run" and args.replay:
         return _run(settings, load_registry(settings.feeds_file), None, quiet=args.quiet, replay=args.replay)

@@ -25,7 +25,7 @@ from etl.loading import load, merge, publish
 from etl.loading.decisions import decisions_for_run
 from etl.money.rates import rates_for_run
 from etl.parsing import transform
-from etl.running import pipeline
+from etl.running import pipeline, preparation
 from etl.sources.feeds import Feed, registry_or_none
 
 _ITEM_COLUMNS = "quarantine_id, feed, stage, source_file, source_line, payload, reasons, batch_date"
@@ -206,7 +206,7 @@ def _prepare(
         feed=feed_name, source_file=item["source_file"][0], rows_in=1, duplicates=0,
         actions_path=str(work / "actions.parquet"), reject_paths=(),
     )  # fmt: skip
-    batch = pipeline.convert_batch(parsed, rates_for_run(settings))
+    batch = preparation.convert_batch(parsed, rates_for_run(settings))
     rejected = pl.read_parquet(batch.reject_paths[-1])
     if rejected.height:
         raise _refusal(item_id, rejected)

@@ -190,7 +190,7 @@ class Converter:
     """Convert validated slices with one rate table and check the converted contract, writing as it goes.
 
     What :func:`run` does a row group at a time from a Parquet file, and what ``fines run`` does
-    to each slice as it leaves the parse contract (etl.running.pipeline.prepare_batch), so a batch
+    to each slice as it leaves the parse contract (etl.running.preparation.prepare_batch), so a batch
     is not written and read back between the two steps inside one process. Has the
     ``write``/``close`` shape of :class:`etl.parsing.slices.PartWriter`.
 

@@ -126,10 +126,16 @@ def nearest_platforms(key: str, *, aliases: pl.DataFrame) -> str | None:
         Up to :data:`CANDIDATE_LIMIT` platforms with their best similarity to any of their
         aliases (difflib ratio, at least :data:`CANDIDATE_FLOOR`), best first; None if none.
     """
+    return _nearest(key, tuple(aliases.select("alias", "platform").iter_rows()))
+
+
+# A large feed meets the same unknown names in slice after slice: each is scored once per process.
+@functools.lru_cache(maxsize=4096)
+def _nearest(key: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
     best: dict[str, float] = {}
-    for alias, platform in aliases.select("alias", "platform").iter_rows():
+    for alias, platform in pairs:
         matcher.set_seq1(alias)
         if matcher.real_quick_ratio() < CANDIDATE_FLOOR or matcher.quick_ratio() < CANDIDATE_FLOOR:
             continue

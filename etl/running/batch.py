@@ -27,7 +27,7 @@ class RunReport:
 class Batch:
     """One feed's batch on its way to the warehouse, the same shape for ``fines`` and Airflow.
 
-    ``pipeline.parse_batch`` fills it (``actions_path``), ``pipeline.convert_batch`` adds the
+    ``preparation.parse_batch`` fills it (``actions_path``), ``preparation.convert_batch`` adds the
     conversion (``converted_path``, ``rates_path``); inside one process ``parse_batch`` does both
     in one pass and leaves ``actions_path`` None. Airflow tasks pass it between them as
     :meth:`to_dict`; inside one process it stays this object. Paths are strings so that the

@@ -21,7 +21,7 @@ from etl.config import load_settings
 from etl.loading import load, models, publish
 from etl.loading.decisions import decisions_for_run
 from etl.money.rates import rates_for_run
-from etl.running import memory, pipeline, rates_refresh
+from etl.running import memory, pipeline, preparation, rates_refresh
 from etl.sources.extract import extract_feed
 from etl.sources.feeds import Feed, enabled_feeds
 
@@ -93,14 +93,14 @@ def extract(feed: str, *, as_of: date) -> dict[str, object]:
 def transform_batch(
     landed: dict, *, as_of: date, run_id: str, dag_id: str | None = None
 ) -> dict[str, object]:
-    """Parse and validate a landed file: :func:`etl.running.pipeline.parse_batch`, as a dict for XCom.
+    """Parse and validate a landed file: :func:`etl.running.preparation.parse_batch`, as a dict for XCom.
 
     Work files go under ``<work>/<run key>/<feed>/`` (:func:`run_key`). Stored review
     decisions are re-applied to the feed's news items held for review.
     """
     settings = load_settings()
     # Review decisions come from the published warehouse (read-only), as in `fines run`.
-    batch = pipeline.parse_batch(
+    batch = preparation.parse_batch(
         _feed(landed["feed"]), Path(landed["path"]), settings=settings, as_of=as_of,
         run_id=run_key(run_id, dag_id=dag_id), decisions=decisions_for_run(settings),
     )  # fmt: skip
@@ -108,8 +108,8 @@ def transform_batch(
 
 
 def convert_batch(batch: dict, *, rates_path: str, run_id: str) -> dict[str, object]:
-    """Convert a validated batch to USD and EUR: :func:`etl.running.pipeline.convert_batch`."""
-    return pipeline.convert_batch(pipeline.Batch.from_dict(batch), Path(rates_path)).to_dict()
+    """Convert a validated batch to USD and EUR: :func:`etl.running.preparation.convert_batch`."""
+    return preparation.convert_batch(pipeline.Batch.from_dict(batch), Path(rates_path)).to_dict()
 
 
 def convert_feed_batch(batch: dict, *, run_id: str) -> dict[str, object]:

@@ -249,7 +249,7 @@ def test_quarantine_limit_lists_at_most_that_many_rows(env: dict[str, str], tmp_
 
 
 def test_review_accept_takes_the_feed_from_the_registry_given_by_config(env: dict[str, str], tmp_path: Path):
-    """`review accept ID --config FILE`: the accepted fact gets the source of FILE's entry for the feed.
+    """`review [accept ID] --config FILE`: the accepted fact gets the source of FILE's entry for the feed.
 
     The items were ingested ad hoc under another source name (the one the fact would get without
     --config: the default registry has no such feed); a registry that cannot be read is refused
@@ -277,6 +277,14 @@ def test_review_accept_takes_the_feed_from_the_registry_given_by_config(env: dic
     broken.write_text("[feeds.news_review\n", encoding="utf-8")
     corrections = ["--amount", "10000000", "--currency", "TRY", "--platform", "Twitter", "--jurisdiction", "TR",
                    "--authority", "Turkish government"]  # fmt: skip
+
+    # The listing form takes --config too, and refuses a registry it cannot read.
+    assert f"- {turkey}  news_review  2020-11-04" in ok(
+        fines("review", "--config", str(registry), "--warehouse", str(warehouse), env=env)
+    )
+    for bad in (broken, tmp_path / "missing.toml"):
+        refused = fines("review", "--config", str(bad), "--warehouse", str(warehouse), env=env)
+        assert str(bad) in _one_error_line(refused)
 
     refused = fines("review", "accept", turkey, *corrections, "--config", str(broken),
                     "--warehouse", str(warehouse), env=env)  # fmt: skip

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from etl.config import BUNDLED_FEEDS, SettingsError, load_settings
-from etl.running import pipeline
+from etl.running import preparation
 from etl.sources.deadlines import DeadlineExceeded, check_deadline, processing_deadline
 from etl.sources.extract import extract_feed, feed_policy
 from etl.sources.feeds import Feed, load_registry
@@ -188,10 +188,10 @@ def test_parse_batch_fails_a_feed_past_its_processing_deadline(tmp_path, monkeyp
     with pytest.raises(
         DeadlineExceeded, match=rf"^feed {feed.name}: processing exceeded the deadline of 0\.001 s"
     ):
-        pipeline.parse_batch(feed, path, settings=settings, as_of=DAY, run_id="run_a")
+        preparation.parse_batch(feed, path, settings=settings, as_of=DAY, run_id="run_a")
     assert not list((tmp_path / "work").rglob("*.parquet"))  # nothing half-written is left in place
     roomy = Feed(**{**feed.__dict__, "process_deadline": 300.0})
-    batch = pipeline.parse_batch(roomy, path, settings=settings, as_of=DAY, run_id="run_a")
+    batch = preparation.parse_batch(roomy, path, settings=settings, as_of=DAY, run_id="run_a")
     assert Path(batch.actions_path).is_file()
 
 

@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 from etl.config import Settings, SettingsError, load_settings
 from etl.money import fx
 from etl.parsing import decoding, transform
-from etl.running import memory, pipeline
+from etl.running import memory, pipeline, preparation
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
@@ -262,7 +262,7 @@ def test_a_batch_too_large_for_the_memory_bound_is_loaded_under_duckdbs_own_limi
     feed = Feed(name="streaming", format="csv", location=str(path))
     settings = load_settings()
     rates = pipeline.rates_for_run(settings)
-    batch = pipeline.prepare_batch(
+    batch = preparation.prepare_batch(
         feed, path, settings=settings, as_of=AS_OF, run_id="run_oom", rates_path=rates
     )
     tight = replace(settings, duckdb_memory="24MB")
@@ -285,4 +285,6 @@ def test_a_batch_too_large_for_the_memory_bound_is_loaded_under_duckdbs_own_limi
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == bound
     assert "loading it again under DuckDB's own limit" in caplog.text
     # The warning says what DuckDB could not fit, in its own words.
-    assert re.search(r"FINES_DUCKDB_MEMORY=24MB \([^)]*(memory|allocate)[^)]*", caplog.text, re.I), caplog.text
+    assert re.search(r"FINES_DUCKDB_MEMORY=24MB \([^)]*(memory|allocate)[^)]*", caplog.text, re.I), (
+        caplog.text
+    )

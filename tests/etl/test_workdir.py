@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.config import BUNDLED_FEEDS, load_settings
-from etl.running import pipeline
+from etl.running import preparation
 from etl.sources.feeds import load_registry
 from etl.sources.workdir import PRUNING, prune_work
 
@@ -77,7 +77,7 @@ def test_parse_batch_prunes_with_the_retention_setting(tmp_path, monkeypatch):
     make_run(settings.work_dir, "run_last_week", age_days=7)
     make_run(settings.work_dir, "run_yesterday", age_days=1)
     feed = next(f for f in load_registry(BUNDLED_FEEDS) if f.format == "csv")
-    batch = pipeline.parse_batch(
+    batch = preparation.parse_batch(
         feed, Path(feed.location), settings=settings, as_of=date(2025, 1, 2), run_id="run_now"
     )
     assert Path(batch.actions_path).is_file()

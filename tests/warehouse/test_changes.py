@@ -20,7 +20,7 @@ from etl import catalog
 from etl.config import Settings, load_settings
 from etl.loading import publish
 from etl.money.rates import rates_for_run
-from etl.running import pipeline
+from etl.running import pipeline, preparation
 from etl.sources.feeds import Feed
 
 HEADER = "source,source_record_id,decision_date,jurisdiction,authority,platform,action_type,amount,currency,status\n"
@@ -113,7 +113,7 @@ def test_rerun_replay_and_retry_record_nothing_twice(shared: Settings, history: 
     # An Airflow retry of the load task: the same prepared batch loaded again under the same run.
     feed = Feed(name="changes", format="csv", location=history["feed"])
     rates = rates_for_run(shared)
-    batch = pipeline.prepare_batch(
+    batch = preparation.prepare_batch(
         feed, Path(history["feed"]), settings=shared, as_of=date(2021, 7, 1), run_id=history["annulled"],
         rates_path=rates,
     )  # fmt: skip

@@ -16,7 +16,7 @@ import pytest
 
 from etl.config import Settings
 from etl.loading import publish
-from etl.running import pipeline, unchanged
+from etl.running import pipeline, preparation, unchanged
 from etl.running.progress import Progress
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
@@ -120,8 +120,8 @@ def test_any_change_of_the_input_makes_the_next_run_process_the_feed(
     elif change == "load_without_fingerprint":
         # As an Airflow run loads it: parse, convert, then load in a later task, no fingerprint.
         landed = Path(_query(settings, "select source_file from ops.run_log")[0][0])
-        parsed = pipeline.parse_batch(feed, landed, settings=settings, as_of=AS_OF, run_id="airflow_run")
-        batch = pipeline.convert_batch(parsed, pipeline.rates_for_run(settings))
+        parsed = preparation.parse_batch(feed, landed, settings=settings, as_of=AS_OF, run_id="airflow_run")
+        batch = preparation.convert_batch(parsed, pipeline.rates_for_run(settings))
         with publish.writer(settings.warehouse) as con:
             pipeline.load_batches(
                 con, [batch], {}, settings=settings, as_of=AS_OF, run_id="airflow_run",
