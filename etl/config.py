@@ -16,7 +16,7 @@ DEFAULT_DATA_DIR = Path("data")
 BUNDLED_FEEDS = Path(__file__).parent / "data" / "feeds.toml"
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B)$", re.IGNORECASE)  # what DuckDB's memory_limit takes
 DEFAULT_DUCKDB_MEMORY = "700MB"  # FINES_DUCKDB_MEMORY; bench/ measured the choice
-DEFAULT_SLICE_ROWS = 50_000  # records of a tabular file parsed at a time; bench/ measured the choice
+DEFAULT_SLICE_ROWS = 100_000  # records of a tabular file parsed at a time; BENCHMARKS.md, session 8
 MAX_PARSE_WORKERS = 64
 MIN_DEADLINE_S, MAX_DEADLINE_S = 0.001, 7 * 24 * 3600.0  # deadlines: seconds, up to a week
 
