@@ -41,7 +41,9 @@ def _print_report(report: pipeline.RunReport) -> None:
         )
         if r.awaiting_review:
             line += f"; {_waiting(r.awaiting_review)} for review (fines review)"
-        if r.unchanged_since:
+        if r.unchanged_since == report.run_id:
+            line += "; this run had loaded it already, not processed again"
+        elif r.unchanged_since:
             line += f"; input unchanged since {r.unchanged_since}, not processed again"
         echo(line + (f" - {escape(r.error)}" if r.error else ""))
 

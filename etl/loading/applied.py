@@ -37,6 +37,11 @@ def record(con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str, fingerprin
     )
 
 
+def forget(con: duckdb.DuckDBPyConnection, *, feed: str, run_id: str) -> None:
+    """``feed``'s row of ``run_id`` in the run log is being rewritten as a failure: its load no longer stands for it."""
+    con.execute(f"delete from {catalog.APPLIED_INPUTS} where feed = ? and run_id = ?", [feed, run_id])
+
+
 _RESULT_COLUMNS = ("feed", "status", "rows_in", "loaded", "duplicates", "quarantined", "no_rate", "held_back",
                    "error", "awaiting_review")  # fmt: skip
 

@@ -67,7 +67,7 @@ def _build_path(warehouse: Path) -> Path:
 
 
 def _ahead_path(warehouse: Path) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.build-ahead-{os.getpid()}")
+    return warehouse.with_name(f".{warehouse.name}.build-ahead-{os.getpid()}-{secrets.token_hex(4)}")
 
 
 def _link_path(warehouse: Path) -> Path:
@@ -106,24 +106,27 @@ def exclusive_lock(warehouse: Path) -> Iterator[None]:
 
 def _remove_stale_builds(warehouse: Path) -> None:
     # Under the lock no other run is building: any build or link file left is from a killed run.
-    # A copy made ahead of the lock belongs to a run still preparing while its process lives.
+    # A copy made ahead of the lock is locked by its run while that run lives (CopyAhead).
     for pattern in (f".{warehouse.name}.build-*", f".{warehouse.name}.link-*"):
         for stale in warehouse.parent.glob(pattern):
-            owner = stale.name.rpartition("-")[2]
-            if ".build-ahead-" in stale.name and owner.isdigit() and _alive(int(owner)):
+            if ".build-ahead-" in stale.name and _in_use(stale):
                 continue
             log.warning("removing %s left by an interrupted run", stale)
             stale.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def _in_use(path: Path) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        handle = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
         return False
-    except PermissionError:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return True
-    return True
+    finally:
+        os.close(handle)
+    return False
 
 
 class CopyAhead:
@@ -131,12 +134,16 @@ class CopyAhead:
 
     A published snapshot never changes (each publish makes a new one), so it can be copied
     without the write lock. :func:`writer` uses the copy only when that snapshot is still the
-    published one once it holds the lock; otherwise it copies the newer one as usual.
+    published one once it holds the lock; otherwise it copies the newer one as usual. The copy's
+    file gets a name of its own and stays locked (``flock``) while this run lives, so another
+    run's clean-up removes it only once the run that made it is gone.
     """
 
     def __init__(self, source: Path, path: Path) -> None:
         self.source, self.path = source, path
         self.error: BaseException | None = None
+        self._lock: int | None = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
         self._thread = threading.Thread(target=self._copy, name="warehouse-copy-ahead", daemon=True)
         self._thread.start()
 
@@ -147,20 +154,33 @@ class CopyAhead:
             self.error = error
 
     def take(self, published: Path, build: Path) -> bool:
-        """Move the finished copy to ``build`` when it is a copy of ``published``; False otherwise."""
+        """Move the finished copy to ``build`` when it is a copy of ``published``; False otherwise.
+
+        A copy not taken is removed at once: the writer needs the room for its own.
+        """
         self._thread.join()
-        if self.error is not None or self.source != published:
-            return False
         try:
-            os.replace(self.path, build)
-        except OSError:  # removed meanwhile: the writer copies as usual
-            return False
-        return True
+            if self.error is None and self.source == published:
+                os.replace(self.path, build)
+                return True
+        except OSError:  # the writer copies as usual
+            pass
+        finally:
+            self._unlock()
+        self.path.unlink(missing_ok=True)
+        return False
 
     def discard(self) -> None:
         """Wait for the copy and remove it if it was not taken."""
         self._thread.join()
-        self.path.unlink(missing_ok=True)
+        if self._lock is not None:
+            self.path.unlink(missing_ok=True)
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
 
 @contextlib.contextmanager

@@ -126,7 +126,14 @@ def nearest_platforms(key: str, *, aliases: pl.DataFrame) -> str | None:
         Up to :data:`CANDIDATE_LIMIT` platforms with their best similarity to any of their
         aliases (difflib ratio, at least :data:`CANDIDATE_FLOOR`), best first; None if none.
     """
-    return _nearest(key, tuple(aliases.select("alias", "platform").iter_rows()))
+    global _PAIRS
+    pairs = tuple(aliases.select("alias", "platform").iter_rows())
+    if pairs != _PAIRS:
+        _PAIRS = pairs  # one object for every cached answer over the same table
+    return _nearest(key, _PAIRS)
+
+
+_PAIRS: tuple[tuple[str, str], ...] = ()
 
 
 # A large feed meets the same unknown names in slice after slice: each is scored once per process.

@@ -76,9 +76,15 @@ def load_batches(
     if stored_rates.load_rates(con, rates_path):
         keep_for_next_run(settings, con, rates_path)
         reconvert(con, rates_path, run_id=run_id, batch_date=as_of)
+    # Read again under the lock: another run may have loaded one of these feeds since they were judged.
+    now = applied.applied_loads(con) if unchanged_loads else {}
     for held in unchanged_loads:
+        feed = str(held.counts["feed"])
+        if now.get(feed) != held:
+            errors[feed] = f"feed {feed}: another run loaded it while this run prepared; run again"
+            continue
         report.feeds.append(unchanged.record(con, held, run_id=run_id, batch_date=as_of))
-        progress.finish(held.counts["feed"], f"unchanged since {held.run_id}")  # type: ignore[arg-type]
+        progress.finish(feed, f"unchanged since {held.run_id}")
     for batch in batches:
         progress.stage(batch.feed, "load")
         try:
@@ -236,6 +242,8 @@ def record_failure(
 ) -> load.LoadResult:
     """Record a feed that failed before loading; its earlier actions stay in the warehouse."""
     log.error("feed %s failed: %s", feed, error)
+    # A same-day rerun has the run id of the load that stood: its row becomes this failure.
+    applied.forget(con, feed=feed, run_id=run_id)
     result = load.LoadResult(
         feed=feed, status="failed", rows_in=0, loaded=0, duplicates=0, quarantined=0, no_rate=0, held_back=0,
         error=error,

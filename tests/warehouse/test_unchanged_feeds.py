@@ -154,3 +154,47 @@ def test_a_review_decision_makes_the_next_run_process_the_news_feed(settings: Se
     review.reject(settings, item_id, reason="synthetic test item", decided_at=datetime(2026, 11, 30))
     _, stages = _run(settings, [feed])
     assert stages.parsed == ["news"]
+
+
+def test_a_feed_that_failed_in_a_rerun_of_its_run_is_processed_again_once_mended(
+    settings: Settings, tmp_path: Path
+):
+    """A broken entry rewrites its run's row as failed; once mended the feed is processed, not skipped.
+
+    A same-day rerun has the same run id: the failure replaces the row of the load that stood.
+    """
+    feed = _feed(tmp_path, "synthetic", ROW_1)
+    first, _ = _run(settings, [feed])
+    broken = dataclasses.replace(feed, columns={"platform": "no_such_column"})
+    failed, _ = _run(settings, [broken])
+    assert failed.run_id == first.run_id and failed.feeds[0].status == "failed"
+    mended, stages = _run(settings, [feed])
+    assert stages.parsed == ["synthetic"]
+    assert mended.feeds[0].status == "ok" and mended.feeds[0].unchanged_since is None
+
+
+def test_a_feed_another_run_loaded_while_this_one_prepared_is_not_taken_as_unchanged(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The skip is judged before the write lock; under it, the feed's load is read again."""
+    feed = _feed(tmp_path, "synthetic", ROW_1)
+    _run(settings, [feed])
+    newer = (
+        _feed(tmp_path / "elsewhere", "synthetic", ROW_1, ROW_2)
+        if (tmp_path / "elsewhere").mkdir() is None
+        else None
+    )
+    prepare = pipeline._prepare_feeds
+
+    def with_another_run_meanwhile(*args, **kwargs):
+        prepared = prepare(*args, **kwargs)
+        monkeypatch.setattr(pipeline, "_prepare_feeds", prepare)
+        pipeline.run(settings, [newer], as_of=AS_OF)  # another run loads a new payload of the feed
+        return prepared
+
+    monkeypatch.setattr(pipeline, "_prepare_feeds", with_another_run_meanwhile)
+    report, stages = _run(settings, [feed])
+    assert stages.parsed == [] and report.feeds[0].status == "failed"
+    assert "another run loaded it while this run prepared" in report.feeds[0].error
+    # What the other run loaded stands: both rows of its payload.
+    assert _query(settings, "select count(*) from core.action_sources where feed = 'synthetic'") == [(2,)]
