@@ -26,7 +26,6 @@ import logging
 import os
 import secrets
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from etl.errors import UserError
+from etl.loading.snapshot_copy import AHEAD_MARK, CopyAhead, in_use
 from etl.running.faults import pause_point
 
 if TYPE_CHECKING:
@@ -64,10 +64,6 @@ def snapshots_dir(warehouse: Path) -> Path:
 
 def _build_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.build-{os.getpid()}")
-
-
-def _ahead_path(warehouse: Path) -> Path:
-    return warehouse.with_name(f".{warehouse.name}.build-ahead-{os.getpid()}-{secrets.token_hex(4)}")
 
 
 def _link_path(warehouse: Path) -> Path:
@@ -109,93 +105,10 @@ def _remove_stale_builds(warehouse: Path) -> None:
     # A copy made ahead of the lock is locked by its run while that run lives (CopyAhead).
     for pattern in (f".{warehouse.name}.build-*", f".{warehouse.name}.link-*"):
         for stale in warehouse.parent.glob(pattern):
-            if ".build-ahead-" in stale.name and _in_use(stale):
+            if AHEAD_MARK in stale.name and in_use(stale):
                 continue
             log.warning("removing %s left by an interrupted run", stale)
             stale.unlink(missing_ok=True)
-
-
-def _in_use(path: Path) -> bool:
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(handle)
-    return False
-
-
-class CopyAhead:
-    """A copy of the published snapshot, made in a thread while the run still prepares its batches.
-
-    A published snapshot never changes (each publish makes a new one), so it can be copied
-    without the write lock. :func:`writer` uses the copy only when that snapshot is still the
-    published one once it holds the lock; otherwise it copies the newer one as usual. The copy's
-    file gets a name of its own and stays locked (``flock``) while this run lives, so another
-    run's clean-up removes it only once the run that made it is gone.
-    """
-
-    def __init__(self, source: Path, path: Path) -> None:
-        self.source, self.path = source, path
-        self.error: BaseException | None = None
-        self._lock: int | None = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
-        self._thread = threading.Thread(target=self._copy, name="warehouse-copy-ahead", daemon=True)
-        self._thread.start()
-
-    def _copy(self) -> None:
-        try:
-            shutil.copyfile(self.source, self.path)
-        except BaseException as error:  # noqa: BLE001 - told by take(): the writer copies as usual
-            self.error = error
-
-    def take(self, published: Path, build: Path) -> bool:
-        """Move the finished copy to ``build`` when it is a copy of ``published``; False otherwise.
-
-        A copy not taken is removed at once: the writer needs the room for its own.
-        """
-        self._thread.join()
-        try:
-            if self.error is None and self.source == published:
-                os.replace(self.path, build)
-                return True
-        except OSError:  # the writer copies as usual
-            pass
-        finally:
-            self._unlock()
-        self.path.unlink(missing_ok=True)
-        return False
-
-    def discard(self) -> None:
-        """Wait for the copy and remove it if it was not taken."""
-        self._thread.join()
-        if self._lock is not None:
-            self.path.unlink(missing_ok=True)
-            self._unlock()
-
-    def _unlock(self) -> None:
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
-
-
-@contextlib.contextmanager
-def copy_ahead(warehouse: Path) -> Iterator[CopyAhead | None]:
-    """Start copying the published snapshot now, for a :func:`writer` opened later in the block.
-
-    Yields None for a warehouse not yet published as a snapshot (nothing to copy ahead).
-    """
-    source = published_snapshot(warehouse) if warehouse.is_symlink() else None
-    ahead = CopyAhead(source, _ahead_path(warehouse)) if source is not None else None
-    try:
-        yield ahead
-    finally:
-        if ahead is not None:
-            ahead.discard()
 
 
 def _fsync(path: Path) -> None:
@@ -260,8 +173,8 @@ def writer(warehouse: Path, *, ahead: CopyAhead | None = None) -> Iterator[duckd
 
     Args:
         warehouse: the path readers and BI tools open (a link to the current snapshot).
-        ahead: a copy started before the lock (:func:`copy_ahead`), used when its snapshot is
-            still the published one.
+        ahead: a copy started before the lock (:func:`etl.loading.snapshot_copy.copy_ahead`),
+            used when its snapshot is still the published one.
 
     Yields:
         A connection to the build copy. Nothing is visible to readers until the block ends

@@ -20,6 +20,7 @@ from etl.config import Settings
 from etl.errors import out_of_memory
 from etl.loading import applied, load, models, publish, stored_rates
 from etl.loading.decisions import decisions_for_run
+from etl.loading.snapshot_copy import copy_ahead
 from etl.money import cpi
 from etl.money.rates import keep_for_next_run, rates_for_run
 from etl.parsing.decoding import FeedFormatError
@@ -187,8 +188,8 @@ def process(
     A feed whose whole input is that of the load the warehouse holds is not processed again
     (:mod:`etl.running.unchanged`) unless ``reuse`` is False (a replay).
     """
-    # The published snapshot is copied while the feeds are prepared (publish.copy_ahead).
-    with publish.copy_ahead(settings.warehouse) as ahead:
+    # The published snapshot is copied while the feeds are prepared (etl/loading/snapshot_copy.py).
+    with copy_ahead(settings.warehouse) as ahead:
         rates_path = rates_for_run(settings)
         batches, kept = _prepare_feeds(
             settings, feeds, landed, as_of=as_of, run_id=run_id, rates_path=rates_path, errors=errors,

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy
 
 from etl.config import BUNDLED_FEEDS, Settings
-from etl.loading import load, models, publish
+from etl.loading import load, models, publish, snapshot_copy
 from etl.running import pipeline
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
@@ -258,7 +258,7 @@ def test_a_copy_made_ahead_of_the_lock_is_the_build_when_nothing_was_published_m
     warehouse = tmp_path / "warehouse.duckdb"
     _publish_table(warehouse, 1)
     copied = _copies(monkeypatch)
-    with publish.copy_ahead(warehouse) as ahead:
+    with snapshot_copy.copy_ahead(warehouse) as ahead:
         assert ahead is not None
         with publish.writer(warehouse, ahead=ahead) as con:
             assert copied == [publish.published_snapshot(warehouse)]  # the copy ahead, and only it
@@ -274,7 +274,7 @@ def test_a_copy_made_ahead_of_a_snapshot_published_over_since_is_not_used(
     """Another run published while this one prepared: the writer builds on the newer snapshot, nothing is lost."""
     warehouse = tmp_path / "warehouse.duckdb"
     _publish_table(warehouse, 1)
-    with publish.copy_ahead(warehouse) as ahead:
+    with snapshot_copy.copy_ahead(warehouse) as ahead:
         _publish_table(warehouse, 2)  # another run
         newer = publish.published_snapshot(warehouse)
         copied = _copies(monkeypatch)
