@@ -48,6 +48,8 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     schema, table = name.split(".")
     # fetchall, not fetchone: a result left unfinished blocks the connection's next relation.
     found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?",
+        [schema, table],
     ).fetchall()
     return bool(found[0][0])

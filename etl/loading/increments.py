@@ -29,6 +29,7 @@ import duckdb
 import schemas
 import warehouse
 from etl import catalog
+from etl.loading.connection import has_table
 from etl.loading.sql import LAYERS, literal
 
 BUCKETS = 65536
@@ -161,13 +162,7 @@ def comments_fingerprint() -> str:
 
 def stored(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
     """The fingerprints of the last build (None when the warehouse predates migration 015)."""
-    schema, table = STATE.split(".")
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()[0][0]
-    return dict(con.execute(f"select name, value from {STATE}").fetchall()) if found else None
+    return dict(con.execute(f"select name, value from {STATE}").fetchall()) if has_table(con, STATE) else None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
