@@ -189,6 +189,18 @@ def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def same_platform(name: str) -> str:
+    """The platform one name is counted under downstream ("Meta" -> Facebook), else the name itself."""
+    [canonical] = resolve_names(pl.Series([name]), aliases=_alias_table())["canonical"].to_list()
+    return canonical or name
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_table() -> pl.DataFrame:
+    return load_tables()[0]
+
+
 def resolve_platforms(actions: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
     """Canonical platform, the parent at the decision date, and a flag for unknown platforms.
 

@@ -2,9 +2,10 @@
 
 Each item is written as a one-item RSS document (fixed publication date) and goes the way a news
 feed goes: ``etl.parsing.parsers`` reads it and builds the candidate rows, and
-``etl.parsing.transform.split_extraction_issues`` holds for review every row below
-``parsers.MIN_CONFIDENCE`` or missing a field the contract requires (platform, jurisdiction,
-authority, date; amount and currency of a fine). Only the rows it lets through are FACTS. Per item:
+``etl.parsing.transform.split_extraction_issues`` holds for review every row with an extraction
+issue (``parsers.extraction_issue``: any doubt, or a measure without a fine) or missing a field the
+contract requires (platform, jurisdiction, authority, date; amount and currency of a fine). Only
+the rows it lets through are FACTS. Per item:
 
 - CORRECT: at least one fact, and the facts and the expected actions pair up one to one on
   amount, currency, platform, jurisdiction and action type (an item that expects nothing and
@@ -358,9 +359,10 @@ def test_scores_fall_when_the_extractor_is_corrupted() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="targets not met on fresh blind items: heldout_round9.jsonl scored 26 correct (43%), 23 review, "
-    "12 wrong of 61 (docs/news_extraction.md, 'Held-out result'); strict: meeting them fails the build "
-    "until this marker is removed",
+    reason="targets not met on blind items: heldout_round9.jsonl and heldout_round10.jsonl score 30 correct "
+    "(24%), 87 review, 7 wrong of 124; round 10 alone, written blind after the review policy was chosen, "
+    "18 correct (29%), 40 review, 5 wrong of 63 (docs/news_extraction.md, 'Held-out result'); strict: "
+    "meeting them fails the build until this marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
     """On items the rules were not tuned on: >= 70% correct facts, >= 95% correct or review, no wrong fact."""
@@ -387,12 +389,16 @@ def test_field_precision_over_all_items(field: str) -> None:
     assert precision >= MIN_FIELD_PRECISION, f"{field} precision {precision:.3f} ({correct}/{predicted})"
 
 
-# Recall the studied files do not reach since round 8 (62 blind items) was consumed into them,
-# measured 2026-12-02: each is a strict expected failure, so the build fails the day it is met.
+# Recall the studied files do not reach since news candidates with any doubt, or without a fine,
+# wait for review (etl.parsing.parsers.extraction_issue), measured 2026-12-02: each is a strict
+# expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "platform": "0.675 (444/658)",
-    "jurisdiction": "0.691 (444/643)",
-    "action_type": "0.672 (444/661)",
+    "amount+currency": "0.498 (266/534)",
+    "platform": "0.404 (266/658)",
+    "jurisdiction": "0.414 (266/643)",
+    "action_type": "0.402 (266/661)",
+    "reported_usd": "0.575 (138/240)",
+    "reported_eur": "0.391 (9/23)",
 }
 
 

@@ -546,12 +546,33 @@ RSS = """<rss version="2.0"><channel>
 
 
 def test_read_news_rows_carry_the_amount_qualifier_and_the_review_reason() -> None:
-    """Each news row has ``amount_qualifier``; a row below MIN_CONFIDENCE names its reasons."""
+    """Each news row has ``amount_qualifier``; a held row names its reasons, a soft doubt included."""
     frame = read_news(RSS.encode())
     rows = frame.select("platform", "amount", "amount_qualifier", "currency", "extraction_issue").rows()
-    assert rows[0] == ("Amazon", "1100000000", "more than", "EUR", None)
+    assert rows[0][:4] == ("Amazon", "1100000000", "more than", "EUR")
+    assert rows[0][4] == "extraction doubt (0.80): amount_qualified_bound"  # a bound is not the fine itself
     assert rows[1][:4] == ("Google", "98000000", None, None)
-    assert "currency_ambiguous" in rows[1][4]
+    assert rows[1][4].startswith("low-confidence extraction") and "currency_ambiguous" in rows[1][4]
+
+
+@pytest.mark.parametrize(
+    ("summary", "issue"),
+    [
+        ("A Moscow court fined TikTok 2.5 million rubles on Tuesday.", None),
+        # Two names of one platform downstream are no doubt about which platform was fined.
+        ("Ireland's Data Protection Commission fined Meta 1.2 billion euros over Facebook users' data.", None),
+        ("Italy's AGCM fined Amazon about 1.1 billion euros.", "extraction doubt (0.90): amount_qualified_approximate"),
+        (
+            "Russia's communications regulator Roskomnadzor blocked LinkedIn on Thursday.",
+            "block from news: a measure without a fine waits for review",
+        ),
+    ],
+)
+def test_only_a_news_fine_read_without_doubt_becomes_a_fact(summary: str, issue: str | None) -> None:
+    """Any doubt, a soft one too, or a measure without money holds a news candidate for review."""
+    item = f"<item><title></title><description>{summary}</description><guid>synthetic-policy</guid></item>"
+    rows = read_news(f'<rss version="2.0"><channel>{item}</channel></rss>'.encode())
+    assert rows["extraction_issue"].to_list() == [issue]
 
 
 # Rule 8: the authority is taken as the text names or describes it, so a fact can pass the contract.
