@@ -55,8 +55,10 @@ def _common(*, nested: bool = False) -> argparse.ArgumentParser:
 
 
 _REVIEW_HELP = """\
-News items that extraction could not decide (low confidence, or a platform, jurisdiction,
-authority, amount or currency it could not find) wait here instead of failing their feed.
+News items that extraction could not decide wait here instead of failing their feed: any
+doubt in the reading (low confidence, or a softer one such as several platforms named or an
+amount told as "more than"), a block, order or warning (only fines read without doubt become
+facts on their own), or a platform, jurisdiction, authority, amount or currency not found.
 Without a sub-command: list them with their ID, feed, date, the sentence, the candidate
 fields and the reasons. A decision is stored in ops.review_decisions and re-applied whenever
 the same item arrives again (a later run, or `fines run --replay RUN_ID`).
