@@ -560,8 +560,14 @@ def test_read_news_rows_carry_the_amount_qualifier_and_the_review_reason() -> No
     [
         ("A Moscow court fined TikTok 2.5 million rubles on Tuesday.", None),
         # Two names of one platform downstream are no doubt about which platform was fined.
-        ("Ireland's Data Protection Commission fined Meta 1.2 billion euros over Facebook users' data.", None),
-        ("Italy's AGCM fined Amazon about 1.1 billion euros.", "extraction doubt (0.90): amount_qualified_approximate"),
+        (
+            "Ireland's Data Protection Commission fined Meta 1.2 billion euros over Facebook users' data.",
+            None,
+        ),
+        (
+            "Italy's AGCM fined Amazon about 1.1 billion euros.",
+            "extraction doubt (0.90): amount_qualified_approximate",
+        ),
         (
             "Russia's communications regulator Roskomnadzor blocked LinkedIn on Thursday.",
             "block from news: a measure without a fine waits for review",
