@@ -40,7 +40,7 @@ def split_extraction_issues(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Hold the news candidates extraction could not decide for a person's review.
 
-    Held (stage ``review``): a low-confidence extraction (``extraction_issue``), or a candidate
+    Held (stage ``review``): an extraction with any doubt or without a fine (``extraction_issue``), or a candidate
     that lacks a field the contract requires (platform, jurisdiction, authority, date; amount or
     currency of a fine); with ``hold_all`` (a feed's ``review_all``) every candidate. They wait
     in quarantine without counting toward the circuit breaker.

@@ -34,7 +34,8 @@ class Candidate:
 
 MONETARY = frozenset(catalog.MONETARY_ACTION_TYPES)  # the action types that carry an amount
 MAX_CANDIDATES = 12  # more from one item is a list or noise, not news of one decision
-# Confidence is 1 minus these; parsers.MIN_CONFIDENCE (0.6) sends anything below it to review.
+# Confidence is 1 minus these; it ranks readings against each other. Any reason at all holds a
+# candidate for review (parsers.extraction_issue); below parsers.MIN_CONFIDENCE (0.6) it says "low-confidence".
 PENALTIES = {
     # Each of these alone sends a candidate to review: the row could not be a correct fact as it stands.
     "no_platform": 0.45, "no_jurisdiction": 0.45, "no_amount": 0.45, "currency_ambiguous": 0.45,
@@ -43,7 +44,7 @@ PENALTIES = {
     "platform_unclear": 0.45, "amount_is_range": 0.45, "amount_is_total": 0.45,
     "amount_not_penalty": 0.45, "beyond_lead": 0.45, "action_reversed": 0.45, "item_truncated": 0.45,
     "action_type_unclear": 0.45, "amount_may_be_redress": 0.45, "other_authority": 0.45,
-    # Softer doubts: each passes alone, and they add up.
+    # Softer doubts: they add up, and rank a reading below a surer one.
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
     "platform_from_context": 0.1, "platform_unknown": 0.1, "jurisdiction_from_currency": 0.1,
     "amount_qualified_approximate": 0.1, "conversion_currency_ambiguous": 0.05,

@@ -12,7 +12,7 @@ from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import MoneyMention
 from etl.parsing.news_names import BARE_PLACE, Spans
-from etl.parsing.platforms import same_platform
+from etl.parsing.platform_files import same_platform
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
 _STAFF = (
@@ -101,7 +101,8 @@ def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[
         k = head - 1  # "fined Meta over data sharing between WhatsApp and Facebook": Meta
     end, name = spans.found[k][1:]
     # Two names of one platform ("Meta ... Facebook users' data") are one platform downstream.
-    reasons = ["multiple_platforms"] if len({same_platform(n) for n in spans.names}) > 1 else []
+    several = len(spans.names) > 1 and len({same_platform(n) for n in spans.names}) > 1
+    reasons = ["multiple_platforms"] if several else []
     reasons += ["platform_unclear"] * (_unclear(spans, k) or _owns_named(spans, k))
     return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))
 

@@ -3,7 +3,8 @@
 Structured formats (CSV, JSON Lines) keep their own column names, mapped onto the canonical
 ones later by the registry's ``columns``. The GDPR Enforcement Tracker export and news feeds
 (RSS 2.0 / Atom) are turned into canonical columns here. A row an adapter cannot vouch for (a
-low-confidence news extraction) carries its reason in ``extraction_issue`` and is quarantined.
+news extraction with any doubt, or a measure without a fine: :func:`extraction_issue`) carries
+its reason in ``extraction_issue`` and waits for review.
 """
 
 from __future__ import annotations
@@ -297,7 +298,8 @@ def read_news(data: bytes, *, workers: int = 1) -> pl.DataFrame:
 
     Returns:
         One row per candidate with canonical columns, the sentence it came from, its
-        confidence and, when below :data:`MIN_CONFIDENCE`, the reason in ``extraction_issue``.
+        confidence and, when it may not become a fact on its own, the reason in
+        ``extraction_issue`` (:func:`extraction_issue`).
     """
     from etl.parsing.news_pool import extract_items  # the extractor's pattern tables load only for news feeds
 

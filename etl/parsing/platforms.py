@@ -22,9 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-DATA = Path(__file__).parents[1] / "data"
-ALIASES = DATA / "platform_aliases.csv"
-OWNERSHIP = DATA / "platforms.csv"
+from etl.parsing.platform_files import ALIASES, OWNERSHIP
 
 # Legal forms, and words that follow a company name ("Google Ireland", "TikTok Technology").
 # Written as companies write them; normalised like the names they are stripped from.
@@ -187,18 +185,6 @@ def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
     return frame.select("platform_reported", "canonical").join(
         candidates, on="platform_reported", how="left", maintain_order="left"
     )
-
-
-@functools.lru_cache(maxsize=1024)
-def same_platform(name: str) -> str:
-    """The platform one name is counted under downstream ("Meta" -> Facebook), else the name itself."""
-    [canonical] = resolve_names(pl.Series([name]), aliases=_alias_table())["canonical"].to_list()
-    return canonical or name
-
-
-@functools.lru_cache(maxsize=1)
-def _alias_table() -> pl.DataFrame:
-    return load_tables()[0]
 
 
 def resolve_platforms(actions: pl.DataFrame, *, aliases: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:

@@ -37,7 +37,7 @@ import pytest
 
 from etl.parsing.news import Candidate, extract_candidates
 from etl.parsing.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
-from etl.parsing.platforms import ALIASES
+from etl.parsing.platform_files import ALIASES
 from etl.parsing.transform import split_extraction_issues
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
