@@ -23,7 +23,6 @@ docs/news_extraction.md.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -37,7 +36,7 @@ import pytest
 
 from etl.parsing.news import Candidate, extract_candidates
 from etl.parsing.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
-from etl.parsing.platform_files import ALIASES
+from etl.parsing.platform_files import same_platform
 from etl.parsing.transform import split_extraction_issues
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
@@ -86,15 +85,9 @@ CORE = ("amount", "currency", "platform", "jurisdiction", "action_type")
 FIELDS = ("amount+currency", "platform", "jurisdiction", "action_type", "reported_usd", "reported_eur")
 
 
-@cache
-def _aliases() -> dict[str, str]:
-    with ALIASES.open(encoding="utf-8", newline="") as handle:
-        return {row["alias"].strip().lower(): row["platform"] for row in csv.DictReader(handle)}
-
-
 def canonical_platform(name: str | None) -> str | None:
     """The platform a name resolves to downstream ("Meta" -> Facebook, "X" -> Twitter)."""
-    return None if name is None else _aliases().get(name.strip().lower(), name)
+    return None if name is None else same_platform(name)
 
 
 def _dec(value: str | None) -> Decimal | None:
