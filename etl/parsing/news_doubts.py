@@ -32,7 +32,8 @@ from etl.parsing.news_gate import Gated
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
 _EARLIER = Gated(
-    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|(?:in|since)\s+(?:19|20)\d\d|"
+    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|"
+    r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:19|20)\d\d|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
     r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
     r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
