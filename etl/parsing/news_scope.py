@@ -53,11 +53,13 @@ _NOT_FINAL = Gated(
     r"(?i)\b(?:will|would|is\s+to|are\s+to|yet\s+to|has\s+yet\s+to|have\s+yet\s+to)\s+be\s+"
     r"(?:finali[sz]ed|confirmed|decided|determined|set)\b|\bnot\s+(?:yet\s+)?final(?:i[sz]ed)?\b"
 )
-# The fine is computed from the company's revenue or turnover, not capped by it. A figure merely
-# compared with revenue ("a sum equal to 4% of its domestic sales") is a plain fine.
+# The fine is computed from the company's revenue or turnover, not capped by it ("calculated on its
+# revenue", "the sum was set at one tenth of its revenue in Russia"). A figure merely compared with
+# revenue ("a sum equal to 4% of its domestic sales") is a plain fine.
 TURNOVER = Gated(
     r"(?i)\b(?:turnover|revenue|sales)[- ]based|"
-    r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b"
+    r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b|"
+    r"\bset\s+at\s+(?:[\w'’%.-]+\s+){0,6}?of\s+(?:[\w'’-]+\s+){0,3}?(?:turnover|revenues?|sales)\b"
 )
 
 

@@ -452,3 +452,17 @@ def test_a_year_qualified_by_early_or_late_looks_back() -> None:
     assert "earlier_action" in reasons_of(
         "Turkey restricts access to Wikipedia", "In mid-2016 Turkey fined Twitter 200,000 lira.", D("200000")
     )
+
+
+def test_a_fine_set_at_a_share_of_revenue_is_turnover_based() -> None:
+    """A fine "set at one fifth of its revenue" is computed from revenue: a turnover fine."""
+    assert policy_facts(
+        "Russian court fines Viber 40 mln roubles",
+        "A Moscow court has fined Viber 40 million roubles for failing to open a local office. The judge said "
+        "the sum was set at about one fifth of the company's revenue in Russia last year.",
+    ) == [("Viber", "RU", "turnover_fine", D("40000000"), "RUB")]
+    assert policy_facts(
+        "Russian court fines Viber 40 mln roubles",
+        "A Moscow court has fined Viber 40 million roubles for failing to open a local office, a sum equal to "
+        "a fifth of its revenue in Russia.",
+    ) == [("Viber", "RU", "fine", D("40000000"), "RUB")]
