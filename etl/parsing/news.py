@@ -19,6 +19,7 @@ from etl.parsing.news_candidate import unread_part
 from etl.parsing.news_cues import Cues, action_type, cues
 from etl.parsing.news_doubts import (
     CLAUSE_BREAK,
+    appealed,
     looks_back,
     other_authority_doubts,
     redress_doubts,
@@ -256,6 +257,7 @@ def _doubts(
         ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
         ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
+        ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
     ) if doubt]  # fmt: skip
 

@@ -9,6 +9,8 @@ and gives a reason that sends the candidate to review:
   "Previously," / "Before that,", or an action told in the past perfect ("... had fined the
   company 2.5 million lira") outside reported speech: the narration steps back to something done
   before the item's news.
+- ``earlier_action`` also: a figure the party appeals or has appealed ("Apple appeals 1.8 bln euro
+  EU fine"): the item's news is the appeal.
 - ``other_authority``: a figure of another body than the one whose measure the headline reports
   ("Istanbul court orders Booking.com blocked" over a competition authority's fine).
 - ``action_type_unclear``: an order to stop operating ("ordered X to halt its operations",
@@ -65,6 +67,17 @@ _REPORTED = Gated(
     r"(?i)\b(?:said|says|say|saying|announced|announcing|stated|statement|reported|told|added|confirmed|"
     r"according|noted|disclosed|revealed|explained|declared|publish\w*)\b"
 )
+# Before an amount in its sentence: the party has appealed the fine, or is appealing it ("Apple appeals
+# 1.8 bln euro EU fine", "has filed an appeal ... against a 1.8 billion euro fine"): the item's news is
+# the appeal, the fine was imposed before. Not an appeal to come ("will appeal", "plans to appeal"), and
+# not a court ("appeals court", "Court of Appeal").
+_APPEALED = Gated(
+    r"(?i)(?<!\bwill\s)(?<!\bto\s)(?<!\bcan\s)(?<!\bmay\s)(?<!\bmight\s)(?<!\bcould\s)(?<!\bwould\s)"
+    r"(?<!\bshall\s)\b(?:appeals|appealed|appealing|challenges|challenged|challenging|contests|contested|contesting)"
+    r"\s+(?!courts?\b|tribunals?\b|judges?\b|panels?\b|chambers?\b|bod(?:y|ies)\b)|"
+    r"\b(?:filed|lodged|launched|submitted|brought|files|lodges|launches|submits|brings)\s+(?:an?\s+|its\s+|their\s+)?"
+    r"(?:appeal|challenge)\b"
+)
 # An order whose content is to stop operating: a block to some, an order to others.
 _STOP_OPERATING = Gated(
     r"(?i)\b(?:halt|suspend|stop|cease|shut|clos|wind|freez|froze)\w*\s+(?:down\s+)?"
@@ -99,6 +112,16 @@ def looks_back(sentence: str, start: int, end: int) -> bool:
     if _STEPS_BACK.search(sentence):
         return True
     return bool(_PAST_PERFECT.search(before)) and not _REPORTED.search(sentence)
+
+
+def appealed(sentence: str, start: int) -> bool:
+    """Whether the figure at ``start`` is one the party appeals or has appealed (the decision came before).
+
+    "Apple appeals 1.8 bln euro EU fine", "Apple has filed an appeal ... against a 1.8 billion euro
+    fine": the item reports the appeal, and the fine it names is an earlier decision. "Grab will
+    appeal after the commission ordered it to pay Rp 30 billion" reports the decision.
+    """
+    return bool(_APPEALED.search(sentence, 0, start))
 
 
 def stops_operating(sentence: str, action: str | None) -> bool:

@@ -40,7 +40,8 @@ def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
     lists them in one currency, when they differ in kind (a fine and a daily penalty) or
     platform, or when the text says so ("also", "another", "separate"). Otherwise they get
     ``conflicting_amounts``, except the one whose amount the headline gives. The headline's
-    action also loses ``earlier_action`` (set on clauses that look back: "last year", "in 2018").
+    action also loses ``earlier_action`` (set on clauses that look back: "last year", "in 2018"),
+    unless the headline itself looks back ("Apple appeals 1.8 bln euro EU fine").
     A figure that is the sum of others is their total (``amount_is_total``), not another fine.
     """
     kept: list[Candidate] = []
@@ -50,7 +51,8 @@ def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
             kept.append(with_reasons(cand, "too_many_candidates"))
             continue
         index = _place(kept, cand, headline)
-        if cand.sentence == title and cand.amount is not None:
+        # a headline that itself looks back ("Apple appeals ... fine") does not make its figure the news
+        if cand.sentence == title and cand.amount is not None and "earlier_action" not in cand.reasons:
             headline.add(index)
     return [without(c, "earlier_action") if i in headline else c for i, c in enumerate(kept)]
 

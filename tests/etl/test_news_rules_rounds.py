@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from etl.parsing.news import extract_candidates
+from etl.parsing.news_doubts import appealed
 from etl.parsing.parsers import MIN_CONFIDENCE, extraction_issue
 
 D = Decimal
@@ -466,3 +467,37 @@ def test_a_fine_set_at_a_share_of_revenue_is_turnover_based() -> None:
         "A Moscow court has fined Viber 40 million roubles for failing to open a local office, a sum equal to "
         "a fifth of its revenue in Russia.",
     ) == [("Viber", "RU", "fine", D("40000000"), "RUB")]
+
+
+def test_a_fine_the_company_appeals_is_an_earlier_decision() -> None:
+    """A headline "X appeals 200 mln euro fine": the news is the appeal, the fine was imposed before: no fact."""
+    assert (
+        policy_facts(
+            "Booking appeals 200 mln euro Spanish fine",
+            "Booking.com has lodged an appeal with Spain's High Court against a 200 million euro fine the "
+            "competition authority imposed for abusing its dominance, the court said on Monday.",
+        )
+        == []
+    )
+    assert policy_facts(
+        "Booking to appeal 200 mln euro Spanish fine",
+        "Spain's competition authority fined Booking.com 200 million euros on Monday for abusing its "
+        "dominance. Booking said it will appeal.",
+    ) == [("Booking.com", "ES", "fine", D("200000000"), "EUR")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Apple appeals 1.8 bln euro EU fine", True),
+        ("Apple has appealed the 1.8 billion euro fine", True),
+        ("Apple filed an appeal against a 1.8 billion euro fine", True),
+        ("Apple will appeal the 1.8 billion euro fine", False),
+        ("Apple plans to appeal the 1.8 billion euro fine", False),
+        ("Appeals court upholds 1.8 billion euro fine on Apple", False),
+        ("The Court of Appeal upheld the 1.8 billion euro fine", False),
+    ],
+)
+def test_appealed_reads_an_appeal_made_not_one_to_come(sentence: str, expected: bool) -> None:
+    """Only an appeal made (or being made) before the figure makes it an earlier decision."""
+    assert appealed(sentence, sentence.index("1.8")) is expected
