@@ -501,3 +501,17 @@ def test_a_fine_the_company_appeals_is_an_earlier_decision() -> None:
 def test_appealed_reads_an_appeal_made_not_one_to_come(sentence: str, expected: bool) -> None:
     """Only an appeal made (or being made) before the figure makes it an earlier decision."""
     assert appealed(sentence, sentence.index("1.8")) is expected
+
+
+def test_a_figure_imposed_on_each_of_two_protocols_counts_twice() -> None:
+    """Two protocols with "3 million roubles in each": the lead's six million is their total."""
+    found = extract_candidates(
+        "Moscow court fines Google 6 mln roubles over banned videos",
+        "A Moscow court has fined Google a total of six million roubles for failing to delete banned videos, the "
+        "court said on Monday. The judge ruled on two protocols and imposed a fine of 3 million roubles in each.",
+    )
+    assert [(c.amount, "amount_is_total" in c.reasons) for c in found] == [
+        (D("6000000"), True),
+        (D("3000000"), False),
+        (D("3000000"), False),
+    ]
