@@ -69,6 +69,7 @@ def record(
     """
     fields = tracked_fields(con)
     scope = f"where action_id in (select action_id from {_BEFORE} union {actions})" if actions else ""
+    facts = catalog.ENFORCEMENT_ACTIONS
     successor_join = (
         f"left join ({successors}) as successor on successor.old_id = gone.action_id" if successors else ""
     )
@@ -82,20 +83,24 @@ def record(
     rows = con.execute(
         f"""
         insert into {ACTION_CHANGES}
-        with after as (select * from {catalog.ENFORCEMENT_ACTIONS} {scope}),
+        with after_ids as (select action_id from {facts} {scope}),
         added as (
             select action_id, 'added' as change_type, null as field, null as old_value,
                 null as new_value, 0 as position
-            from after anti join {_BEFORE} using (action_id)
+            from after_ids anti join {_BEFORE} using (action_id)
         ),
         merged as (
             select gone.action_id, 'merged', 'action_id', gone.action_id, {successor_id}, 0
-            from {_BEFORE} as gone anti join after using (action_id)
+            from {_BEFORE} as gone anti join after_ids using (action_id)
             {successor_join}
         ),
+        -- Whole rows are read only for the actions of the snapshot: a first load adds a million
+        -- actions and compares none.
         compared as (
             select action_id, unnest([{compared}]) as item
-            from {_BEFORE} as before inner join after using (action_id)
+            from {_BEFORE} as before
+            inner join (select * from {facts} where action_id in (select action_id from {_BEFORE})) as after
+                using (action_id)
         ),
         changed as (
             select action_id,

@@ -14,6 +14,7 @@ import polars as pl
 
 from etl.config import Settings
 from etl.money import fx
+from etl.running.background import BackgroundSink
 from etl.running.batch import Batch
 from etl.running.progress import SILENT, Progress
 from etl.sources.deadlines import processing_deadline
@@ -30,8 +31,9 @@ def parse_batch(
 
     Without ``rates_path`` (an Airflow transform task) the valid actions go to ``actions.parquet``
     for :func:`convert_batch`, the next task. With it (``fines run``, one process) each slice is
-    converted as it leaves the contracts (:class:`etl.money.fx.Converter`), so nothing is written
-    and read back between the two steps.
+    converted as it leaves the contracts (:class:`etl.money.fx.Converter`, on a thread of its own
+    one slice behind: :mod:`etl.running.background`), so nothing is written and read back between
+    the two steps.
 
     ``decisions`` (:func:`etl.loading.decisions.decisions_for_run`) are re-applied to the news items held for review.
 
@@ -56,7 +58,7 @@ def parse_batch(
             decisions=decisions,
             slice_rows=settings.slice_rows,
             workers=settings.parse_workers,
-            then=converter,
+            then=converter and BackgroundSink(converter, name=f"convert {feed.name}"),
         )
     batch = Batch(
         feed=feed.name, source_file=str(landed_path), rows_in=parsed.rows_in, duplicates=parsed.duplicates,
