@@ -59,7 +59,7 @@ from etl.parsing.news_platforms import (
     respectively,
 )
 from etl.parsing.news_scope import reverses, scope, turnover_based
-from etl.parsing.news_totals import EACH, nearby_figures, sums_other_figures, times_imposed
+from etl.parsing.news_totals import EACH, is_tally, nearby_figures, sums_other_figures, times_imposed
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]
 
@@ -256,6 +256,7 @@ def _doubts(
         ("amount_is_conversion", mention is not None and bool(_AT_RATE.match(sentence, end))),
         ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
+        ("amount_is_total", mention is not None and is_tally(sentence, start, max(end, until))),
         ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
         ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"

@@ -1,7 +1,8 @@
 """Figures of one news item that are one amount, and figures that are the total of others.
 
 ``agree`` says whether two figures are one amount written with different precision ("7.2 billion"
-and "7,221,916,235"); ``mark_totals`` marks a figure that sums others ("€390m" over €210m and €180m).
+and "7,221,916,235"); ``mark_totals`` marks a figure that sums others ("€390m" over €210m and €180m);
+``is_tally`` reads a tally of fines so far ("has now been hit with fines totalling ...").
 Rules: docs/news_extraction.md, "Merging".
 """
 
@@ -15,6 +16,7 @@ from itertools import combinations
 
 from etl.parsing.news_amounts import Raw
 from etl.parsing.news_candidate import MAX_CANDIDATES, Candidate, confidence, revised, with_reasons
+from etl.parsing.news_gate import Gated
 from etl.parsing.news_money import CTX, MoneyMention
 
 EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
@@ -28,6 +30,15 @@ _TIMES_AFTER = re.compile(
 # ... or counted earlier in the clause: "found guilty of two offences and fined 2.5 million roubles for each".
 _COUNTED_EARLIER = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\b")
 _FOR_EACH = re.compile(r"[)\]\s—–-]*(?:for|on|in)\s+each\b(?!\s+of\b)")
+# Right before an amount: a tally of fines so far ("has now been hit with fines totalling 69.7 million
+# roubles", "fines so far total ..."), not one decision; a total without it ("fines totalling A$20
+# million") is one decision's, as wire copy reports it.
+_TALLY_BEFORE = Gated(
+    r"(?i)\b(?:now|so\s+far|to\s+date|thus\s+far|in\s+all)\b[^,;:.()]{0,80}?"
+    r"\b(?:totall?ing|totall?ed|totals?|(?:a\s+)?total\s+of)\s+(?:[\w-]+\s+){0,2}?$"
+)
+_TALLY_AFTER = Gated(r"(?i)\A[^,;:.()]{0,40}?\b(?:so\s+far|to\s+date|thus\s+far)\b")
+_TOTAL_WORD = Gated(r"(?i)\b(?:totall?ing|totall?ed|totals?|(?:a\s+)?total\s+of)\s+(?:[\w-]+\s+){0,2}?$")
 MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
 _NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 
@@ -167,3 +178,12 @@ def nearby_figures(
         return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
 
     return near
+
+
+def is_tally(sentence: str, start: int, end: int) -> bool:
+    """Whether the amount at ``start:end`` is a tally of fines so far ("has now been hit with fines totalling")."""
+    if _TALLY_BEFORE.search(sentence, max(0, start - 120), start):
+        return True
+    return bool(
+        _TOTAL_WORD.search(sentence, max(0, start - 40), start) and _TALLY_AFTER.search(sentence[end:])
+    )

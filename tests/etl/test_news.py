@@ -17,12 +17,14 @@ from etl.parsing import (
     news,
     news_amounts,
     news_cues,
+    news_doubts,
     news_mentions,
     news_merge,
     news_money,
     news_names,
     news_platforms,
     news_scope,
+    news_totals,
 )
 from etl.parsing.news import extract_candidates, parse_money, split_sentences
 from etl.parsing.news_amounts import TABLES, TextAmounts, raw_mentions
@@ -429,7 +431,10 @@ def test_a_place_tested_after_its_first_letter_matches_as_before() -> None:
 def _gates() -> list[tuple[str, Gated]]:
     """Every gated pattern of the extractor's modules, by name."""
     found = []
-    modules = (news, news_amounts, news_cues, news_merge, news_money, news_names, news_platforms, news_scope)
+    modules = (
+        news, news_amounts, news_cues, news_doubts, news_merge, news_money, news_names, news_platforms,
+        news_scope, news_totals,
+    )  # fmt: skip
     for module in modules:
         for name, value in vars(module).items():
             values = value if isinstance(value, tuple) else (value,)

@@ -515,3 +515,25 @@ def test_a_figure_imposed_on_each_of_two_protocols_counts_twice() -> None:
         (D("3000000"), False),
         (D("3000000"), False),
     ]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Twitch has now been hit with fines totalling 52 million roubles in Russia, the regulator said.",
+        "Fines on Twitch totalling 52 million roubles so far were mostly for banned content, the regulator said.",
+    ],
+)
+def test_a_tally_of_fines_so_far_is_no_fine(summary: str) -> None:
+    """Fines "now totalling" or totalling "so far" a figure are a tally of earlier decisions: no fact."""
+    title = "Twitch fines in Russia top 50 mln roubles"
+    assert "amount_is_total" in reasons_of(title, summary, D("52000000"))
+    assert policy_facts(title, summary) == []
+
+
+def test_fines_totalling_a_figure_in_one_decision_stay_a_fine() -> None:
+    """Without a tally word, "ordered to pay fines totalling A$20 million" is one decision's fine."""
+    assert policy_facts(
+        "Australian court fines Meta A$20 mln",
+        "An Australian court on Wednesday ordered Meta to pay fines totalling A$20 million for misleading users.",
+    ) == [("Meta", "AU", "fine", D("20000000"), "AUD")]
