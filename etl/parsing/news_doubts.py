@@ -17,8 +17,9 @@ and gives a reason that sends the candidate to review:
   "must suspend its operations"): records call it a block or an order, so the text alone does
   not settle the kind.
 - ``amount_may_be_redress``: a payment the item never calls a fine or penalty, in an item that
-  says the money goes back to people ("The money will be used to compensate drivers"): a
-  settlement paid out as refunds is monetary relief as often as a penalty.
+  says the money goes back to people ("The money will be used to compensate drivers"), goes into
+  a fund, or that no fine was imposed: a settlement paid out as refunds or contributions is
+  monetary relief as often as a penalty.
 
 Rules: docs/news_extraction.md, "Scope" and "From candidate to fact".
 """
@@ -95,6 +96,14 @@ _REDRESS = Gated(
     r"(?:settlement|money|payment|funds?)\b"
 )
 
+# ... or the money is no fine by the item's own account: paid into a fund, or the case closed without one.
+_NO_FINE = Gated(
+    r"(?i)\b(?:pay|pays|paid|paying|put|puts|putting|contribut\w*|transfer\w*)\s+(?:[\w$€£¥₽.,-]+\s+){0,5}?"
+    r"(?:in(?:to)?|to)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,2}?fund\b|"
+    r"\bwithout\s+(?:any\s+|a\s+)?(?:fines?|penalt(?:y|ies))\b|"
+    r"\bno\s+(?:fines?|penalt(?:y|ies))\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:imposed|issued|levied)\b"
+)
+
 
 def looks_back(sentence: str, start: int, end: int) -> bool:
     """Whether an amount or verb at ``start:end`` of a sentence is told as an earlier action.
@@ -133,8 +142,10 @@ def redress_doubts(kept: list[Candidate], found: list[Candidate], sentences: lis
     """Hold a payment the item never calls a fine when the item says its money goes back to people.
 
     "Amazon agreed to pay $61.7 million to settle ... The money will be used to compensate the
-    drivers" may be a penalty or money handed back (``amount_may_be_redress``). A figure that a
-    sentence giving it calls a fine or penalty stays ("will pay a $5 million penalty").
+    drivers" may be a penalty or money handed back (``amount_may_be_redress``); so may money paid
+    into a fund, or paid in a case the item says closed without a fine ("the case is closed without
+    any fines ... will also pay 1.5 billion roubles into a fund"). A figure that a sentence giving
+    it calls a fine or penalty stays ("will pay a $5 million penalty").
 
     Args:
         kept: the item's candidates after merging.
@@ -144,7 +155,7 @@ def redress_doubts(kept: list[Candidate], found: list[Candidate], sentences: lis
     Returns:
         ``kept``, the payments that may be redress with the reason added.
     """
-    if not any(_REDRESS.search(s) for s in sentences):
+    if not any(_REDRESS.search(s) or _NO_FINE.search(s) for s in sentences):
         return kept
     called_fine = {(c.amount, c.currency) for c in found if c.amount is not None and cues(c.sentence).fine}
     return [

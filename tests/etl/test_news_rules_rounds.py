@@ -537,3 +537,19 @@ def test_fines_totalling_a_figure_in_one_decision_stay_a_fine() -> None:
         "Australian court fines Meta A$20 mln",
         "An Australian court on Wednesday ordered Meta to pay fines totalling A$20 million for misleading users.",
     ) == [("Meta", "AU", "fine", D("20000000"), "AUD")]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Ozon settled a case brought by Russia's Federal Antimonopoly Service, which closed it without any "
+        "fines. Ozon will pay 300 million roubles under the agreement.",
+        "Russia's Federal Antimonopoly Service closed its case against Ozon under a settlement. Ozon will pay "
+        "300 million roubles into a fund that supports small sellers.",
+    ],
+)
+def test_a_payment_into_a_fund_or_without_a_fine_may_be_no_fine(summary: str) -> None:
+    """Money paid into a fund, or in a case closed without a fine, is held (amount_may_be_redress)."""
+    title = "Ozon settles Russian antitrust case"
+    assert "amount_may_be_redress" in reasons_of(title, summary, D("300000000"))
+    assert policy_facts(title, summary) == []
