@@ -21,6 +21,8 @@ __all__ = ["CTX", "DOLLARS", "TABLES", "MoneyMention", "Raw", "compiled", "curre
 _CURRENCY_HINTS = tuple((code, Gated(rx)) for code, rx in TABLES["currency_hints"].items())
 HOME: dict[str, str] = TABLES["home_currencies"]
 QUALIFIER_CLASS: dict[str, str] = TABLES["qualifiers"]
+# Pesos written "$" at home, as the dollars are: a bare "$" fine of these states' authorities may be theirs.
+SIGN_PESOS = frozenset({"MXN", "ARS", "CLP", "COP"})
 APPROXIMATE = {"about", "nearly"}  # qualifier classes (see [qualifiers]) that do not bound the figure
 # Words that introduce a converted figure: "(equivalent to $177 million)", ", which is about $177 million".
 _CONVERTS = r"(?:which\s+is|(?:the\s+)?equivalent\s+(?:to|of)|equal\s+to|worth)\s+"
@@ -64,24 +66,39 @@ def parse_money(text: str, *, context: str = "") -> list[MoneyMention]:
     return [mention for mention, _ in scan(text, context_codes, raw_mentions(text))]
 
 
-def currency_context(text: str, raws: list[Raw]) -> tuple[set[str], set[str]]:
-    """Currencies of the countries a text names, and the dollars it writes explicitly (A$, US$)."""
+def currency_context(text: str, raws: list[Raw]) -> tuple[set[str], set[str], set[str]]:
+    """Currencies of the countries a text names, dollars it writes explicitly (A$, US$), other currencies it writes.
+
+    The third set holds what its figures other than bare dollars may be in ("pesos": MXN, ARS, ...).
+    """
     hints = {code for code, rx in _CURRENCY_HINTS if rx.search(text)}
     explicit = {o[0] for r in raws if len(o := r.options) == 1 and o[0] in DOLLARS and not r.is_rate}
-    return hints, explicit
+    words = {code for r in raws if r.options != DOLLARS and not r.is_rate for code in r.options}
+    return hints, explicit, words
 
 
 def scan(
-    text: str, context: tuple[set[str], set[str]], found: list[Raw], *, home: str | None = None
+    text: str, context: tuple[set[str], set[str], set[str]], found: list[Raw], *, home: str | None = None
 ) -> list[tuple[MoneyMention, int | None]]:
     """Mentions, each with the index of the amount it converts (None for a primary amount).
 
     ``home`` is the currency of the jurisdiction the text is about, when known: a bare "$" that
     is a primary amount is that country's dollar if it is the only dollar country the item names
     and the item writes no other dollar explicitly ("fined Twitter $610,500" by an Australian court).
+    It is that country's peso (``SIGN_PESOS``) when the item names the country, writes its pesos
+    in words or code, and names no dollar country and writes no dollar ("... 6.484 million pesos.
+    Uber was fined $3,974,000" by Mexico's consumer agency).
     """
-    raws, (hints, explicit) = [r for r in found if not r.is_rate], context
+    raws, (hints, explicit, words) = [r for r in found if not r.is_rate], context
     local = home if home in DOLLARS and hints.intersection(DOLLARS) == {home} and explicit <= {home} else None
+    if (
+        home in SIGN_PESOS
+        and home in hints
+        and home in words
+        and not hints.intersection(DOLLARS)
+        and not explicit
+    ):
+        local = home
     out = []
     for raw, role in zip(raws, _roles(text, raws), strict=True):
         currency = _resolve(raw.options, raws[role] if role is not None else None, hints, explicit)

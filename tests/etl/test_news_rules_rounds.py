@@ -553,3 +553,27 @@ def test_a_payment_into_a_fund_or_without_a_fine_may_be_no_fine(summary: str) ->
     title = "Ozon settles Russian antitrust case"
     assert "amount_may_be_redress" in reasons_of(title, summary, D("300000000"))
     assert policy_facts(title, summary) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "extra", "expected"),
+    [
+        ("Mexico's consumer agency fines Didi", "Riders were overcharged by 900,000 pesos, it said.", "MXN"),
+        ("Mexico's consumer agency fines Didi", "", None),  # no peso written: the "$" may be a dollar
+        # the United States named: the dollar rules decide (a bare "$" is the US dollar there)
+        (
+            "Mexico's agency fines Didi after U.S. complaint",
+            "Riders were overcharged by 900,000 pesos.",
+            "USD",
+        ),
+    ],
+)
+def test_a_bare_dollar_sign_fine_of_a_peso_state_is_its_peso(
+    title: str, extra: str, expected: str | None
+) -> None:
+    """The "$" is the peso's sign too: a bare "$" fine of a Mexican authority in an item writing pesos is MXN."""
+    found = extract_candidates(
+        title,
+        f"Mexico's consumer protection agency Profeco fined Didi $1,500,000 for misleading advertising. {extra}",
+    )
+    assert [(c.amount, c.currency) for c in found if c.amount == D("1500000")] == [(D("1500000"), expected)]
