@@ -52,6 +52,7 @@ from etl.parsing.news_parties import settled_party, unknown_party
 from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
+    in_turn,
     list_doubts,
     named_after_amount,
     other_party,
@@ -175,6 +176,8 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
     paired = respectively(spans, primaries)
     ends = {i: max(x.end for x in [m, *conversions.get(i, [])]) for i, m in primaries}
     serviced, listed = by_service(spans, ends), list_doubts(spans, primaries, ends)
+    # several platforms, but each figure's own: "... each", "... respectively", "Apple €X and Amazon €Y"
+    paired_off = bool(paired) or in_turn(spans, primaries, ends)
     out = []
     for index, mention in primaries or ([(None, None)] if spans.found else []):
         action = action_type(sentence, mention, signals)
@@ -206,8 +209,12 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         reasons += listed.get(index, []) if index is not None else []
         each = mention is not None and (EACH.match(sentence, end) or each_before)
         named = spans.names or item.title_spans.names
+        if paired_off and index is not None:
+            reasons = [r for r in reasons if r != "multiple_platforms"]
         if each and named:  # one fine per platform listed: the list is expected
-            reasons = [r for r in reasons if r not in ("no_platform", "platform_unclear")]
+            reasons = [
+                r for r in reasons if r not in ("no_platform", "platform_unclear", "multiple_platforms")
+            ]
             reasons += [] if spans.found else ["platform_from_context"]  # "Each was fined ...": the title's
         times = times_imposed(sentence, mention, end) if mention is not None else 1
         if times > 1 and len(named) <= 1:  # one platform fined several times the same figure

@@ -205,6 +205,23 @@ def list_doubts(
     return doubts
 
 
+def in_turn(spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]) -> bool:
+    """Whether each of two or more amounts follows a platform of its own ("fined Apple €5m and Amazon €3m").
+
+    Each amount has exactly one platform family named between the amount before it (its conversions
+    included; the sentence's start for the first) and itself, and none is named after the last: the
+    sentence names several platforms, but which figure is whose is not in doubt.
+    """
+    if len(primaries) < 2:
+        return False
+    lo = 0
+    for i, mention in primaries:
+        if len({_family(name) for start, _, name in spans.found if lo <= start < mention.start}) != 1:
+            return False
+        lo = ends[i]
+    return not any(start >= lo for start in spans.starts)
+
+
 def respectively(spans: Spans, primaries: list[tuple[int, MoneyMention]]) -> dict[int, str] | None:
     """For "fined Google and Facebook €150m and €60m respectively", the platform of each amount.
 

@@ -577,3 +577,33 @@ def test_a_bare_dollar_sign_fine_of_a_peso_state_is_its_peso(
         f"Mexico's consumer protection agency Profeco fined Didi $1,500,000 for misleading advertising. {extra}",
     )
     assert [(c.amount, c.currency) for c in found if c.amount == D("1500000")] == [(D("1500000"), expected)]
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Italy's competition watchdog fined Apple 134 million euros and Amazon 68 million euros on Tuesday.",
+            [("Apple", "IT", "fine", D("134000000"), "EUR"), ("Amazon", "IT", "fine", D("68000000"), "EUR")],
+        ),
+        (
+            "Italy's competition watchdog fined Apple and Amazon 10 million euros each on Tuesday.",
+            [("Apple", "IT", "fine", D("10000000"), "EUR"), ("Amazon", "IT", "fine", D("10000000"), "EUR")],
+        ),
+        (
+            "Italy's competition watchdog fined Apple and Amazon 134 million euros and 68 million euros "
+            "respectively on Tuesday.",
+            [("Apple", "IT", "fine", D("134000000"), "EUR"), ("Amazon", "IT", "fine", D("68000000"), "EUR")],
+        ),
+        # whose figure is whose is open: one figure after two platforms, or a platform after the last figure
+        ("Italy's competition watchdog fined Apple and Amazon 10 million euros on Tuesday.", []),
+        (
+            "Italy's competition watchdog fined Apple 134 million euros and Amazon 68 million euros over Beats "
+            "sales on eBay.",
+            [],
+        ),
+    ],
+)
+def test_several_platforms_each_with_its_own_figure_are_no_doubt(summary: str, expected: list[tuple]) -> None:
+    """Several platforms in a sentence are no doubt when each figure is one platform's: in turn, each, respectively."""
+    assert policy_facts("Italy fines Apple and Amazon", summary) == expected
