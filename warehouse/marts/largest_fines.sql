@@ -15,6 +15,18 @@ fines as (
     where is_monetary and is_converted and not is_outlier and not is_annulled
 ),
 
+-- Ranked on the three columns ranks need, then joined back: a window over
+-- every column of the mart sorts whole rows.
+ranks as (
+    select
+        action_id,
+        rank() over (order by fine_amount_usd desc) as overall_rank,
+        rank() over (
+            partition by platform order by fine_amount_usd desc
+        ) as platform_rank
+    from fines
+),
+
 ranked as (
     select
         fines.action_id,
@@ -39,14 +51,14 @@ ranked as (
         fines.fx_rate_usd,
         fines.fx_rate_eur,
         coalesce(action_sources.source_count, 0) as source_count,
-        rank() over (order by fines.fine_amount_usd desc) as overall_rank,
-        rank() over (
-            partition by fines.platform order by fines.fine_amount_usd desc
-        ) as platform_rank,
+        ranks.overall_rank,
+        ranks.platform_rank,
         fines.amount_disputed,
         fines.decision_date,
         fines.fx_rate_date
     from fines
+    inner join ranks
+        on fines.action_id = ranks.action_id
     left join action_sources
         on fines.action_id = action_sources.action_id
 )
