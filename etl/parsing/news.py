@@ -186,7 +186,7 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         converted = conversions.get(index, []) if index is not None else []
         end = max((m.end for m in [*converted, mention] if m), default=0)
         anchor = mention.start if mention else signals.position
-        platform, reasons = choose_platform(spans, anchor, item.title_spans.names)
+        platform, reasons = choose_platform(spans, anchor, item.title_spans.names, figure=mention is not None)
         if mention is not None and action != "periodic_penalty" and named_after_amount(spans, anchor):
             reasons.append("platform_unclear")
         platform, reasons = other_party(spans, platform, reasons, titled=bool(item.title_spans.names))

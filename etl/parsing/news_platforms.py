@@ -82,8 +82,15 @@ _THIRD_PARTY = Gated(
 )
 
 
-def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[str | None, list[str]]:
+def choose_platform(
+    spans: Spans, anchor: int, title_names: list[str], *, figure: bool = False
+) -> tuple[str | None, list[str]]:
     """The platform fined: nearest before the amount (or the verb), else the title's only platform.
+
+    With ``figure`` (``anchor`` is an amount's start) and the platform chosen before it, only the
+    platforms named before the amount make ``multiple_platforms``: one named after the figure is what
+    the fine is about ("fined Facebook 110 million euros ... during its review of WhatsApp"), and the
+    one the figure is imposed on ("... on OYO") is read by ``party_after``.
 
     Returns:
         The platform's name (or None) and the reasons to doubt it.
@@ -101,7 +108,10 @@ def choose_platform(spans: Spans, anchor: int, title_names: list[str]) -> tuple[
         k = head - 1  # "fined Meta over data sharing between WhatsApp and Facebook": Meta
     end, name = spans.found[k][1:]
     # Two names of one platform ("Meta ... Facebook users' data") are one platform downstream.
-    several = len(spans.names) > 1 and len({same_platform(n) for n in spans.names}) > 1
+    named = spans.names
+    if figure and spans.found[k][0] < anchor:
+        named = list(dict.fromkeys(name for start, _, name in spans.found if start < anchor))
+    several = len(named) > 1 and len({same_platform(n) for n in named}) > 1
     reasons = ["multiple_platforms"] if several else []
     reasons += ["platform_unclear"] * (_unclear(spans, k) or _owns_named(spans, k))
     return name, reasons + ["fined_party_not_platform"] * bool(_NOT_THE_PLATFORM.match(spans.text, end))

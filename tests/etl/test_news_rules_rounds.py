@@ -607,3 +607,26 @@ def test_a_bare_dollar_sign_fine_of_a_peso_state_is_its_peso(
 def test_several_platforms_each_with_its_own_figure_are_no_doubt(summary: str, expected: list[tuple]) -> None:
     """Several platforms in a sentence are no doubt when each figure is one platform's: in turn, each, respectively."""
     assert policy_facts("Italy fines Apple and Amazon", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "The European Commission fined Facebook 110 million euros for giving misleading information "
+            "during its review of the WhatsApp deal.",
+            [("Facebook", "EU", "fine", D("110000000"), "EUR")],
+        ),
+        (
+            "Italy's antitrust watchdog fined WhatsApp 3 million euros for pushing users to share their data "
+            "with Facebook.",
+            [("WhatsApp", "IT", "fine", D("3000000"), "EUR")],
+        ),
+        # two platforms named before the figure: which one it is on stays a doubt
+        ("The European Commission fined Facebook and WhatsApp 110 million euros over the deal.", []),
+        ("Regulators said Facebook's WhatsApp was fined 110 million euros by the European Commission.", []),
+    ],
+)
+def test_a_platform_named_only_after_the_figure_is_no_doubt(summary: str, expected: list[tuple]) -> None:
+    """Only platforms named before a figure make ``multiple_platforms``: one after it is what the fine is about."""
+    assert policy_facts("Brussels fines messaging firm", summary) == expected
