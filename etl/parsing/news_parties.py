@@ -34,14 +34,15 @@ _SUBJECT = re.compile(
 )
 _LEGAL_FORM = re.compile(
     r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Europe|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"
-    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty|Germany|France|Italy|Spain|India|Japan|Korea|"
+    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty|(?:Private|Pvt\.?)(?:\s+(?:Ltd\.?|Limited))?|Germany|France|Italy|Spain|India|Japan|Korea|"
     r"Australia|Brasil|Brazil|Russia|Turkey|Canada|Netherlands|Nederland|Deutschland|Europe|Asia|International)$"
 )
 # Words that start no company's name in this position: articles, pronouns, days, months, bodies.
 _NOT_A_NAME = re.compile(
     r"(?:The|A|An|It|Its|This|That|These|Those|He|She|They|His|Her|Their|Both|Each|All|Two|Three|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
-    r"August|September|October|November|December|Mr|Ms|Mrs|Dr|Europe|Asia|Africa|America|Latin\s+America)\b"
+    r"August|September|October|November|December|Mr|Ms|Mrs|Dr|Chief|CEO|Founder|Co-founder|President|"
+    r"Chairman|Chairwoman|Director|Executive|Minister|Europe|Asia|Africa|America|Latin\s+America)\b"
     r"|.*\b(?:Court|Commission|Authority|Ministry|Agency|Office|Regulator|Tribunal|Government|Bureau|Council|"
     r"Department|Watchdog|Prosecutor|Parliament|Act|Law|Code|Article)s?\b"
 )
@@ -67,6 +68,12 @@ _ALSO_KNOWN = re.compile(
     r"(?i)\b(?:(?:known|branded|trading|operating|doing\s+business)\s+as|formerly|d/b/a)\b"
 )
 _OWNER = re.compile(r"(?i)\b(?:owner|parent)\b")
+# A descriptor read as the name's first word ("U.S.-based Fitbit", "Vilnius-headquartered Vinted").
+_DESCRIPTOR = re.compile(r"^\S+-(?:based|owned|backed|headquartered|registered|listed|controlled)\s+")
+# Right after the name: "of" and a capitalised word, so the name goes on ("Bank of Ireland" read as "Bank").
+_NAME_GOES_ON = re.compile(r"\s+(?:of|de|for)\s+[A-Z]")
+# A possessive name: what is fined is the company's unit or product ("Robinhood's crypto unit").
+_POSSESSIVE = re.compile(r"['’]s?$")
 _CAPITALISED = re.compile(r"\b[A-Z][\w&.-]*")
 _MAX_MENTIONS = 5
 
@@ -90,7 +97,9 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     )
     if found is None:
         return None, []
-    name = _without_place(_LEGAL_FORM.sub("", found["name"]).strip(" .,'’"), item_text)
+    raw = _DESCRIPTOR.sub("", found["name"])
+    possessive = bool(_POSSESSIVE.search(raw))
+    name = _without_place(_LEGAL_FORM.sub("", _POSSESSIVE.sub("", raw)).strip(" .,'’"), item_text)
     if (
         len(name) < 2
         or _NOT_A_NAME.match(name)
@@ -103,6 +112,8 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
     elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
         reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice
+    elif possessive or _NAME_GOES_ON.match(sentence, found.end("name")):
+        reasons.append("platform_unclear")  # the company's unit is fined, or its name was read cut short
     return name, reasons
 
 

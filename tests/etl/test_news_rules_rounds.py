@@ -630,3 +630,59 @@ def test_several_platforms_each_with_its_own_figure_are_no_doubt(summary: str, e
 def test_a_platform_named_only_after_the_figure_is_no_doubt(summary: str, expected: list[tuple]) -> None:
     """Only platforms named before a figure make ``multiple_platforms``: one after it is what the fine is about."""
     assert policy_facts("Brussels fines messaging firm", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        (
+            "Dutch watchdog fines Quillo 2 million euros",
+            "The Dutch Data Protection Authority has fined facial recognition company Quillo 2 million euros "
+            "for building a database of faces.",
+            [("Quillo", "NL", "fine", D("2000000"), "EUR")],
+        ),
+        (
+            "Court orders Quillo to pay A$3 million",
+            "Australia's Federal Court has ordered U.S.-based Quillo LLC to pay A$3 million in penalties after "
+            "the company admitted misleading consumers.",
+            [("Quillo", "AU", "fine", D("3000000"), "AUD")],
+        ),
+        # a unit of the company ("Zentro's crypto unit"), a name read cut short ("Bank" of "Bank of
+        # Wexford"), an entity named with its line of business and legal form: who is fined stays open
+        (
+            "New York regulator fines Zentro's crypto unit $3 million",
+            "New York's Department of Financial Services has fined the unit $3 million over compliance failures.",
+            [],
+        ),
+        (
+            "Irish regulator fines bank",
+            "Ireland's Data Protection Commission has imposed fines totalling 46,000 euros on Bank of Wexford "
+            "over data breaches.",
+            [],
+        ),
+        (
+            "Indian central bank fines payments firm",
+            "The Reserve Bank of India has fined Zapto Payments Private Ltd Rs 2 crore for breaching its rules.",
+            [],
+        ),
+    ],
+)
+def test_a_company_the_tables_do_not_know_is_a_fact_when_its_name_is_clean(
+    title: str, summary: str, expected: list[tuple]
+) -> None:
+    """``platform_unknown`` alone holds nothing; a descriptor is not the name; a unit or a cut name is unclear."""
+    assert policy_facts(title, summary) == expected
+
+
+def test_only_the_not_holding_doubts_let_a_candidate_through() -> None:
+    """A candidate whose one reason is ``platform_unknown`` is no issue; with any other reason it waits for review."""
+    [alone] = extract_candidates(
+        "Dutch watchdog fines Quillo",
+        "The Dutch Data Protection Authority has fined the company Quillo 2 million euros.",
+    )
+    assert alone.reasons == ("platform_unknown",) and extraction_issue(alone) is None
+    [with_other] = extract_candidates(
+        "Dutch watchdog fines Quillo",
+        "The Dutch Data Protection Authority has fined the company Quillo about 2 million euros.",
+    )
+    assert "platform_unknown" in with_other.reasons and extraction_issue(with_other) is not None
