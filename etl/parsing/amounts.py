@@ -12,6 +12,8 @@ from __future__ import annotations
 import polars as pl
 
 DECIMAL_SEPARATORS = (".", ",")
+# The column of a slice that holds its amounts as read, once the amount rule has checked them.
+AMOUNT_READ = "_amount_read"
 _SPACES = "[ \u00a0\u202f_]"  # space, no-break space, narrow no-break space, underscore
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.parsing.amounts import read_amount
+from etl.parsing.amounts import AMOUNT_READ, read_amount
 from etl.parsing.validate import REJECT_SCHEMA
 from etl.sources.feeds import NEWS_FORMATS, Feed
 
@@ -32,16 +32,20 @@ def split_parse_issues(raw: pl.DataFrame, *, feed: Feed) -> tuple[pl.DataFrame, 
     constant (``parse_issue``), or an amount whose separators cannot be read without a guess.
 
     Returns:
-        ``(clean, rejected)``; ``rejected`` has :data:`etl.parsing.validate.REJECT_COLUMNS`, stage ``parse``.
+        ``(clean, rejected)``; ``clean`` carries the amount as read (:data:`etl.parsing.amounts.AMOUNT_READ`)
+        and ``rejected`` has :data:`etl.parsing.validate.REJECT_COLUMNS`, stage ``parse``.
     """
     amount = feed.columns.get("amount", "amount")
     issues = [pl.col("parse_issue")] if "parse_issue" in raw.columns else []
+    read: dict[str, pl.Expr] = {}
     if amount in raw.columns:
         text = pl.col(amount).str.strip_chars().replace("", None)
-        issues.append(read_amount(text, decimal=decimal_separator(feed))[1])
+        value, issue = read_amount(text, decimal=decimal_separator(feed))
+        issues.append(issue)
+        read[AMOUNT_READ] = value  # kept for parse_rows: the amount is read once, with its issue
     if not issues:
         return raw, pl.DataFrame(schema=REJECT_SCHEMA)
-    marked = raw.with_columns(_issues=pl.concat_list(issues).list.drop_nulls())
+    marked = raw.with_columns(_issues=pl.concat_list(issues).list.drop_nulls(), **read)
     flagged = pl.col("_issues").list.len() > 0
     rejected = marked.filter(flagged).select(
         "source_line", "payload", stage=pl.lit("parse"), reasons=pl.col("_issues")

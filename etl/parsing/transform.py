@@ -15,7 +15,7 @@ import polars as pl
 
 from etl.config import DEFAULT_SLICE_ROWS
 from etl.parsing import parsers
-from etl.parsing.amounts import read_amount
+from etl.parsing.amounts import AMOUNT_READ, read_amount
 from etl.parsing.decoding import FeedFormatError, decode
 from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them here
     CORRECTABLE,
@@ -134,17 +134,26 @@ def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:
         else pl.lit(None, dtype=pl.String).alias(canonical)
         for canonical, column in mapped.items()
     ]
-    return raw.select(
-        pl.lit(feed.name).alias("feed"),
-        pl.lit(feed.source_kind).alias("source_kind"),
-        "source_line",
-        "payload",
-        pl.lit(as_of).alias("batch_date"),
-        *cleaned,
-    ).with_columns(
-        [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
-        source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
-        amount=read_amount(pl.col("amount"), decimal=decimal_separator(feed))[0],
+    # The amount as split_parse_issues read it, when it did (read once per slice), else read here.
+    already = AMOUNT_READ in raw.columns
+    return (
+        raw.select(
+            pl.lit(feed.name).alias("feed"),
+            pl.lit(feed.source_kind).alias("source_kind"),
+            "source_line",
+            "payload",
+            pl.lit(as_of).alias("batch_date"),
+            *cleaned,
+            *([AMOUNT_READ] if already else []),
+        )
+        .with_columns(
+            [pl.col(c).str.to_uppercase() for c in _UPPER] + [pl.col(c).str.to_lowercase() for c in _LOWER],
+            source=pl.col("source").fill_null(pl.lit(feed.source or feed.name)),
+            amount=pl.col(AMOUNT_READ)
+            if already
+            else read_amount(pl.col("amount"), decimal=decimal_separator(feed))[0],
+        )
+        .drop(AMOUNT_READ, strict=False)
     )
 
 
