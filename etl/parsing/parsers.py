@@ -262,11 +262,13 @@ def parse_news_xml(data: bytes) -> list[dict[str, str | None]]:
     return _items(root)
 
 
-def extraction_issue(candidate: Candidate) -> str | None:
+def extraction_issue(candidate: Candidate, title: str | None = None) -> str | None:
     """Why a news candidate waits for a person's review, or None when it may become a fact.
 
     A candidate becomes a fact only when extraction had no doubt and it reports money: any reason
     (a soft doubt too) but those of ``NOT_HOLDING``, or a block, order, warning or other measure, holds it.
+    One measure without money is a fact too: a block or throttle that the item's ``title`` itself
+    reports on the candidate's platform ("Turkey blocks Instagram", ``news_doubts.headline_measure``).
     Measured on blind items, the soft doubts and the kind of a measure without money were where
     most wrong facts came from (docs/news_extraction.md, "From candidate to fact").
     """
@@ -275,13 +277,17 @@ def extraction_issue(candidate: Candidate) -> str | None:
         return f"low-confidence extraction ({candidate.confidence:.2f}): {why}"
     if any(reason not in NOT_HOLDING for reason in candidate.reasons):
         return f"extraction doubt ({candidate.confidence:.2f}): {', '.join(candidate.reasons)}"
-    if candidate.action_type not in MONETARY_ACTION_TYPES:
+    if candidate.action_type in MONETARY_ACTION_TYPES:
+        return None
+    from etl.parsing.news_doubts import headline_measure
+
+    if title is None or not headline_measure(candidate, title):
         return f"{candidate.action_type or 'unknown'} from news: a measure without a fine waits for review"
     return None
 
 
 def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate) -> dict[str, str | None]:
-    issue = extraction_issue(candidate)
+    issue = extraction_issue(candidate, item["title"])
     return {
         "source_record_id": f"{item['id']}#{index}", "source_url": item["link"],
         "decision_date": item["published"], "reported_date": item["published"],

@@ -686,3 +686,53 @@ def test_only_the_not_holding_doubts_let_a_candidate_through() -> None:
         "The Dutch Data Protection Authority has fined the company Quillo about 2 million euros.",
     )
     assert "platform_unknown" in with_other.reasons and extraction_issue(with_other) is not None
+
+
+def headline_facts(title: str, summary: str) -> list[tuple]:
+    """What the pipeline keeps as facts when the item's title is known: (platform, jurisdiction, action type)."""
+    return [
+        (c.platform, c.jurisdiction, c.action_type)
+        for c in extract_candidates(title, summary)
+        if extraction_issue(c, title) is None
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Kyrgyzstan blocks Telegram, citing harm to children", [("Telegram", "KG", "block")]),
+        ("Telegram blocked in Kyrgyzstan over extremist content", [("Telegram", "KG", "block")]),
+        ("Kyrgyz court orders Telegram blocked nationwide", [("Telegram", "KG", "block")]),
+        ("Kyrgyzstan orders internet providers to block Telegram", [("Telegram", "KG", "block")]),
+        ("Kyrgyzstan blocks access to messaging app Telegram", [("Telegram", "KG", "block")]),
+        ("Kyrgyzstan starts slowing Telegram", [("Telegram", "KG", "throttle")]),
+        # planned, threatened, undone or partial; something of the platform; the platform acting; two platforms
+        ("Kyrgyzstan to block Telegram", []),
+        ("Kyrgyzstan threatens to block Telegram", []),
+        ("Kyrgyzstan lifts block on Telegram", []),
+        ("Kyrgyzstan blocks Telegram on government devices", []),
+        ("Kyrgyzstan blocks Telegram channels over extremist content", []),
+        ("Kyrgyzstan blocks Telegram's payment service", []),
+        ("Telegram banned opposition channels in Kyrgyzstan", []),
+        ("Kyrgyzstan blocks Telegram and WhatsApp", []),
+        ("Kyrgyzstan blocks payments over Telegram", []),
+    ],
+)
+def test_a_block_the_headline_reports_on_its_platform_is_a_fact(title: str, expected: list[tuple]) -> None:
+    """A block or throttle without money is a fact only when the headline itself takes it on the platform it names."""
+    summary = (
+        "Kyrgyzstan's Ministry of Digital Development said it had restricted access to Telegram on Monday."
+    )
+    assert headline_facts(title, summary) == expected
+
+
+def test_a_measure_with_a_figure_or_without_a_title_waits_for_review() -> None:
+    """A block with a figure (a deal blocked) and any measure whose headline is not known still wait for review."""
+    title = "Taiwan blocks Uber's $950 million purchase"
+    summary = (
+        "Taiwan's Fair Trade Commission has blocked Uber's $950 million purchase of a delivery business."
+    )
+    assert headline_facts(title, summary) == []
+    title, summary = "Turkey blocks Instagram", "Turkey's telecoms authority blocked Instagram on Friday."
+    assert headline_facts(title, summary) == [("Instagram", "TR", "block")]
+    assert all(extraction_issue(c) is not None for c in extract_candidates(title, summary))
