@@ -243,17 +243,29 @@ _TO_MEASURE = re.compile(rf"(?i)\bto\s+{_MEASURE_VERB}\b")
 _ORDERED = re.compile(r"(?i)\b(?:order\w*|told|tells?|direct\w*|instruct\w*)\b")
 
 
+# An order the headline gives the platform: "orders Facebook to stop merging user data", "orders
+# WhatsApp to hold off ..."; not an order to pay (a fine) nor to block or suspend something.
+_ORDERS = re.compile(rf"(?i)\border(?:s|ed)?\s+(?:the\s+)?{_GAP}{{0,3}}$")
+# ("orders Amazon to refund customers" is money handed back, "to halt operations" a stop order records
+# call a block or an order: neither is read from a headline).
+_TO_DO = re.compile(
+    rf"\s+to\s+(?!(?:pay|refund|repay|reimburse|compensate|return|disgorge|hand)\b|{_MEASURE_VERB}\b)[a-z]+\b"
+)
+
+
 def headline_measure(candidate: Candidate, title: str) -> bool:
-    """Whether a block or throttle is the measure the item's headline reports, taken on its platform.
+    """Whether a block, throttle or order is the measure the item's headline reports, taken on its platform.
 
     The headline names the candidate's platform as what its verb blocks, bans, suspends or slows
     ("Turkey blocks Instagram", "TikTok blocked in Pakistan after ..."), not something of it or its
-    content ("blocks Uber's $950 million purchase", "blocks X accounts"), names no other platform,
-    and neither undoes, plans, threatens nor weighs the measure. Only a candidate without a figure
-    and without any doubt of its own qualifies (``parsers.extraction_issue`` checks the doubts).
+    content ("blocks Uber's $950 million purchase", "blocks X accounts"), or, for an order, as the
+    one ordered to do something ("orders Facebook to stop merging user data") that is neither paying
+    nor handing money back nor stopping operations; it names no other platform, and neither undoes,
+    plans, threatens nor weighs the measure. Only a candidate without a figure and without any doubt
+    of its own qualifies (``parsers.extraction_issue`` checks the doubts).
     """
     if (
-        candidate.action_type not in ("block", "throttle")
+        candidate.action_type not in ("block", "throttle", "order")
         or candidate.amount is not None
         or not candidate.platform
     ):
@@ -266,4 +278,8 @@ def headline_measure(candidate: Candidate, title: str) -> bool:
     start, end, name = spans[0]
     if same_platform(name) != same_platform(candidate.platform) or _PART_OF_IT.match(title, end):
         return False
+    if candidate.action_type == "order":
+        return not stops_operating(title, "order") and bool(
+            _ORDERS.search(title[max(0, start - 80) : start]) and _TO_DO.match(title, end)
+        )
     return bool(_VERB_BEFORE.search(title[max(0, start - 80) : start]) or _VERB_AFTER.match(title, end))

@@ -267,8 +267,9 @@ def extraction_issue(candidate: Candidate, title: str | None = None) -> str | No
 
     A candidate becomes a fact only when extraction had no doubt and it reports money: any reason
     (a soft doubt too) but those of ``NOT_HOLDING``, or a block, order, warning or other measure, holds it.
-    One measure without money is a fact too: a block or throttle that the item's ``title`` itself
-    reports on the candidate's platform ("Turkey blocks Instagram", ``news_doubts.headline_measure``).
+    One measure without money is a fact too: a block, throttle or order that the item's ``title``
+    itself reports on the candidate's platform ("Turkey blocks Instagram", "Japan's FTC orders Google
+    to stop ...": ``news_doubts.headline_measure``).
     Measured on blind items, the soft doubts and the kind of a measure without money were where
     most wrong facts came from (docs/news_extraction.md, "From candidate to fact").
     """

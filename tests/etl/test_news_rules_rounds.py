@@ -736,3 +736,21 @@ def test_a_measure_with_a_figure_or_without_a_title_waits_for_review() -> None:
     title, summary = "Turkey blocks Instagram", "Turkey's telecoms authority blocked Instagram on Friday."
     assert headline_facts(title, summary) == [("Instagram", "TR", "block")]
     assert all(extraction_issue(c) is not None for c in extract_candidates(title, summary))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Japan's FTC orders Google to stop app-store deals", [("Google", "JP", "order")]),
+        ("Japan orders Google to carry a correction notice", [("Google", "JP", "order")]),
+        # an order to pay or hand money back, to stop operating, to block, or one threatened: not read so
+        ("Japan's FTC orders Google to refund app developers", []),
+        ("Japan's FTC orders Google to halt its operations", []),
+        ("Japan's FTC may order Google to stop app-store deals", []),
+        ("Japan's FTC orders Google's unit to stop app-store deals", []),
+    ],
+)
+def test_an_order_the_headline_gives_its_platform_is_a_fact(title: str, expected: list[tuple]) -> None:
+    """An order without money is a fact when the headline orders the platform it names to do something."""
+    summary = "Japan's Fair Trade Commission said on Tuesday it had ordered Google to change its contracts."
+    assert headline_facts(title, summary) == expected
