@@ -17,10 +17,11 @@ from itertools import islice
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
 
-_NAME = r"(?P<name>[A-Z0-9][\w&.'’-]*[\w&](?:\s+(?:[A-Z0-9][\w&.'’-]*[\w&]|AI|&))*)"
+# A name starts with a capital or digit, or with one small letter before a capital ("mBank", "iFood").
+_NAME = r"(?P<name>(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&.'’-]*[\w&](?:\s+(?:[A-Z0-9][\w&.'’-]*[\w&]|AI|&))*)"
 # "fined (the chipmaker) Qualcomm 242 million euros": the verb's object, then the amount.
 _AFTER_VERB = re.compile(
-    r"\b(?:fined|fines|fine|penali[sz]ed|penali[sz]es|penali[sz]e|sanctioned|ordered|hit|hits|slapped|slaps)\s+"
+    r"\b(?:fined|fines|fine|penali[sz]ed|penali[sz]es|penali[sz]e|sanctioned|ordered|orders|hit|hits|slapped|slaps)\s+"
     rf"(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?{_NAME}(?:,[^,]{{0,60}},)?\s+(?:\S+\s+){{0,2}}?$"
 )
 # "imposed a 1.03 trillion won ($865 million) fine on Qualcomm": the party after the amount.
@@ -28,9 +29,12 @@ _AFTER_AMOUNT = re.compile(
     rf"[)\]\s]*(?:(?:fine|penalty|sanction)\s+)?(?:on|upon|against)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}"
 )
 # "Match Group, owner of Tinder, ..., will pay $14 million", "Sony Europe to pay $3.5 million": the subject pays.
+# A dateline before the subject ("SYDNEY - ", "NAIROBI (Reuters) - ") is no part of the sentence.
+_DATELINE = r"(?:[A-Z][A-Z .'’-]{1,40}?\s*(?:\([^)]{1,20}\)\s*)?[-–—]+\s*)?"
 _SUBJECT = re.compile(
-    rf"^\W*(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}(?:,[^,]{{0,80}},)?\s+(?:has\s+|have\s+)?(?:agreed\s+to\s+pay|"
-    r"will\s+pay|must\s+pay|is\s+to\s+pay|to\s+pay|was\s+fined|has\s+been\s+fined|fined|paid)\b(?:\s+\S+){0,3}?\s*$"
+    rf"^\W*{_DATELINE}(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}(?:,[^,]{{0,80}},)?\s+(?:has\s+|have\s+)?(?:agreed\s+to\s+pay|"
+    r"will\s+pay|must\s+pay|is\s+to\s+pay|to\s+pay|was\s+fined|has\s+been\s+fined|fined|paid|"
+    r"(?:was\s+|has\s+been\s+|is\s+)?ordered\s+to\s+pay)\b(?:\s+\S+){0,3}?\s*$"
 )
 _LEGAL_FORM = re.compile(
     r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Europe|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"

@@ -754,3 +754,38 @@ def test_an_order_the_headline_gives_its_platform_is_a_fact(title: str, expected
     """An order without money is a fact when the headline orders the platform it names to do something."""
     summary = "Japan's Fair Trade Commission said on Tuesday it had ordered Google to change its contracts."
     assert headline_facts(title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        (
+            "Judge orders Quillo to pay $12 million civil penalty in SEC case",
+            "A U.S. judge ordered the payments company to pay the penalty to the Securities and Exchange "
+            "Commission.",
+            [("Quillo", "US", "fine", D("12000000"), "USD")],
+        ),
+        (
+            "Quillo ordered to pay record $3.5M over booking fees",
+            "Canada's Competition Tribunal said on Monday the cinema company must pay the penalty.",
+            [("Quillo", "CA", "fine", D("3500000"), "CAD")],
+        ),
+        (
+            "Australian court penalises airline",
+            "SYDNEY - Quillo must pay A$10 million in penalties after Australia's Federal Court found the "
+            "company misled customers.",
+            [("Quillo", "AU", "fine", D("10000000"), "AUD")],
+        ),
+        (
+            "Polish regulator fines bank",
+            "Poland's data protection authority UODO has fined mQuillo 4,053,173 zlotys for failing to notify "
+            "customers of a breach, the company said.",
+            [("mQuillo", "PL", "fine", D("4053173"), "PLN")],
+        ),
+    ],
+)
+def test_a_company_the_tables_do_not_know_is_read_in_more_wire_forms(
+    title: str, summary: str, expected: list[tuple]
+) -> None:
+    """An unknown company after "orders", before "ordered to pay" or a dateline, or named like "mBank"."""
+    assert policy_facts(title, summary) == expected
