@@ -54,6 +54,7 @@ from etl.parsing.news_platforms import (
     choose_platform,
     in_turn,
     list_doubts,
+    measured_list,
     named_after_amount,
     other_party,
     party_after,
@@ -211,6 +212,9 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         named = spans.names or item.title_spans.names
         if paired_off and index is not None:
             reasons = [r for r in reasons if r != "multiple_platforms"]
+        # "Uganda blocks Facebook, Twitter and WhatsApp": one block of each platform listed
+        if mention is None and action in ("block", "throttle") and (listed_measure := measured_list(spans)):
+            each, named = True, listed_measure
         if each and named:  # one fine per platform listed: the list is expected
             reasons = [
                 r for r in reasons if r not in ("no_platform", "platform_unclear", "multiple_platforms")

@@ -32,6 +32,8 @@ from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import platform_spans
+from etl.parsing.news_names import Spans
+from etl.parsing.news_platforms import PART_OF_IT, measured_list
 from etl.parsing.platform_files import same_platform
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
@@ -220,14 +222,6 @@ _VERB_AFTER = re.compile(
     r"(?=\s*(?:$|[,;:.!—–-]|(?:in|across|for|over|after|nationwide|countrywide|by|until|on|from|amid|as|during|"
     r"indefinitely|again|throughout|at|under|following|pending|since)\b))"
 )
-# Right after the platform: what is blocked is something of it, or its content, not the platform
-# ("Uber's purchase", "X accounts", "Facebook page", "iPhone sales").
-_PART_OF_IT = re.compile(
-    r"(?i)(?:['’]s?\b|\s+(?:[\w-]+\s+)?(?:accounts?|posts?|pages?|channels?|videos?|content|links?|tweets?|"
-    r"profiles?|groups?|ads|adverts?|advertising|sales|purchases?|deals?|acquisitions?|mergers?|takeovers?|"
-    r"payments?|shares?|features?|updates?|stores?|products?|devices?|phones?|models?|games?|licen[cs]es?|"
-    r"stories|reels|livestreams?|broadcasts?|users?|apps)\b)"
-)
 # A headline that undoes, threatens, plans or weighs the measure, or asks about it, reports no measure taken.
 _NOT_TAKEN = re.compile(
     r"(?i)\?|\b(?:lift\w*|unblock\w*|restor\w*|overturn\w*|revers\w*|end(?:s|ed|ing)?|threat\w*|warn\w*|may|"
@@ -272,11 +266,16 @@ def headline_measure(candidate: Candidate, title: str) -> bool:
         return False
     if _NOT_TAKEN.search(title) or (_TO_MEASURE.search(title) and not _ORDERED.search(title)):
         return False
+    listed = measured_list(Spans(title, platform_spans(title)))
+    if listed:  # "Uganda blocks Facebook, Twitter and WhatsApp": each of them
+        return candidate.action_type != "order" and same_platform(candidate.platform) in {
+            same_platform(name) for name in listed
+        }
     spans = platform_spans(title)
     if len({same_platform(name) for _, _, name in spans}) != 1:
         return False
     start, end, name = spans[0]
-    if same_platform(name) != same_platform(candidate.platform) or _PART_OF_IT.match(title, end):
+    if same_platform(name) != same_platform(candidate.platform) or PART_OF_IT.match(title, end):
         return False
     if candidate.action_type == "order":
         return not stops_operating(title, "order") and bool(

@@ -714,7 +714,7 @@ def headline_facts(title: str, summary: str) -> list[tuple]:
         ("Kyrgyzstan blocks Telegram channels over extremist content", []),
         ("Kyrgyzstan blocks Telegram's payment service", []),
         ("Telegram banned opposition channels in Kyrgyzstan", []),
-        ("Kyrgyzstan blocks Telegram and WhatsApp", []),
+        ("Kyrgyzstan blocks Telegram, issues final warning to WhatsApp", []),
         ("Kyrgyzstan blocks payments over Telegram", []),
     ],
 )
@@ -789,3 +789,26 @@ def test_a_company_the_tables_do_not_know_is_read_in_more_wire_forms(
 ) -> None:
     """An unknown company after "orders", before "ordered to pay" or a dateline, or named like "mBank"."""
     assert policy_facts(title, summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Kyrgyzstan blocks Facebook, Telegram and WhatsApp ahead of election",
+            [("Facebook", "KG", "block"), ("Telegram", "KG", "block"), ("WhatsApp", "KG", "block")],
+        ),
+        (
+            "Kyrgyzstan has blocked search engine Yahoo, payments firm PayPal and gaming platform Steam",
+            [("Yahoo", "KG", "block"), ("PayPal", "KG", "block"), ("Steam", "KG", "block")],
+        ),
+        # their content, a list that is not the verb's object, or a measure not taken
+        ("Kyrgyzstan blocks Facebook and Telegram accounts", []),
+        ("Kyrgyzstan blocks Facebook after Telegram outage", []),
+        ("Kyrgyzstan threatens to block Facebook, Telegram and WhatsApp", []),
+    ],
+)
+def test_a_headline_blocking_a_list_of_platforms_blocks_each(title: str, expected: list[tuple]) -> None:
+    """A block whose object is a list of platforms is one block of each, and each is a fact."""
+    summary = "Kyrgyzstan's Ministry of Digital Development confirmed the measure on Monday."
+    assert sorted(headline_facts(title, summary)) == sorted(expected)
