@@ -48,7 +48,7 @@ _TO = re.compile(r"(?i)\s*(?:\([^)]{0,40}\)\s*)?to\s*")
 _OTHER_PARTY = re.compile(
     r"\b(?:its|their)\s+(?:[A-Z][\w&-]+|unit|subsidiar\w+|parent|owner|affiliates?|division|arm|partners?|"
     r"founders?|executives?|managers?|directors?|officers?|CEO|chief|boss|head|wholesalers?|distributors?|"
-    r"resellers?|sellers?|suppliers?|operators?)\b|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
+    r"resellers?|sellers?|suppliers?|operators?)\b|\b(?:rivals?|competitors?)\b|\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][\w&-]+"
 )
 # A quoted phrase names a charge or a law, not a party ("on each of three counts of 'LGBT propaganda'").
 _QUOTED = re.compile(r"['‘\"“][^'‘’\"“”]{1,60}['’\"”]")

@@ -812,3 +812,22 @@ def test_a_headline_blocking_a_list_of_platforms_blocks_each(title: str, expecte
     """A block whose object is a list of platforms is one block of each, and each is a fact."""
     summary = "Kyrgyzstan's Ministry of Digital Development confirmed the measure on Monday."
     assert sorted(headline_facts(title, summary)) == sorted(expected)
+
+
+def test_a_state_read_from_the_currency_of_a_named_authority_holds_nothing_alone() -> None:
+    """``jurisdiction_from_currency`` alone is no issue: a named authority fining in won is Korea's."""
+    title = "OpenAI fined 3.6 mln won over payment data exposure"
+    summary = "The Personal Information Protection Commission said it had imposed a fine of 3.6 million won on OpenAI."
+    [found] = extract_candidates(title, summary)
+    assert found.reasons == ("jurisdiction_from_currency",)
+    assert policy_facts(title, summary) == [("OpenAI", "KR", "fine", D("3600000"), "KRW")]
+
+
+def test_a_second_figure_after_a_rival_is_not_the_first_platforms() -> None:
+    """In "fined Uber 13.8 million reais and rival 99 3.5 million reais" the rival's figure is not Uber's."""
+    title = "Sao Paulo agency fines Uber and rival"
+    summary = (
+        "Brazil's consumer protection agency Procon-SP said it had fined Uber 13,791,524.54 reais and rival 99 "
+        "3,533,836.00 reais for offering motorbike rides."
+    )
+    assert policy_facts(title, summary) == [("Uber", "BR", "fine", D("13791524.54"), "BRL")]
