@@ -177,8 +177,8 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
     paired = respectively(spans, primaries)
     ends = {i: max(x.end for x in [m, *conversions.get(i, [])]) for i, m in primaries}
     serviced, listed = by_service(spans, ends), list_doubts(spans, primaries, ends)
-    # several platforms, but each figure's own: "... each", "... respectively", "Apple €X and Amazon €Y"
-    paired_off = bool(paired) or in_turn(spans, primaries, ends)
+    # several platforms, but each figure's own: "... respectively", "Apple €X and Amazon €Y" (and "each", below)
+    turns = in_turn(spans, primaries, ends)
     out = []
     for index, mention in primaries or ([(None, None)] if spans.found else []):
         action = action_type(sentence, mention, signals)
@@ -210,7 +210,7 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
         reasons += listed.get(index, []) if index is not None else []
         each = mention is not None and (EACH.match(sentence, end) or each_before)
         named = spans.names or item.title_spans.names
-        if paired_off and index is not None:
+        if index is not None and (paired or index in turns):
             reasons = [r for r in reasons if r != "multiple_platforms"]
         # "Uganda blocks Facebook, Twitter and WhatsApp": one block of each platform listed
         if mention is None and action in ("block", "throttle") and (listed_measure := measured_list(spans)):

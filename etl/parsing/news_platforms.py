@@ -215,21 +215,34 @@ def list_doubts(
     return doubts
 
 
-def in_turn(spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]) -> bool:
-    """Whether each of two or more amounts follows a platform of its own ("fined Apple €5m and Amazon €3m").
+# After the last figure of a sentence: what the fines are for ("over a 2018 deal ...", "for agreeing to ...").
+_CAUSE = re.compile(r"(?i)\b(?:over|for|after|because|following|about|regarding|concerning)\b")
 
-    Each amount has exactly one platform family named between the amount before it (its conversions
-    included; the sentence's start for the first) and itself, and none is named after the last: the
-    sentence names several platforms, but which figure is whose is not in doubt.
+
+def in_turn(spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[int, int]) -> set[int]:
+    """The amounts that each follow a platform of their own ("fined Apple €5m and Amazon €3m"), else none.
+
+    Each of the first two or more amounts has exactly one platform family named between the amount
+    before it (its conversions included; the sentence's start for the first) and itself, and none is
+    named after the last: the sentence names several platforms, but which figure is whose is not in
+    doubt. Amounts after those with no platform of their own ("..., more than 200 million euros in
+    all") may follow; they are not returned (a total or a sum keeps its own doubts). A platform named
+    after the last amount only in what the fines are for ("... over a deal that kept resellers of
+    Apple off Amazon.it") leaves the pairs as they are; one named otherwise after it undoes them.
     """
-    if len(primaries) < 2:
-        return False
+    paired: set[int] = set()
     lo = 0
     for i, mention in primaries:
-        if len({_family(name) for start, _, name in spans.found if lo <= start < mention.start}) != 1:
-            return False
+        families = {_family(name) for start, _, name in spans.found if lo <= start < mention.start}
+        if len(families) == 1 and len(paired) == primaries.index((i, mention)):
+            paired.add(i)
+        elif families:
+            return set()
         lo = ends[i]
-    return not any(start >= lo for start in spans.starts)
+    after = [start for start in spans.starts if start >= lo]
+    if len(paired) < 2 or (after and not _CAUSE.search(spans.text, lo, after[0])):
+        return set()
+    return paired
 
 
 def respectively(spans: Spans, primaries: list[tuple[int, MoneyMention]]) -> dict[int, str] | None:

@@ -831,3 +831,29 @@ def test_a_second_figure_after_a_rival_is_not_the_first_platforms() -> None:
         "3,533,836.00 reais for offering motorbike rides."
     )
     assert policy_facts(title, summary) == [("Uber", "BR", "fine", D("13791524.54"), "BRL")]
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Italy's competition watchdog fined Apple 134 million euros and Amazon 68 million euros, more than "
+            "200 million euros in all, over a deal that kept resellers of Apple products off Amazon.",
+            [("Apple", "IT", "fine", D("134000000"), "EUR"), ("Amazon", "IT", "fine", D("68000000"), "EUR")],
+        ),
+        (
+            "Italy's competition watchdog fined Apple 134 million euros and Amazon 68 million euros for agreeing "
+            "to restrict which resellers could sell Apple products through Amazon.",
+            [("Apple", "IT", "fine", D("134000000"), "EUR"), ("Amazon", "IT", "fine", D("68000000"), "EUR")],
+        ),
+        # a platform after the last figure that is not what the fines are for: whose figure is whose is open
+        (
+            "Italy's competition watchdog fined Apple 134 million euros and Amazon 68 million euros, and "
+            "Google too.",
+            [("Apple", "IT", "fine", D("134000000"), "EUR")],
+        ),
+    ],
+)
+def test_figures_in_turn_stay_paired_after_a_total_or_a_cause(summary: str, expected: list[tuple]) -> None:
+    """Figures in turn keep their platforms when a sum follows them or later platforms are what the fines are for."""
+    assert policy_facts("Italy fines Apple and Amazon", summary) == expected
