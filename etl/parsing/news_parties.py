@@ -56,6 +56,16 @@ _COMPANY = Gated(
     r"retailers?|start-?ups?|groups?|developers?|services?|sites?|marketplaces?|business(?:es)?|units?|"
     r"subsidiar(?:y|ies)|brands?|banks?|carriers?|corporations?|manufacturers?|networks?|websites?)\b"
 )
+# The item refers to a party as "it"/"its" and to no one as "he", "she", "his", "her", "Mr", "Ms": a
+# company, not a person ("fined Qualcomm ... for paying Apple to use only its LTE modem chips").
+_NEUTER = Gated(r"\b(?:its|it)\b")
+_PERSONAL = Gated(r"(?i)\b(?:he|she|his|her|hers|him|himself|herself|mr|ms|mrs|dr)\b")
+
+
+def _neuter_only(item_text: str) -> bool:
+    return bool(_NEUTER.search(item_text)) and not _PERSONAL.search(item_text)
+
+
 _CORPORATE = re.compile(r"\d|[a-z][A-Z]|\bAI$|\b[A-Z]{2,}$")  # 23andMe, OpenAI, Clearview AI, SK
 # A name ending in a word for a line of business ("Paytm Payments Bank", "Kik Interactive", "Hive Box
 # Technology"): an entity of a brand, and records name either the entity or the brand.
@@ -112,7 +122,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     ):
         return None, []
     reasons = ["platform_unknown"]
-    if not (_CORPORATE.search(name) or _COMPANY.search(item_text)):
+    if not (_CORPORATE.search(name) or _COMPANY.search(item_text) or _neuter_only(item_text)):
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
     elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
         reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice

@@ -857,3 +857,22 @@ def test_a_second_figure_after_a_rival_is_not_the_first_platforms() -> None:
 def test_figures_in_turn_stay_paired_after_a_total_or_a_cause(summary: str, expected: list[tuple]) -> None:
     """Figures in turn keep their platforms when a sum follows them or later platforms are what the fines are for."""
     assert policy_facts("Italy fines Apple and Amazon", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "EU antitrust regulators fined Quillo 997 million euros for abusing its dominance in modem chips.",
+            [("Quillo", "EU", "fine", D("997000000"), "EUR")],
+        ),
+        # "his", "Mr": perhaps a person, not a company
+        ("EU antitrust regulators fined Quillo 997,000 euros over his posts.", []),
+        ("EU antitrust regulators fined Quillo 997,000 euros; Mr Quillo said it was unfair.", []),
+    ],
+)
+def test_a_name_the_item_calls_it_and_no_one_he_or_she_is_a_companys(
+    summary: str, expected: list[tuple]
+) -> None:
+    """With no company word, an unknown name is a company's when the item says "it"/"its" and never "he"/"his"/"Mr"."""
+    assert policy_facts("Brussels fines Quillo", summary) == expected
