@@ -683,7 +683,7 @@ def test_only_the_not_holding_doubts_let_a_candidate_through() -> None:
     assert alone.reasons == ("platform_unknown",) and extraction_issue(alone) is None
     [with_other] = extract_candidates(
         "Dutch watchdog fines Quillo",
-        "The Dutch Data Protection Authority has fined the company Quillo about 2 million euros.",
+        "The Dutch Data Protection Authority has fined the company Quillo more than 2 million euros.",
     )
     assert "platform_unknown" in with_other.reasons and extraction_issue(with_other) is not None
 
@@ -876,3 +876,20 @@ def test_a_name_the_item_calls_it_and_no_one_he_or_she_is_a_companys(
 ) -> None:
     """With no company word, an unknown name is a company's when the item says "it"/"its" and never "he"/"his"/"Mr"."""
     assert policy_facts("Brussels fines Quillo", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Turkey's competition authority said it had fined Google about 482 million liras for not meeting "
+            "its obligations.",
+            [("Google", "TR", "fine", D("482000000"), "TRY")],
+        ),
+        # a bound is still a doubt
+        ("Turkey's competition authority said it had fined Google more than 482 million liras.", []),
+    ],
+)
+def test_an_approximate_figure_holds_nothing_alone(summary: str, expected: list[tuple]) -> None:
+    """``amount_qualified_approximate`` alone is no issue ("about", "nearly"); a bound ("more than") still is."""
+    assert policy_facts("Turkey fines Google", summary) == expected
