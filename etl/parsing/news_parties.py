@@ -12,7 +12,10 @@ item that it is a company) is ``platform_unclear``. Rules: docs/news_extraction.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
+
+import pycountry
 
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
@@ -138,9 +141,31 @@ def settled_party(name: str, reasons: list[str], item_text: str) -> tuple[str, l
     MultiChoice"), and it is ``platform_unclear`` when the item gives it a second name (``_renamed``).
     """
     name = _without_place(name, item_text)
-    return name, reasons + ["platform_unclear"] * (
-        _renamed(item_text, name) and "platform_unclear" not in reasons
-    )
+    unclear = _renamed(item_text, name) or _place_tail(name)
+    return name, reasons + ["platform_unclear"] * (unclear and "platform_unclear" not in reasons)
+
+
+def _place_tail(name: str) -> bool:
+    """Whether a name still ends in a country ("Oppo Kenya"): a brand's local entity.
+
+    The item never names the company without it (``_without_place`` would have dropped it), so
+    whether a record names the local entity or the brand is a choice, as for a line of business. A
+    city is part of a local company's name as often ("Taxi Helsinki"), so it is not read so.
+    """
+    short, _, tail = name.rpartition(" ")
+    return bool(short) and not short.endswith((" of", " de")) and _is_country(tail)
+
+
+@lru_cache(maxsize=256)
+def _is_country(word: str) -> bool:
+    """Whether a word is a country's name (not a code: "AI" in "Clearview AI" is no Anguilla)."""
+    if len(word) <= 3:
+        return False
+    try:
+        pycountry.countries.lookup(word)
+    except LookupError:
+        return False
+    return True
 
 
 def _without_place(name: str, item_text: str) -> str:

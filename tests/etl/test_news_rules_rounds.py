@@ -893,3 +893,28 @@ def test_a_name_the_item_calls_it_and_no_one_he_or_she_is_a_companys(
 def test_an_approximate_figure_holds_nothing_alone(summary: str, expected: list[tuple]) -> None:
     """``amount_qualified_approximate`` alone is no issue ("about", "nearly"); a bound ("more than") still is."""
     assert policy_facts("Turkey fines Google", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # a country the item never drops: the brand's local entity or the brand, which is open
+        (
+            "Kenya's data protection commissioner has fined smartphone maker Quillo Kenya 5 million shillings.",
+            [],
+        ),
+        (
+            "Kenya's data protection commissioner has fined smartphone maker Quillo Kenya 5 million shillings. "
+            "Quillo said it would appeal.",
+            [("Quillo", "KE", "fine", D("5000000"), "KES")],
+        ),
+        # a city is part of a local company's name as often
+        (
+            "Kenya's data protection commissioner has fined taxi company Taxi Nairobi 5 million shillings.",
+            [("Taxi Nairobi", "KE", "fine", D("5000000"), "KES")],
+        ),
+    ],
+)
+def test_an_unknown_name_ending_in_a_country_is_unclear(summary: str, expected: list[tuple]) -> None:
+    """An unknown name never given without its country (Quillo Kenya) may be the entity or the brand."""
+    assert policy_facts("Kenyan regulator fines phone maker", summary) == expected
