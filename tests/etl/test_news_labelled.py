@@ -47,7 +47,11 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # 5 wrong of 62; heldout_round9 consumed 2026-12-02 after its blind measurements: 26 correct / 23 review /
 # 12 wrong of 61 on 175823b, 12 / 47 / 2 with the review policy chosen on those counts; heldout_round10
 # consumed 2026-12-02 after its blind measurements: 24 / 26 / 13 of 63 on 2bfdcb2, 18 / 40 / 5 with the
-# review policy). Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
+# review policy; heldout_round11 and heldout_round12 consumed 2026-12-03 after their blind measurements:
+# round 11 13 / 49 / 0 of 62 on 5a760a6 and 15 / 47 / 0 on 088af54, rounds 11 and 12 together
+# 34 / 90 / 0 of 124 on 088af54 (round 12 19 / 43 / 0) and 51 / 70 / 3 on 71186f2 (round 11
+# 21 / 40 / 1, round 12 30 / 30 / 2).
+# Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
     for name in (
@@ -61,6 +65,8 @@ DEV_FILES = tuple(
         "heldout_round8",
         "heldout_round9",
         "heldout_round10",
+        "heldout_round11",
+        "heldout_round12",
     )
 )
 
@@ -364,10 +370,11 @@ def test_studied_files_give_no_wrong_fact(path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="targets not met on blind items: rounds 11 and 12 (heldout_round11.jsonl, heldout_round12.jsonl) "
-    "score 34 correct (27%), 90 review, 0 wrong of 124 on 088af54, and 51 correct (41%), 70 review, 3 wrong "
-    "on 71186f2 after the doubt study of 2026-12-03 (docs/news_extraction.md, 'Held-out result'); strict: "
-    "meeting them fails the build until this marker is removed",
+    reason="targets not met on blind items: rounds 11 and 12 scored 34 correct (27%), 90 review, 0 wrong of 124 "
+    "on 088af54, and 51 correct (41%), 70 review, 3 wrong on 71186f2 (docs/news_extraction.md, 'Held-out "
+    "result'); both were then consumed into DEV_FILES, and the gate is heldout_round13.jsonl alone once it "
+    "lands (skipped until then: fewer than MIN_HELD_OUT_REAL real held-out items); strict: meeting the "
+    "targets fails the build until this marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
     """On items the rules were not tuned on: >= 70% correct facts, >= 95% correct or review, no wrong fact."""
