@@ -39,11 +39,18 @@ _SUBJECT = re.compile(
     r"will\s+pay|must\s+pay|is\s+to\s+pay|to\s+pay|was\s+fined|has\s+been\s+fined|fined|paid|"
     r"(?:was\s+|has\s+been\s+|is\s+)?ordered\s+to\s+pay)\b(?:\s+\S+){0,3}?\s*$"
 )
+# A legal form, or a trailing country ("Ticketmaster UK", "Delivery Hero Germany": a brand's national
+# entity, which records name by the brand).
 _LEGAL_FORM = re.compile(
-    r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Europe|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"
-    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty|(?:Private|Pvt\.?)(?:\s+(?:Ltd\.?|Limited))?|Germany|France|Italy|Spain|India|Japan|Korea|"
-    r"Australia|Brasil|Brazil|Russia|Turkey|Canada|Netherlands|Nederland|Deutschland|Europe|Asia|International)$"
+    r"(?:\s+|,\s*)(?:UK|U\.K\.|Ireland|Inc\.?|Ltd\.?|Limited|LLC|Corp\.?|Corporation|Co\.?|S\.?A\.?|AG|"
+    r"GmbH|B\.?V\.?|N\.?V\.?|Plc|PLC|SpA|S\.p\.A\.|Pte|Pty|(?:Private|Pvt\.?)(?:\s+(?:Ltd\.?|Limited))?|"
+    r"Germany|France|Italy|Spain|India|Japan|Korea|Australia|Brasil|Brazil|Russia|Turkey|Canada|Netherlands|"
+    r"Nederland|Deutschland)$"
 )
+# A trailing region or "International": as often part of an organisation's own name ("IAB Europe",
+# "WW International") as a brand's group entity, so dropped only when the item also names the company
+# without it (``_without_region``).
+_REGION_TAIL = re.compile(r"\s+(?:Europe|Asia|International)$")
 # Words that start no company's name in this position: articles, pronouns, days, months, bodies.
 _NOT_A_NAME = re.compile(
     r"(?:The|A|An|It|Its|This|That|These|Those|He|She|They|His|Her|Their|Both|Each|All|Two|Three|"
@@ -116,7 +123,8 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
         return None, []
     raw = _DESCRIPTOR.sub("", found["name"])
     possessive = bool(_POSSESSIVE.search(raw))
-    name = _without_place(_LEGAL_FORM.sub("", _POSSESSIVE.sub("", raw)).strip(" .,'’"), item_text)
+    name, region = _without_region(_LEGAL_FORM.sub("", _POSSESSIVE.sub("", raw)).strip(" .,'’"), item_text)
+    name = _without_place(name, item_text)
     if (
         len(name) < 2
         or _NOT_A_NAME.match(name)
@@ -127,7 +135,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     reasons = ["platform_unknown"]
     if not (_CORPORATE.search(name) or _COMPANY.search(item_text) or _neuter_only(item_text)):
         reasons.append("platform_unclear")  # "fined Ivan Petrov 30,000 roubles": perhaps a person
-    elif _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
+    elif region or _BUSINESS_TAIL.search(name) or _second_name(sentence, found.end("name")):
         reasons.append("platform_unclear")  # the entity or its brand: which one the record names is a choice
     elif possessive or _NAME_GOES_ON.match(sentence, found.end("name")):
         reasons.append("platform_unclear")  # the company's unit is fined, or its name was read cut short
@@ -186,6 +194,22 @@ def _without_place(name: str, item_text: str) -> str:
         if re.search(rf"\b{re.escape(short)}\b(?!\s+[A-Z])", item_text):
             return short
     return name
+
+
+def _without_region(name: str, item_text: str) -> tuple[str, bool]:
+    """A name without a trailing region or "International" when the item also names it without.
+
+    Returns the name and whether it still ends in such a word: "Sony Europe" in an item that says
+    "Sony" elsewhere is Sony; "IAB Europe", never named otherwise, stays whole (it is not "IAB"), and
+    whether a record names that entity or a brand is a choice (``platform_unclear``).
+    """
+    tail = _REGION_TAIL.search(name)
+    if tail is None or not name[: tail.start()].strip():
+        return name, False
+    short = name[: tail.start()]
+    if re.search(rf"\b{re.escape(short)}\b(?!\s+[A-Z])", item_text):
+        return short, False
+    return name, True
 
 
 def _renamed(item_text: str, name: str) -> bool:

@@ -918,3 +918,31 @@ def test_an_approximate_figure_holds_nothing_alone(summary: str, expected: list[
 def test_an_unknown_name_ending_in_a_country_is_unclear(summary: str, expected: list[tuple]) -> None:
     """An unknown name never given without its country (Quillo Kenya) may be the entity or the brand."""
     assert policy_facts("Kenyan regulator fines phone maker", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # a region the item never drops is part of the name: not "Quillo"
+        (
+            "Quillo Europe, a trade association of ad companies, was fined 250,000 euros by Belgium's data "
+            "protection authority.",
+            [],
+        ),
+        (
+            "Quillo International, an ad company, was fined 250,000 euros by Belgium's data protection authority.",
+            [],
+        ),
+        # the item names the company without it too: the brand
+        (
+            "Quillo Europe, an ad company, was fined 250,000 euros by Belgium's data protection authority. "
+            "Quillo said it would appeal.",
+            [("Quillo", "BE", "fine", D("250000"), "EUR")],
+        ),
+    ],
+)
+def test_an_unknown_name_ending_in_a_region_keeps_it_unless_the_item_drops_it(
+    summary: str, expected: list[tuple]
+) -> None:
+    """A region ("Europe", "International") is no legal form: cut off, "IAB Europe" would be read "IAB"."""
+    assert policy_facts("Belgian watchdog fines ad group", summary) == expected
