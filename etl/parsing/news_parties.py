@@ -83,7 +83,8 @@ _BUSINESS_TAIL = re.compile(
     r"\s(?:Bank|Banking|Payments?|Pay|Interactive|Technolog(?:y|ies)|Tech|Holdings?|Group|Labs?|Digital|Media|"
     r"Networks?|Systems|Software|Services|Solutions|Entertainment|Games|Gaming|Mobility|Commerce|Online|"
     r"Platforms?|Financial|Finance|Capital|Markets|Global|Studios?|Ventures|Enterprises|Industries|"
-    r"Communications|Telecom|Securities|Exchange|Trading|Brands|Retail|Logistics|Insurance)$"
+    r"Communications|Telecom|Telecoms|Telecommunications|Telephony|Internet|Broadband|Wireless|Mobile|Cable|"
+    r"Securities|Exchange|Trading|Brands|Retail|Logistics|Insurance)$"
 )
 # Right after the name, an apposition that gives the party a second name ("Cognosphere, the publisher of
 # Genshin Impact known as HoYoverse,", "Kik Interactive, maker of the Kik messaging app,").

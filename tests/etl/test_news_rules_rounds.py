@@ -946,3 +946,23 @@ def test_an_unknown_name_ending_in_a_region_keeps_it_unless_the_item_drops_it(
 ) -> None:
     """A region ("Europe", "International") is no legal form: cut off, "IAB Europe" would be read "IAB"."""
     assert policy_facts("Belgian watchdog fines ad group", summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Quillo Internet to pay $1.5 million",
+            "The Federal Court of Australia ordered Quillo Internet to pay "
+            "$1.5 million in penalties for misleading its customers.",
+        ),
+        (
+            "Ofcom fines Quillo Telephony",
+            "Ofcom has fined Quillo Integrated Telephony Limited £183,898 for breaching telecoms rules. The "
+            "company must also change its procedures.",
+        ),
+    ],
+)
+def test_an_unknown_name_ending_in_a_telecom_line_of_business_is_unclear(title: str, summary: str) -> None:
+    """A telecom line of business ("Internet", "Telephony") ends the entity: it or its brand is a choice."""
+    assert policy_facts(title, summary) == []
