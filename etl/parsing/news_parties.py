@@ -150,8 +150,24 @@ def settled_party(name: str, reasons: list[str], item_text: str) -> tuple[str, l
     MultiChoice"), and it is ``platform_unclear`` when the item gives it a second name (``_renamed``).
     """
     name = _without_place(name, item_text)
-    unclear = _renamed(item_text, name) or _place_tail(name)
+    unclear = _renamed(item_text, name) or _place_tail(name) or _shortened(name, item_text)
     return name, reasons + ["platform_unclear"] * (unclear and "platform_unclear" not in reasons)
+
+
+def _shortened(name: str, item_text: str) -> bool:
+    """Whether the item also names the company by the first word or words of its name alone.
+
+    "Optus Internet" ... "through Optus", "Clearview AI" ... "Clearview said": the item names the
+    entity and its brand, and which one a record keeps is a choice (records keep "Clearview AI" but
+    "Optus"), as for a line of business or a country the item never drops.
+    """
+    words = name.split()
+    for k in range(1, len(words)):
+        short = " ".join(words[:k])
+        if len(short) > 1 and not _NOT_A_NAME.match(short):
+            if re.search(rf"\b{re.escape(short)}\b(?![ \t]+[A-Z0-9])", item_text):
+                return True
+    return False
 
 
 def _place_tail(name: str) -> bool:

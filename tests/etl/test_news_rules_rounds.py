@@ -966,3 +966,24 @@ def test_an_unknown_name_ending_in_a_region_keeps_it_unless_the_item_drops_it(
 def test_an_unknown_name_ending_in_a_telecom_line_of_business_is_unclear(title: str, summary: str) -> None:
     """A telecom line of business ("Internet", "Telephony") ends the entity: it or its brand is a choice."""
     assert policy_facts(title, summary) == []
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        # the item names the entity and, alone, its first word: which one a record keeps is open
+        (
+            "Ofcom has fined Quillo Fibre £183,898 for breaching telecoms rules. Quillo must also change its "
+            "procedures.",
+            [],
+        ),
+        (
+            "Ofcom has fined Quillo Fibre £183,898 for breaching telecoms rules. The company must also change "
+            "its procedures.",
+            [("Quillo Fibre", "GB", "fine", D("183898"), "GBP")],
+        ),
+    ],
+)
+def test_an_unknown_name_the_item_also_shortens_is_unclear(summary: str, expected: list[tuple]) -> None:
+    """An unknown name also given cut to its first word ("Quillo Fibre", "Quillo must") is unclear."""
+    assert policy_facts("Ofcom fines Quillo Fibre", summary) == expected
