@@ -165,7 +165,7 @@ def _shortened(name: str, item_text: str) -> bool:
     for k in range(1, len(words)):
         short = " ".join(words[:k])
         if len(short) > 1 and not _NOT_A_NAME.match(short):
-            if re.search(rf"\b{re.escape(short)}\b(?![ \t]+[A-Z0-9])", item_text):
+            if re.search(rf"\b{re.escape(short)}\b(?!\s+[A-Z0-9])", item_text):
                 return True
     return False
 
