@@ -987,3 +987,11 @@ def test_an_unknown_name_ending_in_a_telecom_line_of_business_is_unclear(title: 
 def test_an_unknown_name_the_item_also_shortens_is_unclear(summary: str, expected: list[tuple]) -> None:
     """An unknown name also given cut to its first word ("Quillo Fibre", "Quillo must") is unclear."""
     assert policy_facts("Ofcom fines Quillo Fibre", summary) == expected
+
+
+def test_papua_new_guinea_and_other_states_are_places() -> None:
+    """A block a state's headline reports has its state when the places table knows it (Papua New Guinea)."""
+    summary = "Papua New Guinea's government has admitted blocking Facebook for much of Monday in a test."
+    assert headline_facts("Papua New Guinea blocks Facebook in a test", summary) == [
+        ("Facebook", "PG", "block")
+    ]
