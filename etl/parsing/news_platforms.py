@@ -328,6 +328,11 @@ _MEASURED = re.compile(
 )
 # Within the list, a descriptor before a name: "payments firm PayPal", "gaming platform Steam".
 _DESCRIBED_ITEM = re.compile(r"(?:[a-z][\w-]*\s+){0,3}$")
+# Within the list, a verb is no descriptor: "blocked Instagram and disrupted WhatsApp" is two measures.
+_OTHER_VERB = re.compile(
+    r"(?i)\b(?:[\w-]+ed|block\w*|bans?|suspends?|slows?|throttles?|disrupts?|restricts?|limits?|curbs?|shuts?|"
+    r"cuts?|fines?|orders?|warns?|hits?|takes?|makes?|gets?|puts?|sets?)\b"
+)
 
 
 def measured_list(spans: Spans) -> list[str]:
@@ -345,7 +350,11 @@ def measured_list(spans: Spans) -> list[str]:
     names = [spans.found[0][2]]
     for (_, end, _), (start, _, name) in zip(spans.found, spans.found[1:], strict=False):
         gap = _LISTED.match(spans.text, end)
-        if gap is None or not _DESCRIBED_ITEM.fullmatch(spans.text, gap.end(), start):
+        if (
+            gap is None
+            or not _DESCRIBED_ITEM.fullmatch(spans.text, gap.end(), start)
+            or _OTHER_VERB.search(spans.text, gap.end(), start)
+        ):
             return []
         names.append(name)
     if PART_OF_IT.match(spans.text, spans.found[-1][1]) or len({_family(n) for n in names}) < 2:

@@ -13,6 +13,9 @@ import pytest
 
 from etl.parsing.news import extract_candidates
 from etl.parsing.news_doubts import appealed
+from etl.parsing.news_mentions import platform_spans
+from etl.parsing.news_names import Spans
+from etl.parsing.news_platforms import measured_list
 from etl.parsing.parsers import MIN_CONFIDENCE, extraction_issue
 
 D = Decimal
@@ -995,3 +998,21 @@ def test_papua_new_guinea_and_other_states_are_places() -> None:
     assert headline_facts("Papua New Guinea blocks Facebook in a test", summary) == [
         ("Facebook", "PG", "block")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a second verb: two measures, perhaps of two kinds, not one list
+        ("Iranian authorities have blocked Instagram and disrupted Twitter amid unrest.", []),
+        ("Iran blocks Telegram and throttles Twitter during protests.", []),
+        # descriptors still stand before a name
+        (
+            "Russia has blocked search engine Yahoo, payments firm PayPal and gaming platform Steam.",
+            ["Yahoo", "PayPal", "Steam"],
+        ),
+    ],
+)
+def test_a_second_verb_ends_a_list_of_blocked_platforms(sentence: str, expected: list[str]) -> None:
+    """A lower-case word between two platforms is a descriptor only when it is no verb ("and disrupted X")."""
+    assert measured_list(Spans(sentence, platform_spans(sentence))) == expected
