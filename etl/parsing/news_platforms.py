@@ -338,7 +338,8 @@ _OTHER_VERB = re.compile(
 def measured_list(spans: Spans) -> list[str]:
     """The platforms a measure verb takes as its object list ("blocks Facebook, Twitter and WhatsApp").
 
-    Two or more platforms of different families, each joined to the next by a comma or "and" (a
+    Two or more different platforms, none the owner of another ("Facebook, WhatsApp", not "Meta,
+    Facebook"), each joined to the next by a comma or "and" (a
     lower-case descriptor may stand before a name: "search engine Yahoo, payments firm PayPal and
     gaming platform Steam"), the first right after a measure verb, no other platform named in the
     sentence, and nothing of theirs after the last ("... and WhatsApp accounts"). Else [].
@@ -357,8 +358,10 @@ def measured_list(spans: Spans) -> list[str]:
         ):
             return []
         names.append(name)
-    if PART_OF_IT.match(spans.text, spans.found[-1][1]) or len({_family(n) for n in names}) < 2:
+    if PART_OF_IT.match(spans.text, spans.found[-1][1]) or len({same_platform(n) for n in names}) < 2:
         return []
+    if any(_family(a) == b for a in names for b in names if a != b):
+        return []  # "blocks Meta, Facebook": the owner and its product, one platform named twice
     return list(dict.fromkeys(names))
 
 

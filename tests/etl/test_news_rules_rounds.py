@@ -1016,3 +1016,21 @@ def test_papua_new_guinea_and_other_states_are_places() -> None:
 def test_a_second_verb_ends_a_list_of_blocked_platforms(sentence: str, expected: list[str]) -> None:
     """A lower-case word between two platforms is a descriptor only when it is no verb ("and disrupted X")."""
     assert measured_list(Spans(sentence, platform_spans(sentence))) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # two platforms of one owner are still two platforms blocked
+        (
+            "Sri Lanka blocks Facebook, WhatsApp after riots",
+            [("Facebook", "LK", "block"), ("WhatsApp", "LK", "block")],
+        ),
+        # the owner and its product are one platform named twice: one block, not two
+        ("Sri Lanka blocks Meta, Facebook after riots", [("Meta", "LK", "block")]),
+    ],
+)
+def test_a_list_of_blocked_platforms_may_share_an_owner(title: str, expected: list[tuple]) -> None:
+    """A list of platforms of one owner is one block of each; the owner and its product are no list."""
+    summary = "The government said the measure was temporary."
+    assert [f for f in headline_facts(title, summary) if f[2] == "block"] == expected
