@@ -31,6 +31,9 @@ _AFTER_VERB = re.compile(
 _AFTER_AMOUNT = re.compile(
     rf"[)\]\s]*(?:(?:fine|penalty|sanction)\s+)?(?:on|upon|against)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{_NAME}"
 )
+# "announced a $3 million fine for Telstra after it breached ...": the name right after "fine for" (no
+# word between: "a fine for breaching Ofcom rules" names no party).
+_FOR_AFTER_AMOUNT = re.compile(rf"[)\]\s]*(?:fine|penalty)\s+for\s+(?:the\s+)?{_NAME}")
 # "Match Group, owner of Tinder, ..., will pay $14 million", "Sony Europe to pay $3.5 million": the subject pays.
 # A dateline before the subject ("SYDNEY - ", "NAIROBI (Reuters) - ") is no part of the sentence.
 _DATELINE = r"(?:[A-Z][A-Z .'’-]{1,40}?\s*(?:\([^)]{1,20}\)\s*)?[-–—]+\s*)?"
@@ -118,6 +121,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     found = (
         _AFTER_VERB.search(sentence, max(0, anchor - 120), anchor)
         or _AFTER_AMOUNT.match(sentence, end)
+        or _FOR_AFTER_AMOUNT.match(sentence, end)
         or _SUBJECT.search(sentence, 0, anchor)
     )
     if found is None:

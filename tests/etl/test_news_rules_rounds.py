@@ -1034,3 +1034,24 @@ def test_a_list_of_blocked_platforms_may_share_an_owner(title: str, expected: li
     """A list of platforms of one owner is one block of each; the owner and its product are no list."""
     summary = "The government said the measure was temporary."
     assert [f for f in headline_facts(title, summary) if f[2] == "block"] == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        (
+            "Australia's communications regulator on Wednesday announced a three million Australian dollar fine "
+            "for Quillo after it breached emergency call rules.",
+            [("Quillo", "AU", "fine", D("3000000"), "AUD")],
+        ),
+        # a word between: what the fine is for, not whom
+        (
+            "Australia's communications regulator on Wednesday announced a three million Australian dollar fine "
+            "for breaching Quillo rules, the company said.",
+            [],
+        ),
+    ],
+)
+def test_an_unknown_company_right_after_fine_for_is_the_party(summary: str, expected: list[tuple]) -> None:
+    """An unknown company named right after "fine for" ("a fine for Quillo after it breached") is the party."""
+    assert policy_facts("Telco fined over call failures", summary) == expected
