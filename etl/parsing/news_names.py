@@ -147,7 +147,8 @@ _BODY_WORDS = (
 )
 _BODY = rf"(?i:{_BODY_WORDS})\b"
 _VERB = (
-    r"(?i:fines?|fined|blocks?|blocked|bans?|banned|slows?|throttled?|orders?|ordered|warn|slaps?|hits?|"
+    r"(?i:fines?|fined|blocks?|blocked|bans?|banned|suspends?|suspended|slows?|throttled?|orders?|ordered|warn|"
+    r"slaps?|hits?|"
     r"penali[sz]e[sd]?|impos(?:es|ed)|levie[sd]|sanction(?:s|ed))\b"
 )
 # Between a place and an authority word, these mean the place describes a company, not the authority
@@ -194,9 +195,10 @@ _AUTH_TOPIC = (
 )
 _AUTH_PLACE_MOD = rf"(?:{_AUTH_TOPIC}|and|[A-Z][\w-]+)"
 _ACTOR_PAST = (
-    r"(?:fined|imposed|slapped|levied|penali[sz]ed|ordered|blocked|banned|throttled|sanctioned|warned)"
+    r"(?:fined|imposed|slapped|levied|penali[sz]ed|ordered|blocked|banned|suspended|throttled|sanctioned|"
+    r"warned)"
 )
-_ACTOR_NOW = r"(?:fines|slaps|hits|orders|blocks|bans|penali[sz]es|imposes|warns|sanctions)"
+_ACTOR_NOW = r"(?:fines|slaps|hits|orders|blocks|bans|suspends|penali[sz]es|imposes|warns|sanctions)"
 _NOT_A_VERB = r"(?:on|against|for|of|in|to|over|imposed|worth|total\w*|are|were|is|was|and|or|have|has)"
 _ACTOR = re.compile(
     rf"{_PLACE}(?=\s+(?:(?:has|have|had)\s+(?:also\s+)?)?(?:{_ACTOR_PAST}\b|{_ACTOR_NOW}\b(?!\s+{_NOT_A_VERB}\b)))"

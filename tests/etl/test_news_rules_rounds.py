@@ -1055,3 +1055,13 @@ def test_a_list_of_blocked_platforms_may_share_an_owner(title: str, expected: li
 def test_an_unknown_company_right_after_fine_for_is_the_party(summary: str, expected: list[tuple]) -> None:
     """An unknown company named right after "fine for" ("a fine for Quillo after it breached") is the party."""
     assert policy_facts("Telco fined over call failures", summary) == expected
+
+
+def test_a_state_that_suspends_a_platform_is_the_authority() -> None:
+    """A state that "suspends" a platform in the headline is its actor, as one that "blocks" it."""
+    summary = (
+        "The security service said on Wednesday it had decided to temporarily restrict access to TikTok."
+    )
+    assert headline_facts("Azerbaijan suspends TikTok during border fighting", summary) == [
+        ("TikTok", "AZ", "block")
+    ]
