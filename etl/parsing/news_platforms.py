@@ -270,7 +270,9 @@ def other_party(
     Didi") is the party (``platform_unknown``); a sentence about carriers, users or managers that
     takes its platform from the headline is about another party (``fined_party_not_platform``).
     """
-    if platform is None and not titled and (described := _DESCRIBED.search(spans.text)):
+    described = None if platform is not None or titled else _DESCRIBED.search(spans.text)
+    # a place is no company: "to store Russian users' data" reads "store" as a noun
+    if described and not BARE_PLACE[0].fullmatch(described["name"]):
         return described["name"], [r for r in reasons if r != "no_platform"] + ["platform_unknown"]
     if "platform_from_context" in reasons and _THIRD_PARTY.search(spans.text):
         return platform, [*reasons, "fined_party_not_platform"]

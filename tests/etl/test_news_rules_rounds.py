@@ -1065,3 +1065,11 @@ def test_a_state_that_suspends_a_platform_is_the_authority() -> None:
     assert headline_facts("Azerbaijan suspends TikTok during border fighting", summary) == [
         ("TikTok", "AZ", "block")
     ]
+
+
+def test_a_place_after_a_company_word_is_no_company() -> None:
+    """A place read after a company word ("to store Russian users' data") is no party."""
+    summary = (
+        "A Moscow court fined 2 million roubles for failing to store Russian users' personal data in Russia."
+    )
+    assert policy_facts("Watchdog fines app maker", summary) == []
