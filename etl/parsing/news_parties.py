@@ -135,6 +135,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
         or _NOT_A_NAME.match(name)
         or first_code(name, PLACE_RULES)
         or BARE_PLACE[0].fullmatch(name)
+        or is_currency_code(name)
     ):
         return None, []
     reasons = ["platform_unknown"]
@@ -195,6 +196,12 @@ def _is_country(word: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+@lru_cache(maxsize=256)
+def is_currency_code(name: str) -> bool:
+    """Whether a name is a currency's code ("fined the company HUF 2.5 billion": "HUF" is no company)."""
+    return len(name) == 3 and name.isupper() and pycountry.currencies.get(alpha_3=name) is not None
 
 
 def _without_place(name: str, item_text: str) -> str:

@@ -1073,3 +1073,9 @@ def test_a_place_after_a_company_word_is_no_company() -> None:
         "A Moscow court fined 2 million roubles for failing to store Russian users' personal data in Russia."
     )
     assert policy_facts("Watchdog fines app maker", summary) == []
+
+
+def test_a_currency_code_is_no_company() -> None:
+    """A currency code before the amount ("fined the company HUF 2.5 billion") is no company."""
+    summary = "The authority said on Monday it had fined the company HUF 2.5 billion for unfair practices."
+    assert policy_facts("Hungarian watchdog fines travel site", summary) == []
