@@ -22,10 +22,12 @@ from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
 
 # A name starts with a capital or digit, or with one small letter before a capital ("mBank", "iFood").
 _NAME = r"(?P<name>(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&.'’-]*[\w&](?:\s+(?:[A-Z0-9][\w&.'’-]*[\w&]|AI|&))*)"
-# "fined (the chipmaker) Qualcomm 242 million euros": the verb's object, then the amount.
+# "fined (the chipmaker) Qualcomm 242 million euros": the verb's object, then the amount. No preposition
+# between ("hit with record Belgian GDPR fine of €50,000": what the party is hit with, not the party).
 _AFTER_VERB = re.compile(
     r"\b(?:fined|fines|fine|penali[sz]ed|penali[sz]es|penali[sz]e|sanctioned|ordered|orders|hit|hits|slapped|slaps)\s+"
-    rf"(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?{_NAME}(?:,[^,]{{0,60}},)?\s+(?:\S+\s+){{0,2}}?$"
+    rf"(?:the\s+)?(?:(?!(?:with|by|for|over|in|on|at|to|from|after|under|as|of)\b)[a-z][\w-]*\s+){{0,4}}?{_NAME}"
+    r"(?:,[^,]{0,60},)?\s+(?:\S+\s+){0,2}?$"
 )
 # "imposed a 1.03 trillion won ($865 million) fine on Qualcomm": the party after the amount.
 _AFTER_AMOUNT = re.compile(

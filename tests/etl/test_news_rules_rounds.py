@@ -1079,3 +1079,10 @@ def test_a_currency_code_is_no_company() -> None:
     """A currency code before the amount ("fined the company HUF 2.5 billion") is no company."""
     summary = "The authority said on Monday it had fined the company HUF 2.5 billion for unfair practices."
     assert policy_facts("Hungarian watchdog fines travel site", summary) == []
+
+
+def test_a_name_after_hit_with_is_no_party() -> None:
+    """After "hit with" comes what the party is hit with ("record Belgian GDPR fine"), not the party."""
+    title = "Quillo hit with record Belgian GDPR fine of €50,000 over officer conflict"
+    summary = "Belgium's Data Protection Authority has fined Quillo 50,000 euros, its largest penalty so far."
+    assert policy_facts(title, summary) == [("Quillo", "BE", "fine", D("50000"), "EUR")]
