@@ -1086,3 +1086,9 @@ def test_a_name_after_hit_with_is_no_party() -> None:
     title = "Quillo hit with record Belgian GDPR fine of €50,000 over officer conflict"
     summary = "Belgium's Data Protection Authority has fined Quillo 50,000 euros, its largest penalty so far."
     assert policy_facts(title, summary) == [("Quillo", "BE", "fine", D("50000"), "EUR")]
+
+
+def test_burkina_faso_and_other_states_are_places() -> None:
+    """A block that authorities in a state take has its state once the places table knows it (Burkina Faso)."""
+    summary = "Authorities in Burkina Faso say they have blocked access to Facebook for security reasons."
+    assert headline_facts("Burkina Faso says it blocked Facebook", summary) == [("Facebook", "BF", "block")]
