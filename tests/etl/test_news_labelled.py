@@ -50,7 +50,9 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # review policy; heldout_round11 and heldout_round12 consumed 2026-12-03 after their blind measurements:
 # round 11 13 / 49 / 0 of 62 on 5a760a6 and 15 / 47 / 0 on 088af54, rounds 11 and 12 together
 # 34 / 90 / 0 of 124 on 088af54 (round 12 19 / 43 / 0) and 51 / 70 / 3 on 71186f2 (round 11
-# 21 / 40 / 1, round 12 30 / 30 / 2).
+# 21 / 40 / 1, round 12 30 / 30 / 2); heldout_round13 consumed 2026-12-03 after its blind
+# measurements on 500e520: 14 correct / 43 review / 4 wrong of 61, and 9 / 50 / 2 with the policy's
+# relaxations off (NOT_HOLDING empty, no headline measures).
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -67,6 +69,7 @@ DEV_FILES = tuple(
         "heldout_round10",
         "heldout_round11",
         "heldout_round12",
+        "heldout_round13",
     )
 )
 
@@ -372,8 +375,10 @@ def test_studied_files_give_no_wrong_fact(path: Path) -> None:
     strict=True,
     reason="targets not met on blind items: rounds 11 and 12 scored 34 correct (27%), 90 review, 0 wrong of 124 "
     "on 088af54, and 51 correct (41%), 70 review, 3 wrong on 71186f2; both were then consumed into DEV_FILES, "
-    "and round 13, the gate alone, scored 14 correct (23%), 43 review, 4 wrong of 61 on 500e520 "
-    "(docs/news_extraction.md, 'Round 13, measured'); strict: meeting the targets fails the build until this "
+    "and round 13 scored 14 correct (23%), 43 review, 4 wrong of 61 on 500e520 (9 / 50 / 2 with the "
+    "policy's relaxations off; docs/news_extraction.md, 'Round 13, measured') and was then consumed into "
+    "DEV_FILES; the gate is heldout_round14.jsonl, being written blind (the test skips while fewer than "
+    "MIN_HELD_OUT_REAL real held-out items exist); strict: meeting the targets fails the build until this "
     "marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
