@@ -19,10 +19,13 @@ from etl.parsing.news_candidate import unread_part
 from etl.parsing.news_cues import Cues, action_type, cues
 from etl.parsing.news_doubts import (
     CLAUSE_BREAK,
+    after_bare_figure,
     appealed,
+    division_named,
     looks_back,
     other_authority_doubts,
     redress_doubts,
+    reinstated,
     stops_operating,
 )
 from etl.parsing.news_gate import Gated
@@ -72,7 +75,10 @@ _OFFERED = Gated(
 )
 _EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered)")
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
-_POTENTIAL = Gated(r"(?i)\b(?:fac(?:e|es|ing)|could|may|might|risks?|threat\w*|expect\w*|anticipat\w*)\b")
+# "May" before a day is the month ("said on May 14 it had fined ...").
+_POTENTIAL = Gated(
+    r"(?i)\b(?:fac(?:e|es|ing)|could|may(?!\s+\d)|might|risks?|threat\w*|expect\w*|anticipat\w*)\b"
+)
 # Before an action verb: the action is threatened or planned, not taken ("threatened to block").
 # After the amount: the figure itself is a conversion ("$130 million at the current exchange rate").
 _AT_RATE = re.compile(
@@ -154,6 +160,7 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
         with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept
     ]
     kept = redress_doubts(kept, found, sentences)
+    kept = [with_reasons(c, "platform_unclear") if division_named(c, text) else c for c in kept]
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 
@@ -270,6 +277,8 @@ def _doubts(
         ("amount_is_total", mention is not None and is_tally(sentence, start, max(end, until))),
         ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
         ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
+        ("earlier_action", mention is not None and reinstated(sentence, start)),  # "court reinstates $2m penalty"
+        ("amount_is_conversion", mention is not None and after_bare_figure(sentence, start)),  # "3m lev, about €1.5m"
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
     ) if doubt]  # fmt: skip
 

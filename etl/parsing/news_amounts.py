@@ -34,7 +34,7 @@ _ADJECTIVES: dict[str, str] = TABLES["currency_adjectives"]
 
 QUAL = (
     r"add(?:s|ed|ing)?\s+up\s+to|just\s+over|just\s+under|more\s+than|less\s+than|up\s+to|at\s+least|"
-    r"close\s+to|as\s+much\s+as|in\s+excess\s+of|upwards\s+of|an\s+estimated|approximately|approx\.|"
+    r"capped\s+at|close\s+to|as\s+much\s+as|in\s+excess\s+of|upwards\s+of|an\s+estimated|approximately|approx\.|"
     r"roughly|around|about|nearly|almost|over|under|some|circa|cca\.|ca\.|~"
 )
 _QUAL_ALIASES = {"cca.": "about", "ca.": "about", "circa": "about", "~": "about"}
@@ -65,8 +65,9 @@ _LONG_SCALES = (
 _CURWORD = (
     r"dollars?|euros?|rubles?|roubles?|pounds?(?:\s+sterling)?|sterling|yen|yuan|renminbi|won|rupees?|"
     r"liras?|lire|reais|forints?|zlotys?|hryvnias?|tenge|francs?|kronor|kronur|krona|kroner|krone|rand|"
-    r"pesos?|ringgit|baht|rupiah|lei|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong"
+    r"pesos?|ringgit|baht|rupiah|lei|leva|lev|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong"
 )
+CURRENCY_WORDS = _CURWORD  # a currency word as written ("euros", "leva"), for rules that must tell one apart
 _MONEY_RE = re.compile(
     rf"(?:(?<![A-Za-z])(?P<qual>(?i:{QUAL}))[\s\\]*)?(?P<pre>{_PREFIX})?\s?(?P<num>{_POINT}|{_POINT_WORD}|{_DIGITS}|{_WORDNUM})"
     rf"(?:(?:\s*-\s*|\s+)?(?P<scale>(?i:{_LONG_SCALES}))(?![A-Za-z])|(?P<short>[kKmMbB])(?![A-Za-z]))?"

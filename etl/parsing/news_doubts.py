@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from etl.parsing.news_amounts import CURRENCY_WORDS, QUAL
 from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
@@ -135,6 +136,50 @@ def appealed(sentence: str, start: int) -> bool:
     appeal after the commission ordered it to pay Rp 30 billion" reports the decision.
     """
     return bool(_APPEALED.search(sentence, 0, start))
+
+
+# A court that reinstates or restores a penalty decides on an earlier one: the labels part on whether
+# that is a new action ("High Court reinstates $2 million penalty", round 13), so it waits for review.
+# "ordered to restore the channel or pay ..." restores something else.
+_REINSTATED = Gated(
+    r"(?i)\b(?:reinstat|restor)(?:es|ed|ing|e)\s+(?:(?!(?:or|and|to|if|unless|pay)\b)[^\s]+\s+){0,5}?"
+    r"(?:fines?|penalt(?:y|ies)|amount|sum)\b"
+)
+
+
+def reinstated(sentence: str, start: int) -> bool:
+    """Whether the figure at ``start`` is a penalty the sentence reinstates or restores (an earlier decision)."""
+    return any(m.start() < start for m in _REINSTATED.finditer(sentence))
+
+
+# Right before a figure: another figure whose currency was not read, then a comma or bracket ("3.75
+# million leva, about 1.92 million euro"): the figure read is likely that one's conversion.
+_SCALE_WORDS = r"thousand|million|billion|trillion|mln|mn|bln|bn"
+_AFTER_BARE_FIGURE = re.compile(
+    rf"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*-?\s*(?:{_SCALE_WORDS}))?"
+    rf"\s+(?!(?:{_SCALE_WORDS}|{CURRENCY_WORDS}|each|apiece|in|on|of|for|to|and|or)\b)[a-z]+\s*[,(]\s*(?:or\s+|i\.e\.\s+)?(?:(?i:{QUAL})\s*)?\Z"
+)
+
+
+def after_bare_figure(sentence: str, start: int) -> bool:
+    """Whether a figure with a scale but no currency read stands right before the figure at ``start``."""
+    return bool(_AFTER_BARE_FIGURE.search(sentence[max(0, start - 60) : start]))
+
+
+# A known platform's name followed by capitalised words that the item also gives as its own initials
+# ("Amazon Web Services, Inc." ... "AWS"): a business of the brand known by its own name, which records
+# keep as such (round 13); an entity the item never abbreviates ("Twitch Interactive Inc.", "Google
+# Ireland Ltd", "Telegram Messenger Inc.") is the brand's, and records keep the brand.
+def division_named(c: Candidate, text: str) -> bool:
+    """Whether the sentence names the platform as a business of its own that ``text`` abbreviates ("AWS")."""
+    if not c.platform or not c.sentence:
+        return False
+    for m in re.finditer(rf"\b{re.escape(c.platform)}((?:\s+[A-Z][a-z][\w&'’-]*)+)", c.sentence):
+        words = [c.platform, *m[1].split()]
+        for k in range(3, len(words) + 1):
+            if re.search(rf"\b{''.join(w[0] for w in words[:k])}\b", text):
+                return True
+    return False
 
 
 def stops_operating(sentence: str, action: str | None) -> bool:

@@ -55,9 +55,14 @@ _NOT_FINAL = Gated(
 )
 # The fine is computed from the company's revenue or turnover, not capped by it ("calculated on its
 # revenue", "the sum was set at one tenth of its revenue in Russia"). A figure merely compared with
-# revenue ("a sum equal to 4% of its domestic sales") is a plain fine.
+# revenue ("a sum equal to 4% of its domestic sales") is a plain fine, and so is one capped by it ("a fine
+# of up to 10% of turnover"); a fine set between two shares of revenue ("carries a fine of 1/15 to 1/10
+# of a company's annual revenue") is computed from it.
+_SHARE = r"\d+(?:/\d+|(?:[.,]\d+)?\s*(?:%|per\s*cent|percent))"
 TURNOVER = Gated(
     r"(?i)\b(?:turnover|revenue|sales)[- ]based|"
+    rf"\bfines?\s+of\s+(?:between\s+|from\s+)?(?:{_SHARE}|\d+(?:[.,]\d+)?)\s+(?:to|and)\s+{_SHARE}\s+of\s+"
+    r"(?:[\w'’-]+\s+){0,4}?(?:turnover|revenues?|sales)\b|"
     r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b|"
     r"\bset\s+at\s+(?:[\w'’%.-]+\s+){0,6}?of\s+(?:[\w'’-]+\s+){0,3}?(?:turnover|revenues?|sales)\b"
 )

@@ -1092,3 +1092,81 @@ def test_burkina_faso_and_other_states_are_places() -> None:
     """A block that authorities in a state take has its state once the places table knows it (Burkina Faso)."""
     summary = "Authorities in Burkina Faso say they have blocked access to Facebook for security reasons."
     assert headline_facts("Burkina Faso says it blocked Facebook", summary) == [("Facebook", "BF", "block")]
+
+
+# Round 13 (consumed 2026-12-03): its 4 wrong facts on 500e520.
+
+
+def test_a_reinstated_penalty_is_an_earlier_decision() -> None:
+    """A court that reinstates or restores a penalty decides on an earlier one: review, not a new fine."""
+    title = "Appeals court reinstates $3 million penalty on Fastlink over broadband ads"
+    summary = "Australia's Full Court has reinstated a $3 million penalty against internet provider Fastlink."
+    assert policy_facts(title, summary) == []
+    restore = "A Moscow court ordered Google to restore the channel or pay 100,000 roubles a day."
+    assert "earlier_action" not in reasons_of("Court orders Google to restore channel", restore, D("100000"))
+
+
+def test_a_figure_after_a_figure_in_an_unread_currency_is_no_fine() -> None:
+    """A figure right after one in a currency not read ("2.5 million denars, about 40,000 euros") converts it."""
+    summary = (
+        "North Macedonia's telecom agency has fined telecom operator Nordnet "
+        "2.5 million denars, about 40,000 euros."
+    )
+    assert policy_facts("Regulator fines Nordnet", summary) == []
+
+
+def test_leva_are_bulgarian_and_may_before_a_day_is_the_month() -> None:
+    """Leva are BGN, the euro beside them a conversion; "said on May 14" is a date, not a possible fine."""
+    summary = (
+        "Bulgaria's Commission for Protection of Competition said on May 14 it had fined telecom operator "
+        "Vivatel 3.5 million leva, about 1.8 million euro."
+    )
+    [candidate] = extract_candidates("Bulgarian watchdog fines Vivatel", summary)
+    assert (candidate.amount, candidate.currency, candidate.reported_eur) == (
+        D("3500000"),
+        "BGN",
+        D("1800000"),
+    )
+    assert policy_facts("Bulgarian watchdog fines Vivatel", summary) == [
+        ("Vivatel", "BG", "fine", D("3500000"), "BGN")
+    ]
+
+
+def test_a_cap_on_a_daily_penalty_is_a_bound() -> None:
+    """A daily penalty "capped at €2 million": the cap is a maximum, not a second penalty."""
+    summary = (
+        "A Dutch court ordered Meta to change its feed. "
+        "Meta must comply or pay €50,000 per day, capped at €2 million."
+    )
+    assert [f[3] for f in policy_facts("Dutch court orders Meta to change feed", summary)] == [D("50000")]
+    assert "amount_qualified_bound" in reasons_of("Dutch court orders Meta", summary, D("2000000"))
+
+
+def test_a_fine_between_two_shares_of_revenue_is_turnover_based() -> None:
+    """A fine the law sets between two shares of revenue ("1/15 to 1/10 of annual revenue") is a turnover fine."""
+    summary = (
+        "A Moscow court has fined Spotify 90 million rubles for operating without a Russian office. "
+        "The offence carries a fine of 1/15 to 1/10 of a company's annual revenue."
+    )
+    assert facts("Moscow court fines Spotify", summary) == [
+        ("Spotify", "RU", "turnover_fine", D("90000000"), "RUB")
+    ]
+    capped = (
+        "A Moscow court has fined Spotify 90 million rubles. The law allows fines of up to 10% of revenue."
+    )
+    assert facts("Moscow court fines Spotify", capped) == [("Spotify", "RU", "fine", D("90000000"), "RUB")]
+
+
+def test_a_business_the_item_abbreviates_is_not_the_brand() -> None:
+    """A platform's business the item abbreviates ("Google Cloud Services LLC" ... "GCS"): its name is unclear."""
+    summary = (
+        "A Moscow court has fined Google Cloud Services LLC 3 million rubles for failing to open a local office. "
+        "Roskomnadzor had listed GCS among violators."
+    )
+    assert policy_facts("Moscow court fines Google unit", summary) == []
+    entity = (
+        "A Moscow court has fined Twitch Interactive Inc. 3 million rubles for failing to delete content."
+    )
+    assert policy_facts("Moscow court fines Twitch", entity) == [
+        ("Twitch", "RU", "fine", D("3000000"), "RUB")
+    ]
