@@ -32,10 +32,6 @@ from etl.parsing.news_amounts import CURRENCY_WORDS, QUAL
 from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
-from etl.parsing.news_mentions import platform_spans
-from etl.parsing.news_names import Spans
-from etl.parsing.news_platforms import PART_OF_IT, measured_list
-from etl.parsing.platform_files import same_platform
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
@@ -242,88 +238,3 @@ def other_authority_doubts(found: list[Candidate], title: str) -> list[Candidate
 def _another(authority: str, named: set[str]) -> bool:
     """Whether an authority is none of the named ones (one name inside the other counts as the same)."""
     return not any(authority in other or other in authority for other in named)
-
-
-# A measure the headline itself reports on the platform it names: the platform is what the verb
-# blocks, bans, suspends or slows ("Turkey blocks Instagram", "Nepal bans TikTok, citing ...", "Kenya
-# suspends Telegram during exam hours", "Russia starts slowing YouTube", "Istanbul court orders
-# Booking.com blocked", "... orders internet providers to block Uber").
-_MEASURE_VERB = (
-    r"(?:block(?:s|ed|ing)?|ban(?:s|ned|ning)?|suspend(?:s|ed|ing)?|slow(?:s|ed|ing)?(?:\s+down)?|"
-    r"throttl(?:es?|ed|ing)|shut(?:s|ting)?\s+(?:off|down)|cut(?:s|ting)?\s+off|turn(?:s|ed|ing)?\s+off)"
-)
-# Up to three words between the verb and the platform, none a preposition or possessive: "blocks
-# messaging app Telegram", "blocks access to Wikipedia", not "bans iPhone sales over Apple".
-_GAP = (
-    r"(?:(?!(?:over|for|after|of|from|in|on|at|to|by|with|amid|as|and|or|but|its|their|his|her)\b)[\w-]+\s+)"
-)
-_VERB_BEFORE = re.compile(rf"(?i)\b{_MEASURE_VERB}\s+(?:access\s+to\s+)?(?:the\s+)?{_GAP}{{0,3}}$")
-# The platform blocked, as a passive or after "orders": followed by the headline's end, punctuation or
-# a word of place, time or cause ("TikTok blocked in Pakistan after ...", "orders X suspended
-# nationwide"), never by an object ("YouTube banned RT channels": the platform is the one acting).
-_VERB_AFTER = re.compile(
-    r"(?i)\s+(?:is\s+|was\s+|has\s+been\s+|have\s+been\s+|been\s+|gets?\s+|got\s+)?"
-    r"(?:blocked|banned|suspended|throttled|slowed(?:\s+down)?|shut\s+(?:off|down))"
-    r"(?=\s*(?:$|[,;:.!—–-]|(?:in|across|for|over|after|nationwide|countrywide|by|until|on|from|amid|as|during|"
-    r"indefinitely|again|throughout|at|under|following|pending|since)\b))"
-)
-# A headline that undoes, threatens, plans or weighs the measure, or asks about it, reports no measure taken.
-_NOT_TAKEN = re.compile(
-    r"(?i)\?|\b(?:lift\w*|unblock\w*|restor\w*|overturn\w*|revers\w*|end(?:s|ed|ing)?|threat\w*|warn\w*|may|"
-    r"might|could|would|will|plan\w*|consider\w*|mull\w*|weigh\w*|seek\w*|sought|propos\w*|vows?|vowed|urg\w*|"
-    r"calls?\s+for|asks?|asked|demand\w*|reject\w*|refus\w*|uphold\w*|upheld|fac(?:e|es|ing)|risk\w*|if|unless|"
-    r"back\w*|challeng\w*|appeal\w*|temporar\w*|lawsuit|sues?|sued|"
-    # a ban for some people or devices only ("bans TikTok on government devices", "for children under 16")
-    r"(?:on|for|from|among|at)\s+(?:[\w-]+\s+){0,2}?(?:devices?|phones?|employees|staff|officials|lawmakers|"
-    r"schools?|students|minors|children|teens|teenagers|under-\d+s?))\b"
-)
-# "Nepal to ban TikTok": a plan, unless someone is ordered or told to do it.
-_TO_MEASURE = re.compile(rf"(?i)\bto\s+{_MEASURE_VERB}\b")
-_ORDERED = re.compile(r"(?i)\b(?:order\w*|told|tells?|direct\w*|instruct\w*)\b")
-
-
-# An order the headline gives the platform: "orders Facebook to stop merging user data", "orders
-# WhatsApp to hold off ..."; not an order to pay (a fine) nor to block or suspend something.
-_ORDERS = re.compile(rf"(?i)\border(?:s|ed)?\s+(?:the\s+)?{_GAP}{{0,3}}$")
-# ("orders Amazon to refund customers" is money handed back, "to halt operations" a stop order records
-# call a block or an order: neither is read from a headline).
-_TO_DO = re.compile(
-    rf"\s+to\s+(?!(?:pay|refund|repay|reimburse|compensate|return|disgorge|hand)\b|{_MEASURE_VERB}\b)[a-z]+\b"
-)
-
-
-def headline_measure(candidate: Candidate, title: str) -> bool:
-    """Whether a block, throttle or order is the measure the item's headline reports, taken on its platform.
-
-    The headline names the candidate's platform as what its verb blocks, bans, suspends or slows
-    ("Turkey blocks Instagram", "TikTok blocked in Pakistan after ..."), not something of it or its
-    content ("blocks Uber's $950 million purchase", "blocks X accounts"), or, for an order, as the
-    one ordered to do something ("orders Facebook to stop merging user data") that is neither paying
-    nor handing money back nor stopping operations; it names no other platform, and neither undoes,
-    plans, threatens nor weighs the measure. Only a candidate without a figure and without any doubt
-    of its own qualifies (``parsers.extraction_issue`` checks the doubts).
-    """
-    if (
-        candidate.action_type not in ("block", "throttle", "order")
-        or candidate.amount is not None
-        or not candidate.platform
-    ):
-        return False
-    if _NOT_TAKEN.search(title) or (_TO_MEASURE.search(title) and not _ORDERED.search(title)):
-        return False
-    listed = measured_list(Spans(title, platform_spans(title)))
-    if listed:  # "Uganda blocks Facebook, Twitter and WhatsApp": each of them
-        return candidate.action_type != "order" and same_platform(candidate.platform) in {
-            same_platform(name) for name in listed
-        }
-    spans = platform_spans(title)
-    if len({same_platform(name) for _, _, name in spans}) != 1:
-        return False
-    start, end, name = spans[0]
-    if same_platform(name) != same_platform(candidate.platform) or PART_OF_IT.match(title, end):
-        return False
-    if candidate.action_type == "order":
-        return not stops_operating(title, "order") and bool(
-            _ORDERS.search(title[max(0, start - 80) : start]) and _TO_DO.match(title, end)
-        )
-    return bool(_VERB_BEFORE.search(title[max(0, start - 80) : start]) or _VERB_AFTER.match(title, end))

@@ -568,8 +568,11 @@ def test_read_news_rows_carry_the_amount_qualifier_and_the_review_reason() -> No
             "Italy's AGCM fined Amazon more than 1.1 billion euros.",
             "extraction doubt (0.80): amount_qualified_bound",
         ),
-        # "about" alone is no doubt (parsers.NOT_HOLDING): the figure as the report gives it
-        ("Italy's AGCM fined Amazon about 1.1 billion euros.", None),
+        # "about" is a soft doubt, and every doubt holds
+        (
+            "Italy's AGCM fined Amazon about 1.1 billion euros.",
+            "extraction doubt (0.90): amount_qualified_approximate",
+        ),
         (
             "Russia's communications regulator Roskomnadzor blocked LinkedIn on Thursday.",
             "block from news: a measure without a fine waits for review",
@@ -577,7 +580,7 @@ def test_read_news_rows_carry_the_amount_qualifier_and_the_review_reason() -> No
     ],
 )
 def test_only_a_news_fine_read_without_doubt_becomes_a_fact(summary: str, issue: str | None) -> None:
-    """Any doubt, a soft one too (but those of ``NOT_HOLDING``), or a measure without money holds a candidate."""
+    """Any doubt, a soft one too, or a measure without money holds a candidate."""
     item = f"<item><title></title><description>{summary}</description><guid>synthetic-policy</guid></item>"
     rows = read_news(f'<rss version="2.0"><channel>{item}</channel></rss>'.encode())
     assert rows["extraction_issue"].to_list() == [issue]
