@@ -264,7 +264,7 @@ def extraction_issue(candidate: Candidate) -> str | None:
     reason, a soft doubt too (a company the tables do not know, an approximate figure, a state read
     from the currency), or a block, order, warning or other measure, holds it. Measured on blind
     items, letting the soft doubts or the measures without money through brought about one wrong
-    fact for every three to five more correct ones (docs/news_extraction.md, "From candidate to fact").
+    fact for every two to five more correct ones (docs/news_extraction.md, "From candidate to fact").
     """
     if candidate.confidence < MIN_CONFIDENCE:
         why = ", ".join(candidate.reasons) or "no reason given"
