@@ -30,6 +30,7 @@ from etl.parsing.news_doubts import (
 )
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_item import Item, bounded
+from etl.parsing.news_measured import measured_list
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
@@ -57,7 +58,6 @@ from etl.parsing.news_platforms import (
     choose_platform,
     in_turn,
     list_doubts,
-    measured_list,
     named_after_amount,
     other_party,
     party_after,

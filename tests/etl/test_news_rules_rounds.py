@@ -13,9 +13,9 @@ import pytest
 
 from etl.parsing.news import extract_candidates
 from etl.parsing.news_doubts import appealed
+from etl.parsing.news_measured import measured_list
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_names import Spans
-from etl.parsing.news_platforms import measured_list
 from etl.parsing.parsers import MIN_CONFIDENCE, extraction_issue
 
 D = Decimal
@@ -1150,6 +1150,4 @@ def test_a_business_the_item_abbreviates_is_not_the_brand() -> None:
     entity = (
         "A Moscow court has fined Twitch Interactive Inc. 3 million rubles for failing to delete content."
     )
-    assert read_fines("Moscow court fines Twitch", entity) == [
-        ("Twitch", "RU", "fine", D("3000000"), "RUB")
-    ]
+    assert read_fines("Moscow court fines Twitch", entity) == [("Twitch", "RU", "fine", D("3000000"), "RUB")]
