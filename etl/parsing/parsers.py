@@ -271,9 +271,9 @@ def extraction_issue(candidate: Candidate) -> str | None:
         return f"low-confidence extraction ({candidate.confidence:.2f}): {why}"
     if candidate.reasons:
         return f"extraction doubt ({candidate.confidence:.2f}): {', '.join(candidate.reasons)}"
-    if candidate.action_type in MONETARY_ACTION_TYPES:
-        return None
-    return f"{candidate.action_type or 'unknown'} from news: a measure without a fine waits for review"
+    if candidate.action_type not in MONETARY_ACTION_TYPES:
+        return f"{candidate.action_type or 'unknown'} from news: a measure without a fine waits for review"
+    return None
 
 
 def _candidate_row(item: dict[str, str | None], index: int, candidate: Candidate) -> dict[str, str | None]:
