@@ -52,7 +52,8 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # 34 / 90 / 0 of 124 on 088af54 (round 12 19 / 43 / 0) and 51 / 70 / 3 on 71186f2 (round 11
 # 21 / 40 / 1, round 12 30 / 30 / 2); heldout_round13 consumed 2026-12-03 after its blind
 # measurements on 500e520: 14 correct / 43 review / 4 wrong of 61, and 9 / 50 / 2 with the policy's
-# relaxations off (NOT_HOLDING empty, no headline measures).
+# relaxations off (NOT_HOLDING empty, no headline measures); heldout_round14 consumed 2026-12-03
+# after its blind measurement: 10 correct / 50 review / 0 wrong of 60 on 9946cea.
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -70,6 +71,7 @@ DEV_FILES = tuple(
         "heldout_round11",
         "heldout_round12",
         "heldout_round13",
+        "heldout_round14",
     )
 )
 
@@ -408,14 +410,14 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
 # wait for review (etl.parsing.parsers.extraction_issue: every doubt holds again since the
-# relaxations were taken out), measured 2026-12-03 on the 866 items of the thirteen studied files:
+# relaxations were taken out), measured 2026-12-03 on the 926 items of the fourteen studied files:
 # each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.464 (392/845)",
-    "platform": "0.348 (392/1128)",
-    "jurisdiction": "0.352 (392/1113)",
-    "action_type": "0.347 (392/1131)",
-    "reported_usd": "0.685 (213/311)",
+    "amount+currency": "0.413 (394/953)",
+    "platform": "0.308 (394/1280)",
+    "jurisdiction": "0.311 (394/1265)",
+    "action_type": "0.307 (394/1283)",
+    "reported_usd": "0.681 (213/313)",
     "reported_eur": "0.581 (18/31)",
 }
 
