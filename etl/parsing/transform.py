@@ -14,9 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.config import DEFAULT_SLICE_ROWS
-from etl.parsing import parsers
 from etl.parsing.amounts import AMOUNT_READ, read_amount
-from etl.parsing.decoding import FeedFormatError, decode
 from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them here
     CORRECTABLE,
     DECISION_SCHEMA,
@@ -29,6 +27,7 @@ from etl.parsing.held import (  # noqa: F401 - re-exported: callers read them he
     split_extraction_issues,
 )
 from etl.parsing.platforms import load_tables, resolve_platforms
+from etl.parsing.reading import check_columns, read_feed
 from etl.parsing.slices import FirstRows, PartWriter, Sink, adapter_slices
 from etl.parsing.suspect import decimal_separator, split_parse_issues, with_record_text
 from etl.parsing.validate import REJECT_SCHEMA, ContractError, split_valid  # noqa: F401 - REJECT_SCHEMA re-exported
@@ -55,11 +54,8 @@ CANONICAL = (
     "reported_eur",
     "status",
 )
-REQUIRED = ("decision_date", "jurisdiction", "authority", "platform", "action_type")
 META = ("feed", "source_line", "payload", "batch_date")
 _UPPER = ("jurisdiction", "currency")
-# What adapters add to a feed's own columns (etl.parsing.parsers).
-_ADAPTER_COLUMNS = ("source_line", "payload", "record_text", "parse_issue")
 _LOWER = ("action_type", "violation", "status", "amount_qualifier")
 
 
@@ -77,52 +73,6 @@ class TransformResult:
     def as_dict(self) -> dict[str, object]:
         """Plain values for XCom and JSON."""
         return asdict(self)
-
-
-def read_feed(path: Path, *, feed: Feed, workers: int = 1) -> pl.DataFrame:
-    """Read a landed feed file with the adapter of its format; nothing typed yet.
-
-    Args:
-        path: the landed file.
-        feed: its registry entry (format, encoding, column mapping).
-        workers: processes that may read a large news feed (``FINES_PARSE_WORKERS``).
-
-    Returns:
-        Text columns (the file's own, or canonical ones for tracker and news formats), plus
-        ``source_line`` (1-based record number) and ``payload`` (the record as JSON).
-
-    Raises:
-        FeedFormatError: undecodable bytes, an empty file, or a malformed layout.
-    """
-    data = path.read_bytes()
-    if not data or data.isspace():
-        raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
-    # UTF-8 tables go to Polars as bytes (no decoded copy of a large file); Polars refuses
-    # invalid UTF-8, and the decode below then names the byte offset.
-    utf8 = feed.encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-    direct = utf8 and feed.format in ("csv", "gdpr-tracker")
-    text = None if feed.format in NEWS_FORMATS or direct else decode(data, feed=feed, path=path)
-    if text is not None and not text.strip():
-        raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
-    try:
-        return parsers.read_payload(data, text, fmt=feed.format, path=path, workers=workers)
-    except parsers.ParseFailure as error:
-        if direct and "utf-8" in str(error):
-            decode(data, feed=feed, path=path)
-        raise FeedFormatError(f"feed {feed.name}: {path}: cannot parse as {feed.format}: {error}") from None
-
-
-def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
-    """Refuse a file that lacks a required column: a changed format must not shrink the marts.
-
-    Raises:
-        ContractError: naming the missing canonical columns and the feed columns expected.
-    """
-    missing = [c for c in REQUIRED if feed.columns.get(c, c) not in raw.columns]
-    if missing:
-        own = [c for c in raw.columns if c not in _ADAPTER_COLUMNS]
-        expected = ", ".join(f"{c} (column {feed.columns.get(c, c)!r})" for c in missing)
-        raise ContractError(f"{where}: missing required columns: {expected}; found {own}")
 
 
 def parse_rows(raw: pl.DataFrame, *, feed: Feed, as_of: date) -> pl.DataFrame:

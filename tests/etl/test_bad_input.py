@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from etl.config import Settings
 from etl.parsing import transform
+from etl.parsing.decoding import FeedFormatError
 from etl.parsing.validate import ContractError
 from etl.running import pipeline
 from etl.sources.feeds import Feed
@@ -23,7 +24,7 @@ HEADER = ["source", "source_record_id", "source_url", "decision_date", "jurisdic
           "action_type", "violation", "amount", "currency", "status"]  # fmt: skip
 GOOD = ["synthetic-test", "r1", "https://example.org/x", "2021-04-06", "RU", "Synthetic court", "ExampleTube",
         "fine", "content_removal", "1000", "RUB", "imposed"]  # fmt: skip
-WHOLE_FILE_ERRORS = (transform.FeedFormatError, ContractError)
+WHOLE_FILE_ERRORS = (FeedFormatError, ContractError)
 
 
 def _write(tmp_path: Path, rows: list[list[str]], name: str = "feed.csv") -> Path:

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from etl.parsing import transform
+from etl.parsing.decoding import FeedFormatError
 from etl.parsing.news_names import _ABBREVIATIONS, _BOUNDARY, split_sentences
 from etl.parsing.news_scope import PLAN_FINE, plan_fine_end
 from etl.sources.feeds import Feed, RegistryError, load_registry
@@ -109,9 +110,7 @@ def test_mixed_utf8_and_windows_1251_rows_are_refused_naming_lines(tmp_path: Pat
         + _row("r2", "1000", platform="Компания").encode("utf-8")
         + b"\n"
     )
-    with pytest.raises(
-        transform.FeedFormatError, match=r"mixed text encodings: line\(s\) 3 are UTF-8, line\(s\) 2"
-    ):
+    with pytest.raises(FeedFormatError, match=r"mixed text encodings: line\(s\) 3 are UTF-8, line\(s\) 2"):
         _run(tmp_path, body, encoding="auto")
 
 
@@ -150,7 +149,7 @@ def test_duplicate_csv_header_refuses_the_file(tmp_path: Path):
     """Two columns named 'amount' are reported; neither is picked silently."""
     body = f"{HEADER},amount\n{_row('r1', '1000')},5\n"
     with pytest.raises(
-        transform.FeedFormatError, match=r"line 1: the header names columns more than once: \['amount'\]"
+        FeedFormatError, match=r"line 1: the header names columns more than once: \['amount'\]"
     ):
         _run(tmp_path, body)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.parsing import transform
+from etl.parsing import reading
 from etl.sources.extract import extract_feed
 from etl.sources.feeds import Feed
 from etl.sources.fetch import FetchError, FetchPolicy, fetch_feed, land_bytes
@@ -126,7 +126,7 @@ def test_compressed_local_file_lands_inflated_and_reads_as_csv(tmp_path, packed)
     landed = extract_feed(feed, landing=tmp_path / "landing", as_of=DAY, policy=NO_RETRY)
     assert landed.path.read_bytes() == CSV
     assert landed.sha256 == hashlib.sha256(CSV).hexdigest()
-    raw = transform.read_feed(landed.path, feed=feed)
+    raw = reading.read_feed(landed.path, feed=feed)
     assert raw["platform"].to_list() == ["TikTok"]
 
 

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 
 from etl.config import BUNDLED_FEEDS
-from etl.parsing import parsers, transform
+from etl.parsing import parsers, reading, transform
+from etl.parsing.decoding import FeedFormatError
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
 
@@ -22,7 +23,7 @@ def _feed(fmt: str, path: Path, **options: object) -> Feed:
 
 def test_gdpr_tracker_export_maps_onto_canonical_columns():
     """Country names become ISO codes, the fine is EUR, the service named in the summary wins."""
-    frame = transform.read_feed(DATA / "sample_gdpr_tracker.csv", feed=_feed("gdpr-tracker", DATA))
+    frame = reading.read_feed(DATA / "sample_gdpr_tracker.csv", feed=_feed("gdpr-tracker", DATA))
     first = frame.row(0, named=True)
     assert first["jurisdiction"] == "IE" and first["authority"] == "Data Protection Commission (Ireland)"
     assert first["amount"] == "1200000000" and first["currency"] == "EUR"
@@ -37,13 +38,13 @@ def test_gdpr_tracker_with_other_columns_is_refused(tmp_path: Path):
     """A file that is not the tracker's shape names the columns it lacks."""
     path = tmp_path / "other.csv"
     path.write_text("ETid,Country\n1,SPAIN\n")
-    with pytest.raises(transform.FeedFormatError, match="missing columns"):
-        transform.read_feed(path, feed=_feed("gdpr-tracker", path))
+    with pytest.raises(FeedFormatError, match="missing columns"):
+        reading.read_feed(path, feed=_feed("gdpr-tracker", path))
 
 
 def test_jsonl_keeps_nested_values_in_payload(tmp_path: Path):
     """JSON Lines values become text; nested lists survive as JSON in the payload."""
-    frame = transform.read_feed(DATA / "sample_actions.jsonl", feed=_feed("jsonl", DATA))
+    frame = reading.read_feed(DATA / "sample_actions.jsonl", feed=_feed("jsonl", DATA))
     assert frame.height == 5 and frame["amount"].to_list()[0] == "10000000"
     assert json.loads(json.loads(frame["payload"][0])["tags"]) == ["local-representative", "same-day-fines"]
 
@@ -59,15 +60,15 @@ def test_broken_jsonl_names_the_line(tmp_path: Path, content: str, message: str)
     """A broken JSON Lines file names the line that breaks."""
     path = tmp_path / "broken.jsonl"
     path.write_text(content)
-    with pytest.raises(transform.FeedFormatError, match=message):
-        transform.read_feed(path, feed=_feed("jsonl", path))
+    with pytest.raises(FeedFormatError, match=message):
+        reading.read_feed(path, feed=_feed("jsonl", path))
 
 
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_news_feeds_yield_candidates_with_sentence_and_confidence(fmt: str):
     """RSS 2.0 and Atom items become candidate actions that keep their sentence and confidence."""
     path = DATA / f"sample_news.{fmt}"
-    frame = transform.read_feed(path, feed=_feed(fmt, path))
+    frame = reading.read_feed(path, feed=_feed(fmt, path))
     assert frame.height >= 3
     payload = json.loads(frame["payload"][0])
     assert payload["source_text"] and float(payload["extraction_confidence"]) > 0
@@ -77,7 +78,7 @@ def test_news_feeds_yield_candidates_with_sentence_and_confidence(fmt: str):
 
 def test_rss_reads_the_seed_phrasing():
     """The seed article's phrasing gives 2.5 million RUB with the $32,700 the report states."""
-    frame = transform.read_feed(DATA / "sample_news.rss", feed=_feed("rss", DATA))
+    frame = reading.read_feed(DATA / "sample_news.rss", feed=_feed("rss", DATA))
     tiktok = frame.filter(pl.col("platform") == "TikTok").row(0, named=True)
     assert (tiktok["amount"], tiktok["currency"], tiktok["reported_usd"]) == ("2500000", "RUB", "32700")
     assert tiktok["jurisdiction"] == "RU" and tiktok["decision_date"] == "2021-04-06"
@@ -104,8 +105,8 @@ def test_unsafe_or_wrong_xml_is_refused_clearly(tmp_path: Path, payload: bytes, 
     """Entity bombs, HTML error pages and truncated XML give a clear error naming the feed."""
     path = tmp_path / "feed.xml"
     path.write_bytes(payload)
-    with pytest.raises(transform.FeedFormatError, match=f"adapter_test: .*feed.xml: .*{message}"):
-        transform.read_feed(path, feed=_feed("rss", path))
+    with pytest.raises(FeedFormatError, match=f"adapter_test: .*feed.xml: .*{message}"):
+        reading.read_feed(path, feed=_feed("rss", path))
 
 
 def test_low_confidence_extraction_goes_to_quarantine_with_reason(tmp_path: Path):
@@ -135,8 +136,8 @@ def test_ragged_or_broken_csv_is_a_clear_error(tmp_path: Path, content: str, fmt
     """Ragged rows and broken quoting stop the feed with its name and file, losing nothing."""
     path = tmp_path / "bad.csv"
     path.write_text(content)
-    with pytest.raises(transform.FeedFormatError, match="adapter_test: .*bad.csv: cannot parse as csv"):
-        transform.read_feed(path, feed=_feed(fmt, path))
+    with pytest.raises(FeedFormatError, match="adapter_test: .*bad.csv: cannot parse as csv"):
+        reading.read_feed(path, feed=_feed(fmt, path))
 
 
 def test_semicolon_delimited_file_fails_the_batch_not_each_row(tmp_path: Path):
@@ -155,10 +156,10 @@ def test_utf8_bom_and_auto_detected_windows_1251(tmp_path: Path):
     row = "synthetic-test,2021-04-06,RU,Таганский районный суд города Москвы,TikTok,fine,2500000,RUB\n"
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + (header + row).encode())
-    assert transform.read_feed(bom, feed=_feed("csv", bom)).columns[0] == "source"
+    assert reading.read_feed(bom, feed=_feed("csv", bom)).columns[0] == "source"
     cp1251 = tmp_path / "cp1251.csv"
     cp1251.write_bytes((header + row * 3).encode("windows-1251"))
-    frame = transform.read_feed(cp1251, feed=_feed("csv", cp1251, encoding="auto"))
+    frame = reading.read_feed(cp1251, feed=_feed("csv", cp1251, encoding="auto"))
     assert frame["authority"][0] == "Таганский районный суд города Москвы"
 
 

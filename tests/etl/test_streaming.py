@@ -22,6 +22,7 @@ from polars.testing import assert_frame_equal
 from etl.config import Settings, SettingsError, load_settings
 from etl.money import fx
 from etl.parsing import decoding, transform
+from etl.parsing.decoding import FeedFormatError
 from etl.running import memory, pipeline, preparation
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
@@ -125,13 +126,13 @@ def test_encoding_errors_in_a_late_piece_name_the_file_line_and_byte_offset(tmp_
     body = "\n".join([HEADER, *rows]).encode("utf-8") + b"\n"
     broken = tmp_path / "broken.csv"
     broken.write_bytes(body + b"synthetic-test,x\xff\n")
-    with pytest.raises(transform.FeedFormatError, match=f"byte offset {len(body) + 16}$"):
+    with pytest.raises(FeedFormatError, match=f"byte offset {len(body) + 16}$"):
         _transform(broken, tmp_path / "a", rows=SLICE)
     mixed = tmp_path / "mixed.csv"
     late = _row(30).replace("Synthetic court", "Суд")
     mixed.write_bytes(body + late.encode("cp1251") + b"\n" + late.encode("utf-8") + b"\n")
     feed = Feed(name="streaming", format="csv", location=str(mixed), encoding="windows-1251")
-    with pytest.raises(transform.FeedFormatError, match=r"line\(s\) 23 are UTF-8, line\(s\) 22 are not"):
+    with pytest.raises(FeedFormatError, match=r"line\(s\) 23 are UTF-8, line\(s\) 22 are not"):
         transform.run(feed, mixed, as_of=AS_OF, out_dir=tmp_path / "b", slice_rows=SLICE)
 
 

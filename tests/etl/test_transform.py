@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from etl.parsing import transform
+from etl.parsing.decoding import FeedFormatError
 from etl.parsing.validate import ContractError
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF, FIXTURES
@@ -84,7 +85,7 @@ def test_undecodable_bytes_name_feed_file_and_offset(tmp_path: Path):
     """Bytes that are not UTF-8 give an error with the byte offset."""
     path = tmp_path / "broken.csv"
     path.write_bytes(b"decision_date,platform\n2021-04-06,Tik\xff\xfeTok\n")
-    with pytest.raises(transform.FeedFormatError, match=r"test_feed: .*broken.csv: .*byte offset 37"):
+    with pytest.raises(FeedFormatError, match=r"test_feed: .*broken.csv: .*byte offset 37"):
         transform.run(_feed(path), path, as_of=AS_OF, out_dir=tmp_path / "o")
 
 
@@ -105,7 +106,7 @@ def test_empty_file_is_a_clear_error(tmp_path: Path, content: str):
     """An empty file is refused, naming the feed and file."""
     path = tmp_path / "empty.csv"
     path.write_text(content)
-    with pytest.raises(transform.FeedFormatError, match="test_feed: .*empty.csv: file is empty"):
+    with pytest.raises(FeedFormatError, match="test_feed: .*empty.csv: file is empty"):
         transform.run(_feed(path), path, as_of=AS_OF, out_dir=tmp_path / "o")
 
 
