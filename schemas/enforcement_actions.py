@@ -18,53 +18,9 @@ from schemas.types import MONEY, RATE
 
 # ISO 4217 codes withdrawn since 1990 that real decisions were still denominated in.
 HISTORIC_CURRENCIES = frozenset(
-    {
-        "ATS",
-        "AZM",
-        "BEF",
-        "BGL",
-        "BYB",
-        "BYR",
-        "CSD",
-        "CYP",
-        "DEM",
-        "EEK",
-        "ESP",
-        "FIM",
-        "FRF",
-        "GHC",
-        "GRD",
-        "HRK",
-        "IEP",
-        "ITL",
-        "LTL",
-        "LUF",
-        "LVL",
-        "MGF",
-        "MRO",
-        "MTL",
-        "MZM",
-        "NLG",
-        "PTE",
-        "ROL",
-        "RUR",
-        "SDD",
-        "SIT",
-        "SKK",
-        "SRG",
-        "STD",
-        "TMM",
-        "TRL",
-        "VEB",
-        "VEF",
-        "XEU",
-        "YUM",
-        "ZMK",
-        "ZWD",
-        "ZWL",
-        "BGN",
-        "SLL",
-    }
+    "ATS AZM BEF BGL BGN BYB BYR CSD CYP DEM EEK ESP FIM FRF GHC GRD HRK IEP ITL LTL LUF LVL "
+    "MGF MRO MTL MZM NLG PTE ROL RUR SDD SIT SKK SLL SRG STD TMM TRL VEB VEF XEU YUM ZMK ZWD "
+    "ZWL".split()
 )
 CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies) | HISTORIC_CURRENCIES
 JURISDICTIONS = frozenset(c.alpha_2 for c in pycountry.countries) | {"EU"}
