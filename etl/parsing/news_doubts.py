@@ -32,6 +32,7 @@ from etl.parsing.news_amounts import CURRENCY_WORDS, QUAL
 from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_mentions import platform_spans
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
@@ -39,7 +40,8 @@ _EARLIER = Gated(
     r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:19|20)\d\d|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
-    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|first\s+(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
+    r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:January|February|March|April|"
+    r"June|July|August|September|October|November|December)(?!\s+\d)|first\s+(?:been\s+)?(?:fined|penali[sz]ed|ordered|sanctioned|blocked)|"
     r"(?:in|under)\s+(?:an?\s+)?(?:earlier|previous|prior)\s+(?:case|ruling|decision|probe)|"
     r"(?:had|has|have)\s+(?:also\s+)?(?:already\s+)?(?:been\s+)?(?:fined|penali[sz]ed)\s+(?:[\w$€£¥₽.,-]+\s+){0,6}?before|"
     r"over\s+the\s+(?:past|last)|in\s+the\s+past|years?\s+ago|(?:years?|months?)\s+earlier|"
@@ -61,7 +63,7 @@ _STEPS_BACK = Gated(
 )
 # An action in the past perfect: done before the events the item reports ("had fined", "had been ordered").
 _PAST_PERFECT = Gated(
-    r"(?i)\bhad\s+(?:(?:also|already|previously|earlier|once|twice|separately)\s+)?(?:been\s+)?"
+    r"(?i)\bhad\s+(?:(?:also|already|previously|earlier|once|twice|separately|first)\s+)?(?:been\s+)?"
     r"(?:fined|penali[sz]ed|sanctioned|imposed|levied|slapped|ordered|blocked|banned|suspended|throttled)\b"
 )
 # Reported speech shifts the tense back ("the board said it had fined ..."): the past perfect is the news then.
@@ -121,7 +123,25 @@ def looks_back(sentence: str, start: int, end: int) -> bool:
         return True
     if _STEPS_BACK.search(sentence):
         return True
-    return bool(_PAST_PERFECT.search(before)) and not _REPORTED.search(sentence)
+    if _REPORTED.search(sentence):
+        return False
+    return bool(_PAST_PERFECT.search(before)) or _past_perfect_lead(sentence[:start])
+
+
+# An action verb of the item's news: a figure after it belongs to it, not to an earlier past perfect.
+_NEWS_VERB = re.compile(
+    r"(?i)\b(?:fine[sd]?|impos\w+|order\w*|pay|pays|paid|slapp\w+|levi\w+|hit|penali[sz]\w+)\b"
+)
+
+
+def _past_perfect_lead(left: str) -> bool:
+    """Whether the sentence before a figure told an action in the past perfect that the figure completes.
+
+    "Both had first been fined that year, 2 million and 500,000 roubles respectively": the figures
+    follow the past perfect past a comma, with no action verb of their own in between.
+    """
+    found = list(_PAST_PERFECT.finditer(left))
+    return bool(found) and not _NEWS_VERB.search(left, found[-1].end())
 
 
 def appealed(sentence: str, start: int) -> bool:
@@ -141,11 +161,21 @@ _REINSTATED = Gated(
     r"(?i)\b(?:reinstat|restor)(?:es|ed|ing|e)\s+(?:(?!(?:or|and|to|if|unless|pay)\b)[^\s]+\s+){0,5}?"
     r"(?:fines?|penalt(?:y|ies)|amount|sum)\b"
 )
+# A court that upholds a penalty, or rejects the party's appeal against it, decides on an earlier one too:
+# the labels part on it as on a reinstated one ("Court upholds $3 million penalty", "must pay ... after a
+# court rejected its appeal"); wherever it stands in the sentence.
+_UPHELD = Gated(
+    r"(?i)\b(?:uph[eo]lds?|upholding)\s+(?:(?!(?:or|and|to|if|unless|pay)\b)[^\s]+\s+){0,6}?"
+    r"(?:fines?|penalt(?:y|ies)|sanctions?)\b|"
+    r"\b(?:rejected|rejects|dismissed|dismisses|threw\s+out|throws\s+out)\s+(?:its|their|the\s+company's|an?)\s+appeal"
+)
 
 
 def reinstated(sentence: str, start: int) -> bool:
     """Whether the figure at ``start`` is a penalty the sentence reinstates or restores (an earlier decision)."""
-    return any(m.start() < start for m in _REINSTATED.finditer(sentence))
+    return (
+        any(m.start() < start for m in _REINSTATED.finditer(sentence)) or _UPHELD.search(sentence) is not None
+    )
 
 
 # Right before a figure: another figure whose currency was not read, then a comma or bracket ("3.75
@@ -175,7 +205,24 @@ def division_named(c: Candidate, text: str) -> bool:
         for k in range(3, len(words) + 1):
             if re.search(rf"\b{''.join(w[0] for w in words[:k])}\b", text):
                 return True
-    return False
+    return _joined_brands(c.platform, text)
+
+
+# Two brands in one company's name ("Telefónica O2", "Telefónica Czech Republic (O2)"): which of them
+# a record keeps is a choice the text does not settle.
+_JOINED = re.compile(r"(?:\s+[A-Z][\w&'’-]*){0,3}\s*\(\s*|\s+")
+
+
+def _joined_brands(platform: str, text: str) -> bool:
+    """Whether the item names ``platform`` joined to another known platform's name, or with it in brackets."""
+    spans = platform_spans(text)
+    return any(
+        a[2] == platform != b[2] and _JOINED.fullmatch(text, a[1], b[0]) is not None
+        for a, b in zip(spans, spans[1:], strict=False)
+    ) or any(
+        b[2] == platform != a[2] and _JOINED.fullmatch(text, a[1], b[0]) is not None
+        for a, b in zip(spans, spans[1:], strict=False)
+    )
 
 
 def stops_operating(sentence: str, action: str | None) -> bool:

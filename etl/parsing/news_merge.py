@@ -214,6 +214,8 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
     carried = [
         r for r in other.reasons if r in ("conflicting_amounts", "action_reversed", "action_type_unclear")
     ]
+    if "amount_is_total" in other.reasons and best.amount is not None and best.amount == other.amount:
+        carried.append("amount_is_total")  # one figure the body breaks down is a total wherever it is quoted
     if "platform" in fills:  # the platform comes with the doubts its own sentence had about it
         carried += [r for r in other.reasons if r in _PLATFORM_DOUBTS]
     reasons = tuple(dict.fromkeys([*(renamed.get(r, r) for r in best.reasons if r not in dropped), *carried]))

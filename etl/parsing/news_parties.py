@@ -132,6 +132,7 @@ def unknown_party(sentence: str, anchor: int, end: int, *, item_text: str) -> tu
     possessive = bool(_POSSESSIVE.search(raw))
     name, region = _without_region(_LEGAL_FORM.sub("", _POSSESSIVE.sub("", raw)).strip(" .,'’"), item_text)
     name = _without_place(name, item_text)
+    name = without_code(name)
     if (
         len(name) < 2
         or _NOT_A_NAME.match(name)
@@ -204,6 +205,12 @@ def _is_country(word: str) -> bool:
 def is_currency_code(name: str) -> bool:
     """Whether a name is a currency's code ("fined the company HUF 2.5 billion": "HUF" is no company)."""
     return len(name) == 3 and name.isupper() and pycountry.currencies.get(alpha_3=name) is not None
+
+
+def without_code(name: str) -> str:
+    """A name without a currency's code read as its last word ("fined operator Zain KWD 150,000": Zain)."""
+    head, _, last = name.rpartition(" ")
+    return head if head and is_currency_code(last) else name
 
 
 def _without_place(name: str, item_text: str) -> str:

@@ -12,7 +12,7 @@ from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import MoneyMention
 from etl.parsing.news_names import BARE_PLACE, Spans
-from etl.parsing.news_parties import is_currency_code
+from etl.parsing.news_parties import is_currency_code, without_code
 from etl.parsing.platform_files import same_platform
 
 # "X's legal representative", "Telegram founder ...": the party fined is a person, not the platform.
@@ -274,8 +274,9 @@ def other_party(
     described = None if platform is not None or titled else _DESCRIBED.search(spans.text)
     # a place or a currency is no company: "to store Russian users' data" reads "store" as a noun, and
     # "fined the company HUF 2.5 billion" writes the currency before the amount
-    if described and not (BARE_PLACE[0].fullmatch(described["name"]) or is_currency_code(described["name"])):
-        return described["name"], [r for r in reasons if r != "no_platform"] + ["platform_unknown"]
+    name = described and without_code(described["name"])  # "operator Zain KWD 150,000": Zain
+    if name and not (BARE_PLACE[0].fullmatch(name) or is_currency_code(name)):
+        return name, [r for r in reasons if r != "no_platform"] + ["platform_unknown"]
     if "platform_from_context" in reasons and _THIRD_PARTY.search(spans.text):
         return platform, [*reasons, "fined_party_not_platform"]
     return platform, reasons

@@ -91,6 +91,8 @@ def mark_totals(found: list[Candidate]) -> list[Candidate]:
         parts = _parts(head, c)
         combo = next((combo for combo in _sums(parts) if agree(c.amount, sum(a for a, _ in combo))), None)
         if combo is None:
+            if _each_of_total(head, c, parts):
+                out[i] = with_reasons(out[i], "amount_is_total")
             continue
         out[i] = with_reasons(out[i], "amount_is_total")
         if "beyond_lead" in c.reasons:
@@ -99,6 +101,26 @@ def mark_totals(found: list[Candidate]) -> list[Candidate]:
             reasons = tuple(r for r in out[j].reasons if r not in ("beyond_lead", "conflicting_amounts"))
             out[j] = revised(out[j], reasons=reasons, confidence=confidence(reasons))
     return out + found[MAX_CANDIDATES:]
+
+
+# A figure the item calls a total ("fined X a total of €500,000"), and the one that each of its counts
+# carries ("Each infringement carries a €250,000 fine"): the total is no fine of its own either.
+_TOTAL_OF = re.compile(
+    rf"(?i)\b(?:(?:a|the)\s+total\s+of|in\s+total|totall?ing|{_COUNT}\s+(?:['‘’\w-]+\s+){{0,2}}{_COUNTED})\b"
+)
+_EACH_PART = Gated(r"(?i)\beach\b|\bapiece\b")
+
+
+def _each_of_total(found: list[Candidate], total: Candidate, parts: list[tuple[Decimal, int]]) -> bool:
+    """Whether a figure called a total is a whole multiple of a smaller figure the item gives "each"."""
+    if total.amount is None or not _TOTAL_OF.search(total.sentence):
+        return False
+    return any(
+        found[j].sentence != total.sentence
+        and total.amount % amount == 0
+        and _EACH_PART.search(found[j].sentence)
+        for amount, j in parts
+    )
 
 
 def _parts(found: list[Candidate], total: Candidate) -> list[tuple[Decimal, int]]:

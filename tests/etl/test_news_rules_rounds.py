@@ -1151,3 +1151,63 @@ def test_a_business_the_item_abbreviates_is_not_the_brand() -> None:
         "A Moscow court has fined Twitch Interactive Inc. 3 million rubles for failing to delete content."
     )
     assert read_fines("Moscow court fines Twitch", entity) == [("Twitch", "RU", "fine", D("3000000"), "RUB")]
+
+
+# After round 14 (docs/news_extraction.md, "After round 14").
+
+
+def clean_fines(title: str, summary: str) -> list[tuple]:
+    """Fines read without any doubt, the facts the pipeline keeps: (platform, jurisdiction, type, amount, currency)."""
+    return [
+        (c.platform, c.jurisdiction, c.action_type, c.amount, c.currency)
+        for c in extract_candidates(title, summary)
+        if extraction_issue(c) is None
+    ]
+
+
+def test_three_letter_codes_of_more_currencies_are_read() -> None:
+    """In "KWD 150,000 (USD 490,000)" the Kuwaiti dinar is the fine, the dollars its conversion."""
+    summary = "Kuwait's communications regulator has fined operator Zain KWD 150,000 (USD 490,000) for network outages."
+    [candidate] = extract_candidates("Kuwait regulator fines Zain", summary)
+    assert (candidate.amount, candidate.currency, candidate.reported_usd) == (D("150000"), "KWD", D("490000"))
+    assert read_fines("Kuwait regulator fines Zain", summary) == [("Zain", "KW", "fine", D("150000"), "KWD")]
+
+
+def test_the_sanctions_office_is_american_whatever_country_the_sanctions_name() -> None:
+    """A fine of the Office of Foreign Assets Control over Iran sanctions is the US's, not Iran's."""
+    summary = (
+        "Crypto exchange Bybit has agreed to pay $1.1 million to settle apparent violations of sanctions on "
+        "Iran, the Treasury's Office of Foreign Assets Control said."
+    )
+    [candidate] = extract_candidates("Bybit settles sanctions case", summary)
+    assert candidate.jurisdiction == "US"
+
+
+def test_a_fine_told_in_a_month_gone_by_or_first_imposed_looks_back() -> None:
+    """A fine "had been fined ... in October", or "had first been fined that year, X and Y": earlier actions."""
+    summary = (
+        "The Cyberspace Administration of China said it had fined live-streaming site Huya 1 million yuan. "
+        "The regulator added that the company had been fined 3 million yuan in October."
+    )
+    assert "earlier_action" in reasons_of("China fines Huya", summary, D("3000000"))
+    summary = (
+        "A Moscow court fined Tinder and Grindr 4 million roubles each on Tuesday. "
+        "Both had first been fined that year, 1 million and 300,000 roubles respectively."
+    )
+    assert "earlier_action" in reasons_of("Moscow court fines Tinder", summary, D("300000"))
+
+
+def test_a_fine_a_court_upholds_is_an_earlier_decision() -> None:
+    """A court that upholds a fine, or rejects the appeal against it, decides on an earlier one: held."""
+    assert read_fines("Istanbul court upholds 5 million lira fine on Google", "") == []
+    summary = "Google must pay a 5 million lira penalty after a court rejected its appeal, the board said."
+    assert read_fines("Google must pay competition fine", summary) == []
+
+
+def test_a_total_the_item_gives_each_part_of_is_no_fine() -> None:
+    """A fine "a total of 600,000 euros for three breaches ... Each breach carries a 200,000 euro fine": a total."""
+    summary = (
+        "Spain's CNMC has fined Vodafone a total of 600,000 euros for three serious breaches of portability rules. "
+        "Each breach carries a 200,000 euro fine."
+    )
+    assert "amount_is_total" in reasons_of("Spain fines Vodafone 600,000 euros", summary, D("600000"))
