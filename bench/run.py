@@ -19,6 +19,10 @@ and measures, each in a fresh Python process so that its peak RSS is its own:
 ``--profile SIZE`` adds a cProfile run of the whole pipeline. Results go to
 ``bench/results/results.json`` and ``bench/results/results.md``; BENCHMARKS.md quotes them.
 Every child is killed if its RSS passes ``--rss-cap-gib`` (the machine is shared).
+
+This module holds the command line, the per-size orchestration and the dispatch of a child to
+its worker; ``bench/runner.py`` starts and watches the children, ``bench/stage_workers.py`` and
+``bench/pipeline_workers.py`` hold the workers (on ``bench/child.py``).
 """
 
 from __future__ import annotations
@@ -29,360 +33,25 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from etl.loading import models
+from bench import pipeline_workers, stage_workers
+from bench.child import STARTED, _status
+from bench.runner import REPO, best_of, run_child
 
-REPO = Path(__file__).resolve().parents[1]
-FEED = "bench"
-AS_OF = dt.date(2026, 1, 15)  # bench.generate.AS_OF, repeated to keep this import light
 INCREMENTAL_ROWS = 1_000
-STARTED = time.perf_counter()
 
-
-# ---------------------------------------------------------------- child side: one measurement each
-
-
-def _status(field: str) -> int:
-    """A VmRSS / VmHWM value of this process, in KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-class Timer:
-    def __enter__(self) -> Timer:
-        self.rss_before_kib = _status("VmRSS")
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.seconds = time.perf_counter() - self.start
-
-
-def _feed(csv: Path):
-    from etl.sources.feeds import Feed
-
-    return Feed(name=FEED, format="csv", location=str(csv))
-
-
-def _where(csv: Path) -> str:
-    return f"feed {FEED}: {csv}"
-
-
-def _stage_result(timer: Timer, **extra: object) -> dict[str, object]:
-    return {"seconds": round(timer.seconds, 3), "rss_before_kib": timer.rss_before_kib, **extra}
-
-
-def w_generate(spec: dict) -> dict:
-    from bench.generate import generate
-
-    return generate(Path(spec["csv"]), spec["rows"], seed=spec["seed"], start=spec["start"])
-
-
-def w_floor(spec: dict) -> dict:
-    import duckdb
-
-    db = Path(spec["db"])
-    db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db))
-    options = "header = true, all_varchar = true" if spec["all_varchar"] else "header = true"
-    with Timer() as timer:
-        con.execute(f"create table actions_raw as select * from read_csv(?, {options})", [spec["csv"]])
-    rows = con.execute("select count(*) from actions_raw").fetchone()[0]
-    con.close()
-    db.unlink(missing_ok=True)
-    return _stage_result(timer, rows=rows, duckdb=duckdb.__version__)
-
-
-def w_read(spec: dict) -> dict:
-    from etl.parsing import transform
-
-    csv, out = Path(spec["csv"]), Path(spec["dir"])
-    feed = _feed(csv)
-    with Timer() as timer:
-        raw = transform.read_feed(csv, feed=feed)
-        transform.check_columns(raw, feed=feed, where=_where(csv))
-        if hasattr(transform, "split_extraction_issues"):
-            raw, _ = transform.split_extraction_issues(raw)
-        parsed = transform.parse_rows(raw, feed=feed, as_of=AS_OF)
-    parsed.write_parquet(out / "parsed.parquet")
-    return _stage_result(timer, rows=raw.height)
-
-
-def w_validate(spec: dict) -> dict:
-    import polars as pl
-
-    from etl.parsing.validate import split_valid
-    from schemas.enforcement_actions import ParsedEnforcementAction
-
-    out = Path(spec["dir"])
-    parsed = pl.read_parquet(out / "parsed.parquet")
-    with Timer() as timer:
-        valid, rejected = split_valid(parsed, ParsedEnforcementAction, stage="parse", where=spec["csv"])
-    valid.write_parquet(out / "parsed_valid.parquet")
-    rejected.write_parquet(out / "rejects_parse.parquet")
-    return _stage_result(timer, rows=parsed.height, rejected=rejected.height)
-
-
-def _normalize_options() -> dict:
-    import inspect
-
-    from etl.parsing import transform
-
-    if "aliases" not in inspect.signature(transform.normalize).parameters:
-        return {}
-    aliases, owners = transform.load_tables()
-    return {"aliases": aliases, "owners": owners}
-
-
-def w_normalize(spec: dict) -> dict:
-    import polars as pl
-
-    from etl.parsing import transform
-    from etl.parsing.validate import split_valid
-    from schemas.enforcement_actions import EnforcementAction
-
-    out = Path(spec["dir"])
-    parsed = pl.read_parquet(out / "parsed_valid.parquet")
-    with Timer() as timer:
-        actions, duplicates = transform.drop_duplicates(transform.normalize(parsed, **_normalize_options()))
-        valid, rejected = split_valid(actions, EnforcementAction, stage="normalize", where=spec["csv"])
-    valid.write_parquet(out / "actions.parquet")
-    rejected.write_parquet(out / "rejects_normalize.parquet")
-    return _stage_result(timer, rows=parsed.height, duplicates=duplicates, rejected=rejected.height)
-
-
-def w_prepare(spec: dict) -> dict:
-    from etl.config import load_settings
-    from etl.loading import load, stored_rates
-    from etl.running import pipeline
-
-    out = Path(spec["dir"])
-    (out / "warehouse.duckdb").unlink(missing_ok=True)
-    settings = load_settings()
-    with Timer() as timer:
-        if hasattr(pipeline, "prepare_warehouse"):
-            rates_path = pipeline.prepare_warehouse(settings, rates_dir=out)
-        else:  # since the writer-session refactor: rates for the run, then migrate + load them
-            rates_path = pipeline.rates_for_run(settings, out / "rates.parquet")
-            con = load.connect(settings.warehouse)
-            load.migrate(con)
-            stored_rates.load_rates(con, rates_path)
-            con.close()
-    return _stage_result(timer, rates_path=str(rates_path))
-
-
-def w_convert(spec: dict) -> dict:
-    import etl.parsing.validate  # noqa: F401 - fx.run imports these lazily; keep import time out of the timing
-    import schemas.enforcement_actions  # noqa: F401
-    from etl.money import fx
-
-    out = Path(spec["dir"])
-    with Timer() as timer:
-        result = fx.run(out / "actions.parquet", Path(spec["rates_path"]), out_dir=out, where=spec["csv"])
-    return _stage_result(timer, **result)
-
-
-def w_load(spec: dict) -> dict:
-    from etl.loading import load
-
-    out = Path(spec["dir"])
-    con = load.connect(out / "warehouse.duckdb")  # migrated, with rates: see w_prepare
-    with Timer() as timer:
-        result = load.load_batch(
-            con,
-            feed=FEED,
-            run_id="run_bench_stages",
-            batch_date=AS_OF,
-            source_file=spec["csv"],
-            converted_path=out / "converted.parquet",
-            reject_paths=[
-                out / "rejects_parse.parquet",
-                out / "rejects_normalize.parquet",
-                out / "convert_rejects.parquet",
-            ],
-            rows_in=spec["rows"],
-            duplicates=spec["duplicates"],
-            threshold=0.5,
-        )
-    con.close()
-    return _stage_result(timer, result=result.as_dict())
-
-
-def w_marts(spec: dict) -> dict:
-    import schemas.marts  # noqa: F401 - build_marts imports it lazily; keep import time out of the timing
-    from etl.loading import load
-
-    con = load.connect(Path(spec["dir"]) / "warehouse.duckdb")
-    with Timer() as timer:
-        counts = models.build_marts(con)
-    con.close()
-    return _stage_result(timer, marts=counts)
-
-
-def _instrument() -> dict[str, list[float]]:
-    """Wrap the pipeline's step functions to record where ``pipeline.run`` spends its time.
-
-    Functions a version of the code does not have are skipped, so this follows the refactors.
-    """
-    import types
-
-    from etl.loading import load, models, stored_rates
-    from etl.money import fx
-    from etl.parsing import transform, validate
-    from etl.running import pipeline
-
-    try:
-        from etl.loading import publish
-    except ImportError:
-        publish = types.SimpleNamespace()
-    if hasattr(publish, "shutil"):
-        # A copy of the module's namespace keeps the copyfile wrapper off the global shutil module.
-        publish.shutil = types.SimpleNamespace(**vars(publish.shutil))
-    spent: dict[str, list[float]] = {}
-    targets = [
-        (pipeline, "extract_feed", "extract (land the file)"),
-        (pipeline, "prepare_warehouse", "prepare_warehouse (migrate, ECB rates)"),
-        (pipeline, "rates_for_run", "rates_for_run (embedded + stored rates to Parquet)"),
-        (transform, "run", "transform.run"),
-        (transform, "read_feed", "  transform.read_feed (decode, read_csv, payload)"),
-        (transform, "parse_rows", "  transform.parse_rows"),
-        (transform, "split_valid", "  parse + action contracts (split_valid)"),
-        (transform, "load_tables", "  platform tables"),
-        (transform, "normalize", "  transform.normalize (incl. action_id)"),
-        (transform, "_stable_ids", "    transform._stable_ids (SHA-256 per row)"),
-        (transform, "drop_duplicates", "  transform.drop_duplicates"),
-        (fx, "run", "fx.run"),
-        (fx, "convert_amounts", "  fx.convert_amounts"),
-        (validate, "split_valid", "  converted contract (split_valid)"),
-        (pipeline, "load_batches", "load_batches (writer session: migrate, rates, load, marts)"),
-        (load, "migrate", "  load.migrate"),
-        (stored_rates, "load_rates", "  stored_rates.load_rates"),
-        (stored_rates, "reconvert", "  stored_rates.reconvert"),
-        (load, "load_batch", "  load.load_batch"),
-        (models, "build_marts", "  models.build_marts"),
-        (getattr(publish, "shutil", None), "copyfile", "publish: copy the warehouse to a build file"),
-        (publish, "_fsync", "publish: fsync"),
-    ]
-    for module, name, label in targets:
-        original = getattr(module, name, None) if module is not None else None
-        if original is None:
-            continue
-
-        def wrapper(*args, _original=original, _label=label, **kwargs):
-            began = time.perf_counter()
-            print(
-                f"{began - STARTED:8.1f} s  rss {_status('VmRSS') // 1024:>6} MiB  start {_label.strip()}",
-                flush=True,
-            )
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                spent.setdefault(_label, []).append(time.perf_counter() - began)
-                # The peak so far: the step after which it rose is the one that raised it.
-                print(
-                    f"{time.perf_counter() - STARTED:8.1f} s  peak {_status('VmHWM') // 1024:>6} MiB  "
-                    f"end {_label.strip()}",
-                    flush=True,
-                )
-
-        setattr(module, name, wrapper)
-    return spent
-
-
-def _pipeline(spec: dict, *, as_of: dt.date) -> dict:
-    from etl.config import load_settings
-    from etl.parsing import transform  # noqa: F401 - imported outside the timer, as in earlier sessions
-    from etl.running import pipeline
-    from etl.sources.fetch import FetchPolicy
-
-    csv = Path(spec["csv"])
-    spent = _instrument()
-    settings = load_settings()
-    # The default FetchPolicy refuses payloads over 50 MB, local files included; read() also
-    # allocates max_bytes up front, so the limit is set to the file's own size.
-    policy = FetchPolicy(max_bytes=csv.stat().st_size)
-    with Timer() as timer:
-        report = pipeline.run(settings, [_feed(csv)], as_of=as_of, policy=policy)
-    return _stage_result(
-        timer,
-        feeds=[r.as_dict() for r in report.feeds],
-        marts=report.marts,
-        breakdown={k: round(sum(v), 3) for k, v in spent.items()},
-        calls={k: len(v) for k, v in spent.items()},
-    )
-
-
-def w_e2e(spec: dict) -> dict:
-    return _pipeline(spec, as_of=AS_OF)
-
-
-def w_incremental(spec: dict) -> dict:
-    return _pipeline(spec, as_of=AS_OF + dt.timedelta(days=1))
-
-
-def w_profile(spec: dict) -> dict:
-    import cProfile
-    import io
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    result = _pipeline(spec, as_of=AS_OF)
-    profiler.disable()
-    for key in ("tottime", "cumulative"):
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).strip_dirs().sort_stats(key).print_stats(30)
-        result[f"top_{key}"] = text.getvalue()
-    return result
-
-
-def w_reference(spec: dict) -> dict:
-    """The rates and CPI-U files the pandas baseline reads: our embedded rate set, as floats."""
-    import polars as pl
-
-    from etl.money import cpi
-    from etl.money.rates import embedded_rates
-
-    folder = Path(spec["reference"])
-    folder.mkdir(parents=True, exist_ok=True)
-    rates = embedded_rates().select(
-        "source", "currency", "rate_date", pl.col("units_per_eur").cast(pl.Float64)
-    )
-    rates.write_parquet(folder / "rates.parquet")
-    index = cpi.series().select(
-        "period_kind", "period_start", pl.col("index_value", "base_index_value").cast(pl.Float64)
-    )
-    index.write_parquet(folder / "cpi.parquet")
-    return {"rates": rates.height, "cpi": index.height}
-
-
-def w_pandas(spec: dict) -> dict:
-    from bench import pandas_baseline
-
-    warehouse = Path(spec["dir"]) / "pandas.duckdb"
-    warehouse.unlink(missing_ok=True)
-    reference = Path(spec["reference"])
-    with Timer() as timer:
-        result = pandas_baseline.run(
-            Path(spec["csv"]),
-            warehouse,
-            rates_path=reference / "rates.parquet",
-            cpi_path=reference / "cpi.parquet",
-            as_of=AS_OF,
-        )
-    warehouse.unlink(missing_ok=True)
-    return _stage_result(timer, **result)
-
-
-WORKERS = {name[2:]: fn for name, fn in globals().items() if name.startswith("w_")}
+# ---------------------------------------------------------------- child side: dispatch to a worker
+
+WORKERS = {
+    name[2:]: fn
+    for module in (stage_workers, pipeline_workers)
+    for name, fn in vars(module).items()
+    if name.startswith("w_")
+}
 
 
 def worker(name: str, spec: dict) -> None:
@@ -394,93 +63,6 @@ def worker(name: str, spec: dict) -> None:
 
 
 # ---------------------------------------------------------------- parent side: orchestration
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def run_child(
-    name: str, spec: dict, *, logs: Path, cap_kib: int, timeout_s: float, env: dict | None = None
-) -> dict:
-    """Run one worker in a fresh interpreter; kill it past the RSS cap or the timeout."""
-    logs.mkdir(parents=True, exist_ok=True)
-    spec = {**spec, "result": str(logs / f"{spec['tag']}.json")}
-    Path(spec["result"]).unlink(missing_ok=True)
-    load_before = os.getloadavg()
-    began = time.perf_counter()
-    with open(logs / f"{spec['tag']}.log", "wb") as log:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "bench.run", "--worker", name, "--spec", json.dumps(spec)],
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-        )
-        killed: list[str] = []
-        done = threading.Event()
-
-        def watch() -> None:
-            while not done.wait(0.1):
-                if _rss_kib(child.pid) > cap_kib:
-                    killed.append(f"RSS above the cap of {cap_kib // 1024 // 1024} GiB")
-                elif time.perf_counter() - began > timeout_s:
-                    killed.append(f"timeout after {timeout_s:.0f} s")
-                else:
-                    continue
-                os.kill(child.pid, signal.SIGKILL)
-                return
-
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        done.set()
-        watcher.join()
-    wall = time.perf_counter() - began
-    outcome: dict[str, object] = {
-        "wall_s": round(wall, 3),
-        "maxrss_kib": usage.ru_maxrss,
-        "returncode": child.returncode,
-        "loadavg_before": [round(x, 2) for x in load_before],
-    }
-    if killed:
-        outcome["killed"] = killed[0]
-    result_path = Path(spec["result"])
-    if child.returncode == 0 and result_path.exists():
-        outcome.update(json.loads(result_path.read_text()))
-    else:
-        tail = (logs / f"{spec['tag']}.log").read_text(errors="replace").strip().splitlines()[-6:]
-        outcome["error"] = " | ".join(tail)
-        outcome["seconds_until_stopped"] = round(wall, 1)
-    print(f"  {spec['tag']:<28} {_summary(outcome)}", flush=True)
-    return outcome
-
-
-def best_of(runs: list[dict]) -> dict:
-    """The fastest successful run, with every run's seconds and the highest peak RSS of them all."""
-    ok = [r for r in runs if "error" not in r and "killed" not in r]
-    if not ok:
-        return runs[-1]
-    best = dict(min(ok, key=lambda r: r.get("seconds", r["wall_s"])))
-    best["runs_seconds"] = [r.get("seconds") for r in runs]
-    best["maxrss_kib"] = max(r["maxrss_kib"] for r in runs)
-    return best
-
-
-def _summary(outcome: dict) -> str:
-    if "error" in outcome or "killed" in outcome:
-        return f"FAILED ({outcome.get('killed') or outcome.get('error')})"
-    seconds = outcome.get("seconds", outcome.get("wall_s"))
-    return (
-        f"{seconds:>8.2f} s   peak {outcome['maxrss_kib'] / 1024:>7.0f} MiB   wall {outcome['wall_s']:.1f} s"
-    )
 
 
 def _versions() -> dict[str, str]:
@@ -528,7 +110,7 @@ def _machine() -> dict[str, object]:
 
 
 def measure_size(size: str, rows: int, args: argparse.Namespace, results: dict) -> None:
-    from bench.generate import DEFAULT_SEED
+    from bench.synthetic_pools import DEFAULT_SEED
 
     base = args.work_dir / size
     stages, logs = base / "stages", args.results / "logs" / size
