@@ -1165,6 +1165,33 @@ def clean_fines(title: str, summary: str) -> list[tuple]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "summary", "platform", "state", "amount", "currency"),
+    [
+        (
+            "Lisbon watchdog fines Vodafone",
+            "Portugal's data protection authority has fined Vodafone 1.4 million euros over unsolicited sales calls.",
+            "Vodafone", "PT", D("1400000"), "EUR",
+        ),
+        (
+            "CNIL fines Orange over passwords",
+            "France's CNIL said on Tuesday it had fined Orange 12 million euros for keeping passwords in clear.",
+            "Orange", "FR", D("12000000"), "EUR",
+        ),
+        (
+            "FTC fines Binance",
+            "The Federal Trade Commission fined crypto exchange Binance $4 million over misleading fee disclosures.",
+            "Binance", "US", D("4000000"), "USD",
+        ),
+    ],
+)  # fmt: skip
+def test_companies_regulators_often_fine_are_known(
+    title: str, summary: str, platform: str, state: str, amount: Decimal, currency: str
+) -> None:
+    """Operators, exchanges and apps regulators fine often are in the tables: their fine is read without doubt."""
+    assert clean_fines(title, summary) == [(platform, state, "fine", amount, currency)]
+
+
 def test_three_letter_codes_of_more_currencies_are_read() -> None:
     """In "KWD 150,000 (USD 490,000)" the Kuwaiti dinar is the fine, the dollars its conversion."""
     summary = "Kuwait's communications regulator has fined operator Zain KWD 150,000 (USD 490,000) for network outages."
@@ -1211,3 +1238,10 @@ def test_a_total_the_item_gives_each_part_of_is_no_fine() -> None:
         "Each breach carries a 200,000 euro fine."
     )
     assert "amount_is_total" in reasons_of("Spain fines Vodafone 600,000 euros", summary, D("600000"))
+
+
+def test_two_brands_in_one_company_name_are_unclear() -> None:
+    """Two brands in one name ("Telefónica O2", "Telefónica Czech Republic (O2)"): which one is meant is open."""
+    summary = "The Czech Telecommunication Office fined Telefónica Czech Republic (O2) 100,000 crowns over a reseller."
+    assert read_fines("Czech regulator fines operator", summary) == []
+    assert read_fines("Czech regulator fines Telefónica O2 100,000 crowns", "") == []
