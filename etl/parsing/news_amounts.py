@@ -40,7 +40,7 @@ QUAL = (
 _QUAL_ALIASES = {"cca.": "about", "ca.": "about", "circa": "about", "~": "about"}
 _ISO_ALT = "|".join(sorted(_ISO))
 _PREFIX = (
-    r"(?<![A-Za-z])(?:U\.S\.\s?\$|US\s?\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|NT\$|S\$|R\$|Rs\.?|Rp\.?|RMB|"
+    r"(?<![A-Za-z])(?:U\.S\.\s?\$|US\s?\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|NT\$|S\$|R\$|E£|Rs\.?|Rp\.?|RMB|"
     rf"{_ISO_ALT})(?![A-Za-z])|[$€£¥￥₹₩₽₺₦]"
 )
 # Digits stand alone, or right after a three-letter code ("IDR202.5 billion", "RMB18.23 billion").

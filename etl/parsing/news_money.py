@@ -18,7 +18,8 @@ from etl.parsing.news_numbers import CTX
 __all__ = ["CTX", "DOLLARS", "TABLES", "MoneyMention", "Raw", "compiled", "currency_context", "mask",
            "parse_money", "raw_mentions", "scan"]  # fmt: skip
 
-_CURRENCY_HINTS = tuple((code, Gated(rx)) for code, rx in TABLES["currency_hints"].items())
+# A key may carry a suffix ("USD_STATES"): the code is what comes before it.
+_CURRENCY_HINTS = tuple((key.split("_")[0], Gated(rx)) for key, rx in TABLES["currency_hints"].items())
 HOME: dict[str, str] = TABLES["home_currencies"]
 QUALIFIER_CLASS: dict[str, str] = TABLES["qualifiers"]
 # Pesos written "$" at home, as the dollars are: a bare "$" fine of these states' authorities may be theirs.

@@ -1245,3 +1245,65 @@ def test_two_brands_in_one_company_name_are_unclear() -> None:
     summary = "The Czech Telecommunication Office fined Telefónica Czech Republic (O2) 100,000 crowns over a reseller."
     assert read_fines("Czech regulator fines operator", summary) == []
     assert read_fines("Czech regulator fines Telefónica O2 100,000 crowns", "") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "fact"),
+    [
+        (
+            "Egypt fines Orange Egypt",
+            "Egypt's telecom regulator fined Orange Egypt E£4.2m over billing errors.",
+            ("Orange", "EG", "fine", D("4200000"), "EGP"),
+        ),
+        (
+            "Oregon fines Lyft",
+            "Oregon's Public Utility Commission fined Lyft $2.5 million for operating without a permit.",
+            ("Lyft", "US", "fine", D("2500000"), "USD"),
+        ),
+        (
+            "Chile fines Rappi",
+            "Chile's consumer agency Sernac has fined Rappi 150 million pesos over hidden delivery fees.",
+            ("Rappi", "CL", "fine", D("150000000"), "CLP"),
+        ),
+        (
+            "Senegal fines Orange",
+            "Senegal's telecom regulator has fined Orange 1.5 billion francs over network quality.",
+            ("Orange", "SN", "fine", D("1500000000"), "XOF"),
+        ),
+        (
+            "Rwanda fines Airtel",
+            "Rwanda's utilities regulator has fined Airtel Rwanda 200 million francs for dropped calls.",
+            ("Airtel", "RW", "fine", D("200000000"), "RWF"),
+        ),
+    ],
+)
+def test_the_currency_the_country_settles(title: str, summary: str, fact: tuple) -> None:
+    """E£ is the Egyptian pound; a US state's "$" is the US dollar, Chile's pesos CLP, Senegal's francs XOF."""
+    assert clean_fines(title, summary) == [fact]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "state"),
+    [
+        (
+            "UOKiK fines Allegro",
+            "UOKiK has fined Allegro 10 million zlotys over misleading promotions.",
+            "PL",
+        ),
+        ("Procon-SP fines Amazon", "Procon-SP has fined Amazon 2 million reais over late deliveries.", "BR"),
+        (
+            "Dutch bank fines Revolut",
+            "De Nederlandsche Bank has fined Revolut 2.6 million euros over checks.",
+            "NL",
+        ),
+        (
+            "Hamburg watchdog fines Zalando",
+            "The Hamburg data protection commissioner has fined Zalando 900,000 euros over employee data.",
+            "DE",
+        ),
+    ],
+)
+def test_more_authorities_and_places_give_the_state(title: str, summary: str, state: str) -> None:
+    """Poland's UOKiK, Brazil's Procon, the Dutch central bank and a German state's commissioner."""
+    [fact] = clean_fines(title, summary)
+    assert fact[1] == state
