@@ -85,8 +85,11 @@ def w_normalize(spec: dict) -> dict:
     out = Path(spec["dir"])
     parsed = pl.read_parquet(out / "parsed_valid.parquet")
     with Timer() as timer:
-        actions, duplicates = transform.drop_duplicates(transform.normalize(parsed, **_normalize_options()))
+        actions, duplicates, conflicts = transform.drop_duplicates(
+            transform.normalize(parsed, **_normalize_options())
+        )
         valid, rejected = split_valid(actions, EnforcementAction, stage="normalize", where=spec["csv"])
+        rejected = pl.concat([conflicts, rejected])
     valid.write_parquet(out / "actions.parquet")
     rejected.write_parquet(out / "rejects_normalize.parquet")
     return _stage_result(timer, rows=parsed.height, duplicates=duplicates, rejected=rejected.height)
@@ -95,20 +98,17 @@ def w_normalize(spec: dict) -> dict:
 def w_prepare(spec: dict) -> dict:
     from etl.config import load_settings
     from etl.loading import load, stored_rates
-    from etl.running import pipeline
+    from etl.money import rates
 
     out = Path(spec["dir"])
     (out / "warehouse.duckdb").unlink(missing_ok=True)
     settings = load_settings()
     with Timer() as timer:
-        if hasattr(pipeline, "prepare_warehouse"):
-            rates_path = pipeline.prepare_warehouse(settings, rates_dir=out)
-        else:  # since the writer-session refactor: rates for the run, then migrate + load them
-            rates_path = pipeline.rates_for_run(settings, out / "rates.parquet")
-            con = load.connect(settings.warehouse)
-            load.migrate(con)
-            stored_rates.load_rates(con, rates_path)
-            con.close()
+        rates_path = rates.rates_for_run(settings)  # the run's rates, then migrate and load them
+        con = load.connect(settings.warehouse)
+        load.migrate(con)
+        stored_rates.load_rates(con, rates_path)
+        con.close()
     return _stage_result(timer, rates_path=str(rates_path))
 
 
