@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A WAL size no writer session reaches: the build copy is checkpointed once, when it is done.
+_NO_AUTOMATIC_CHECKPOINT = "1TB"
 SNAPSHOT_KEY = "fines_snapshot"  # where a pooled connection records the snapshot it reads
 
 
@@ -191,6 +193,9 @@ def writer(warehouse: Path, *, ahead: CopyAhead | None = None) -> Iterator[duckd
         if previous is not None and (ahead is None or not ahead.take(previous, build)):
             shutil.copyfile(previous, build)
         con = duckdb.connect(str(build))
+        # No one else opens the build copy, and it is checkpointed once before it is published:
+        # automatic checkpoints after each large statement would write the same tables again.
+        con.execute(f"set checkpoint_threshold = '{_NO_AUTOMATIC_CHECKPOINT}'")
         try:
             yield con
             con.execute("checkpoint")
