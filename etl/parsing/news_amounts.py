@@ -118,10 +118,23 @@ def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> 
     """
     raws: list[Raw] = []
     pending: list[re.Match[str]] = []
+    last: re.Match[str] | None = None  # the match of the last mention read, while nothing came after it
     for m, options, amount in read_amounts(text) if reads is None else reads:
         listed = bool(pending) and _LIST_GAP.fullmatch(
             text, pending[-1].end() - shift, m.start("num") - shift
         )
+        if (
+            last is not None
+            and amount is not None
+            and not options
+            and _AND.fullmatch(text, last.end() - shift, m.start("num") - shift)
+        ):
+            whole = _compound(text, last, m, amount, shift, gap=True)
+            if whole is not None:  # "Rs 1 crore and 67.80 lakh" is one figure
+                raws[-1] = Raw(whole, raws[-1].options, raws[-1].qualifier, raws[-1].start, m.end() - shift)
+                last = None
+                continue
+        last = None
         if amount is None or not options:
             scaled = amount is not None and bool(m["scale"] or m["short"])
             pending = (pending if listed else []) + [m] if scaled else []
@@ -142,15 +155,23 @@ def raw_mentions(text: str, reads: list[Read] | None = None, shift: int = 0) -> 
         pending = []
         start = m.start("pre") if m["pre"] else m.start("num")
         raws.append(Raw(amount, options, _qualifier(m["qual"]), start - shift, end - shift))
+        last = m if not m["word"] and not m["siso"] else None  # "Rs 1 crore", not "1 crore rupees"
     return _mark_rate_notes(text, raws)
 
 
+_AND = re.compile(r"\s+and\s+")
+
+
 def _compound(
-    text: str, big: re.Match[str], small: re.Match[str], amount: Decimal, shift: int
+    text: str, big: re.Match[str], small: re.Match[str], amount: Decimal, shift: int, *, gap: bool = False
 ) -> Decimal | None:
-    """The figure "4 billion 611 million" reads as one: a scaled number right before a smaller scaled one."""
+    """The figure "4 billion 611 million" reads as one: a scaled number right before a smaller scaled one.
+
+    With ``gap`` the two are joined by "and" ("Rs 1 crore and 67.80 lakh"), the first with its currency.
+    """
     high, low = scale_exponent(_scale(big)), scale_exponent(_scale(small))
-    if small["pre"] or text[big.end() - shift : small.start("num") - shift].strip() or not high > low > 0:
+    between = text[big.end() - shift : small.start("num") - shift].strip()
+    if small["pre"] or (between != "and" if gap else between) or not high > low > 0:
         return None
     head = _amount(big)
     return head + amount if head is not None and amount < 10**high else None

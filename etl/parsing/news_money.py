@@ -105,6 +105,9 @@ def scan(
         currency = _resolve(raw.options, raws[role] if role is not None else None, hints, explicit)
         if currency is None and role is None and raw.options == DOLLARS and local:
             currency = local
+        elif currency is None and role is None and raw.options != DOLLARS and home in raw.options:
+            # "The RBI imposed Rs 2.5 crore": a shared sign in the state's own currency, no other state hinted
+            currency = home if not hints.intersection(raw.options) - {home} else None
         start, end = raw.start, raw.end
         out.append((MoneyMention(raw.amount, currency, raw.qualifier, text[start:end], start, end), role))
     return out

@@ -39,6 +39,9 @@ _TALLY_BEFORE = Gated(
 )
 _TALLY_AFTER = Gated(r"(?i)\A[^,;:.()]{0,40}?\b(?:so\s+far|to\s+date|thus\s+far)\b")
 _TOTAL_WORD = Gated(r"(?i)\b(?:totall?ing|totall?ed|totals?|(?:a\s+)?total\s+of)\s+(?:[\w-]+\s+){0,2}?$")
+_PLATFORM_DOUBTS = frozenset(
+    {"platform_from_context", "platform_unclear", "multiple_platforms", "platform_unknown", "no_platform"}
+)
 MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
 _NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 
@@ -97,8 +100,16 @@ def mark_totals(found: list[Candidate]) -> list[Candidate]:
         out[i] = with_reasons(out[i], "amount_is_total")
         if "beyond_lead" in c.reasons:
             continue
+        # ... and its platform, when the total names it without doubt ("fined Booking.com a total of
+        # €413 million ... made up of two fines of €206.6 million each")
+        # (a "part" that is the total quoted again, "R$1.9 mln" for 1.92 million, makes no breakdown)
+        sure = c.platform is not None and not _PLATFORM_DOUBTS.intersection(c.reasons)
+        sure = sure and not any(agree(a, c.amount) for a, _ in combo)
         for _, j in combo:
-            reasons = tuple(r for r in out[j].reasons if r not in ("beyond_lead", "conflicting_amounts"))
+            shared = ("beyond_lead", "conflicting_amounts")
+            if sure and out[j].platform == c.platform:
+                shared += ("platform_from_context",)
+            reasons = tuple(r for r in out[j].reasons if r not in shared)
             out[j] = revised(out[j], reasons=reasons, confidence=confidence(reasons))
     return out + found[MAX_CANDIDATES:]
 

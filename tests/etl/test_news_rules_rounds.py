@@ -1307,3 +1307,57 @@ def test_more_authorities_and_places_give_the_state(title: str, summary: str, st
     """Poland's UOKiK, Brazil's Procon, the Dutch central bank and a German state's commissioner."""
     [fact] = clean_fines(title, summary)
     assert fact[1] == state
+
+
+def test_the_parts_of_a_total_are_the_total_platform_s() -> None:
+    """A total "made up of" two figures in a sentence naming no platform: both are the total's platform's."""
+    summary = (
+        "Italy's competition authority fined Netflix a total of 9 million euros on Monday. "
+        "The penalty is made up of 6 million euros for unfair renewal terms and 3 million euros for pricing."
+    )
+    assert clean_fines("Italy fines Netflix 9 million euros", summary) == [
+        ("Netflix", "IT", "fine", D("6000000"), "EUR"),
+        ("Netflix", "IT", "fine", D("3000000"), "EUR"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "state"),
+    [
+        (
+            "Watchdog fines Revolut",
+            "The Financial Conduct Authority has fined Revolut £3.5 million over checks.",
+            "GB",
+        ),
+        (
+            "Central bank fines PhonePe",
+            "The RBI has imposed a penalty of Rs 2.5 crore on PhonePe over KYC rules.",
+            "IN",
+        ),
+        (
+            "CCPA fines Swiggy",
+            "The Central Consumer Protection Authority has fined Swiggy ₹5 lakh over misleading delivery claims.",
+            "IN",
+        ),
+    ],
+)
+def test_authorities_of_one_state_give_it_without_the_currency(title: str, summary: str, state: str) -> None:
+    """The Financial Conduct Authority is British, the Reserve Bank of India and the CCPA Indian."""
+    [fact] = clean_fines(title, summary)
+    assert fact[1] == state
+
+
+def test_crore_and_lakh_are_one_figure() -> None:
+    """A fine of "Rs 1 crore and 45.5 lakh" is 14,550,000 rupees, not one of one crore."""
+    summary = (
+        "The Reserve Bank of India has fined PhonePe Rs 1 crore and 45.5 lakh over prepaid wallet rules."
+    )
+    assert clean_fines("RBI fines PhonePe", summary) == [("PhonePe", "IN", "fine", D("14550000"), "INR")]
+
+
+def test_a_platform_s_business_known_by_its_own_name() -> None:
+    """A business known by its own name: "Google Pay India" is Google Pay, not Google."""
+    summary = "The Reserve Bank of India has imposed a penalty of Rs 2 crore on Google Pay India over payment rules."
+    assert clean_fines("RBI fines Google Pay", summary) == [
+        ("Google Pay", "IN", "fine", D("20000000"), "INR")
+    ]
