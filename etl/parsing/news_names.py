@@ -82,8 +82,10 @@ def _last_word(text: str, start: int, end: int) -> str:
 
 _AUTHORITY = Gated(
     r"(?:[A-Z][\w'’´.-]*\s+(?:and\s+)?){1,6}(?:Court|Tribunal|Commissioner['’]s\s+Office|Commission(?:er)?|"
-    r"Authority|Agency|Office|Service|Administration|Bureau|Ministry|Inspectorate)\b"
+    r"Authority|Agency|Office|Service|Administration|Bureau|Ministry|Inspectorate|Superintenden(?:ce|cy)|"
+    r"Attorney\s+General|Ombudsman)\b"
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z]\w*(?:\s+[A-Z]\w*){0,2})?|"
+    r"\b(?:Department|Superintenden(?:ce|cy))\s+of\s+(?:the\s+)?[A-Z]\w*(?:\s+(?:and\s+)?[A-Z]\w*){0,3}|"
     r"\b(?:Roskomnadzor|CNIL|Bundeskartellamt|Ofcom|ACCC|KFTC|FTC|ICO|CCI|STF|SAMR|JFTC|GVH|CNPD|CMA|AGCM|"
     r"AEPD|DPC)\b"
 )
@@ -143,7 +145,8 @@ _PLACE = f"(?P<place>{by_first_letter(list(TABLES['places'].values()), _PLACE_NO
 _PLACE_NAMES = tuple((code, re.compile(rf"(?:{rx})\Z")) for code, rx in TABLES["places"].items())
 _BODY_WORDS = (
     r"justices?\s+of\s+the\s+peace|court|judges?|magistrate|regulators?|watchdog|authorit(?:y|ies)|government|ministry|commission|"
-    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|cabinet|bod(?:y|ies)"
+    r"agency|prosecutors?|officials|board|council|tribunal|inspectorate|cabinet|bod(?:y|ies)|"
+    r"superintenden(?:ce|cy)|ombudsman|central\s+bank|attorneys?\s+general"
 )
 _BODY = rf"(?i:{_BODY_WORDS})\b"
 _VERB = (
@@ -183,7 +186,7 @@ _CITY_COURT = Gated(
 _AUTH_BODY_WORDS = (
     r"justices?\s+of\s+the\s+peace|courts?|judges?|magistrates?|regulators?|watchdogs?|authorit(?:y|ies)|commission(?:er)?s?|"
     r"tribunals?|agenc(?:y|ies)|ministry|ministries|inspectorate|government|board|council|cabinet|"
-    r"attorneys?\s+general|bod(?:y|ies)"
+    r"attorneys?\s+general|bod(?:y|ies)|prosecutors?|superintenden(?:ce|cy)|ombudsman|central\s+bank"
 )
 _AUTH_BODY = rf"(?:{_AUTH_BODY_WORDS})\b"
 _AUTH_TOPIC = (

@@ -1361,3 +1361,32 @@ def test_a_platform_s_business_known_by_its_own_name() -> None:
     assert clean_fines("RBI fines Google Pay", summary) == [
         ("Google Pay", "IN", "fine", D("20000000"), "INR")
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "fact"),
+    [
+        (
+            "Uber to pay $2 million",
+            "Uber will pay a $2 million fine to settle claims it misled riders about fees, Illinois Attorney "
+            "General Kwame Raoul said on Monday.",
+            ("Uber", "US", "fine", D("2000000"), "USD"),
+        ),
+        (
+            "Exchange pleads guilty",
+            "OKX pleaded guilty to running an unlicensed money transmitter and will pay a $9 million penalty, "
+            "federal prosecutors in Brooklyn said.",
+            ("OKX", "US", "fine", D("9000000"), "USD"),
+        ),
+        (
+            "Robinhood fined",
+            "New Jersey's Department of Banking and Insurance has fined Robinhood $1.5 million over disclosures.",
+            ("Robinhood", "US", "fine", D("1500000"), "USD"),
+        ),
+    ],
+)
+def test_attorneys_general_prosecutors_and_departments_are_authorities(
+    title: str, summary: str, fact: tuple
+) -> None:
+    """A state's attorney general, federal prosecutors in a city and a "Department of ..." are authorities."""
+    assert clean_fines(title, summary) == [fact]
