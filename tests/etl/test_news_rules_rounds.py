@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third to thirteenth blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to fourteenth blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
