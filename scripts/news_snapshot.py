@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from etl.parsing.news import extract_candidates, split_sentences
-from etl.parsing.parsers import parse_news_xml
+from etl.parsing.news_feed import parse_news_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -1,7 +1,7 @@
 """News candidates held for a person's review: which are held, their stable key, and decisions.
 
-Pure frame functions over adapter rows (etl/parsing/parsers.py); etl/parsing/transform.py applies them before
-parsing, and etl/loading/review.py when a person decides.
+Pure frame functions over adapter rows (etl/parsing/parsers.py, etl/parsing/news_feed.py);
+etl/parsing/transform.py applies them before parsing, and etl/loading/review.py when a person decides.
 """
 
 from __future__ import annotations

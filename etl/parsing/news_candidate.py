@@ -35,7 +35,7 @@ class Candidate:
 MONETARY = frozenset(catalog.MONETARY_ACTION_TYPES)  # the action types that carry an amount
 MAX_CANDIDATES = 12  # more from one item is a list or noise, not news of one decision
 # Confidence is 1 minus these; it ranks readings against each other. Any reason at all holds a
-# candidate for review (parsers.extraction_issue); below parsers.MIN_CONFIDENCE (0.6) it says "low-confidence".
+# candidate for review (news_feed.extraction_issue); below news_feed.MIN_CONFIDENCE (0.6) it says "low-confidence".
 PENALTIES = {
     # Each of these alone sends a candidate to review: the row could not be a correct fact as it stands.
     "no_platform": 0.45, "no_jurisdiction": 0.45, "no_amount": 0.45, "currency_ambiguous": 0.45,

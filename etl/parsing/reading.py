@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.parsing import parsers
+from etl.parsing import news_feed, parsers
 from etl.parsing.decoding import FeedFormatError, decode
 from etl.parsing.validate import ContractError
 from etl.sources.feeds import NEWS_FORMATS, Feed
@@ -45,7 +45,7 @@ def read_feed(path: Path, *, feed: Feed, workers: int = 1) -> pl.DataFrame:
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
-        return parsers.read_payload(data, text, fmt=feed.format, path=path, workers=workers)
+        return _read_payload(data, text, fmt=feed.format, path=path, workers=workers)
     except parsers.ParseFailure as error:
         if direct and "utf-8" in str(error):
             decode(data, feed=feed, path=path)
@@ -63,3 +63,14 @@ def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
         own = [c for c in raw.columns if c not in _ADAPTER_COLUMNS]
         expected = ", ".join(f"{c} (column {feed.columns.get(c, c)!r})" for c in missing)
         raise ContractError(f"{where}: missing required columns: {expected}; found {own}")
+
+
+def _read_payload(data: bytes, text: str | None, *, fmt: str, path: Path, workers: int = 1) -> pl.DataFrame:
+    """Dispatch on the feed's format. ``text``: the decoded payload of a text format; ``workers``: ``read_news``'s."""
+    if fmt in ("rss", "atom"):
+        return news_feed.read_news(data, workers=workers)
+    if fmt == "jsonl":
+        return parsers.read_jsonl(text or "")
+    if fmt == "gdpr-tracker":
+        return parsers.read_gdpr_tracker(data if text is None else text)
+    return parsers.read_csv(data if text is None else text)

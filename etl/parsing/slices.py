@@ -30,7 +30,7 @@ from etl.sources.feeds import Feed
 def adapter_slices(path: Path, *, feed: Feed, rows: int) -> Iterator[pl.DataFrame]:
     """The adapter frames of a CSV, GDPR-tracker or JSON Lines file, ``rows`` records at a time.
 
-    Each frame is what :func:`etl.parsing.parsers.read_payload` gives for those records, with
+    Each frame is what :func:`etl.parsing.reading._read_payload` gives for those records, with
     ``source_line`` numbered from the slice's place in the file. At least one frame comes back.
 
     Raises:

@@ -3,7 +3,7 @@
 Each item is written as a one-item RSS document (fixed publication date) and goes the way a news
 feed goes: ``etl.parsing.parsers`` reads it and builds the candidate rows, and
 ``etl.parsing.transform.split_extraction_issues`` holds for review every row with an extraction
-issue (``parsers.extraction_issue``: any doubt, or a measure without a fine) or missing a field the
+issue (``news_feed.extraction_issue``: any doubt, or a measure without a fine) or missing a field the
 contract requires (platform, jurisdiction, authority, date; amount and currency of a fine). Only
 the rows it lets through are FACTS. Per item:
 
@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from etl.parsing.news import Candidate, extract_candidates
-from etl.parsing.parsers import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
+from etl.parsing.news_feed import MIN_CONFIDENCE, news_rows, parse_news_xml, read_news
 from etl.parsing.platform_files import same_platform
 from etl.parsing.transform import split_extraction_issues
 
@@ -411,7 +411,7 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
-# wait for review (etl.parsing.parsers.extraction_issue: every doubt holds again since the
+# wait for review (etl.parsing.news_feed.extraction_issue: every doubt holds again since the
 # relaxations were taken out), measured 2026-12-03 on the 926 items of the fourteen studied files
 # (reported_usd 0.789 and reported_eur 0.742 meet the floor since the companies of "After round 14"):
 # each is a strict expected failure, so the build fails the day it is met.

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from etl.config import SettingsError, default_workers, load_settings
-from etl.parsing import parsers
+from etl.parsing import news_feed
 from etl.parsing.news import extract_candidates
 from etl.parsing.news_item import MAX_ITEM_CHARS
 from etl.parsing.news_pool import WorkerDied, extract_items
@@ -145,19 +145,19 @@ def test_a_long_item_is_read_to_the_bound_and_its_fine_waits_for_review():
     summary = LEAD + " " + FILLER * (2 * MAX_ITEM_CHARS // len(FILLER))
     found = extract_candidates("Court fines TikTok", summary)
     assert found, "the lead's fine is still read"
-    assert all("item_truncated" in c.reasons and c.confidence < parsers.MIN_CONFIDENCE for c in found)
+    assert all("item_truncated" in c.reasons and c.confidence < news_feed.MIN_CONFIDENCE for c in found)
     assert found[0].platform == "TikTok" and str(found[0].amount) == "2500000" and found[0].currency == "RUB"
     # the same item within the bound is a fact
     short = extract_candidates("Court fines TikTok", LEAD + " " + FILLER * 10)
     assert [c.amount for c in short] == [found[0].amount]
-    assert "item_truncated" not in short[0].reasons and short[0].confidence >= parsers.MIN_CONFIDENCE
+    assert "item_truncated" not in short[0].reasons and short[0].confidence >= news_feed.MIN_CONFIDENCE
 
 
 def test_a_long_item_with_nothing_in_its_read_part_still_waits_for_review():
     later = "Separately, a court in Moscow fined Google 3 million roubles on Wednesday."
     summary = FILLER * (MAX_ITEM_CHARS // len(FILLER) + 5) + later
     (held,) = extract_candidates("Hearing report", summary)
-    assert held.reasons == ("item_truncated",) and held.confidence < parsers.MIN_CONFIDENCE
+    assert held.reasons == ("item_truncated",) and held.confidence < news_feed.MIN_CONFIDENCE
     assert held.amount is None and held.platform is None
     assert held.sentence.startswith(FILLER.strip()) or held.sentence.startswith("The hearing")
     assert len(held.sentence) <= 300
@@ -170,6 +170,6 @@ def test_a_long_item_goes_through_the_rss_adapter_to_review():
         f"<description>{summary}</description><guid>long-1</guid>"
         "<pubDate>Tue, 06 Apr 2021 00:00:00 GMT</pubDate></item></channel></rss>"
     ).encode()
-    rows = parsers.read_news(rss, workers=2)
+    rows = news_feed.read_news(rss, workers=2)
     assert rows.height >= 1
     assert all("item_truncated" in issue for issue in rows["extraction_issue"].to_list())

@@ -28,7 +28,7 @@ from decimal import Decimal
 import pytest
 
 from etl.parsing.news import Candidate, extract_candidates, parse_money
-from etl.parsing.parsers import MIN_CONFIDENCE, read_news
+from etl.parsing.news_feed import MIN_CONFIDENCE, read_news
 from etl.parsing.transform import split_extraction_issues
 
 D = Decimal

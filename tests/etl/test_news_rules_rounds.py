@@ -2,7 +2,7 @@
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
-the extraction must keep (confidence at least ``parsers.MIN_CONFIDENCE``) and nothing else.
+the extraction must keep (confidence at least ``news_feed.MIN_CONFIDENCE``) and nothing else.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 
 from etl.parsing.news import extract_candidates
 from etl.parsing.news_doubts import appealed
+from etl.parsing.news_feed import MIN_CONFIDENCE, extraction_issue
 from etl.parsing.news_measured import measured_list
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_names import Spans
-from etl.parsing.parsers import MIN_CONFIDENCE, extraction_issue
 
 D = Decimal
 
@@ -426,12 +426,12 @@ def test_one_figure_for_two_unrelated_platforms_is_unclear() -> None:
 
 
 # After rounds 9 and 10 (consumed 2026-12-02): each rule removed a wrong fact of those rounds. These
-# cases are scored as the pipeline decides (etl.parsing.parsers.extraction_issue: any doubt holds).
+# cases are scored as the pipeline decides (etl.parsing.news_feed.extraction_issue: any doubt holds).
 
 
 # Doubts that say only that the tables do not know something the item states: a company, the state of
 # a named authority (read from the one currency it fines in), an approximate figure. They hold a fine
-# for review like any doubt (parsers.extraction_issue); these tests check what is read.
+# for review like any doubt (news_feed.extraction_issue); these tests check what is read.
 TABLE_DOUBTS = frozenset({"platform_unknown", "jurisdiction_from_currency", "amount_qualified_approximate"})
 
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from etl.config import BUNDLED_FEEDS
-from etl.parsing import parsers, reading, transform
+from etl.parsing import news_feed, reading, transform
 from etl.parsing.decoding import FeedFormatError
 from etl.sources.feeds import Feed
 from tests.conftest import AS_OF
@@ -168,4 +168,4 @@ def test_parsers_has_one_reader_per_registry_format():
     from etl.sources.feeds import FORMATS
 
     assert set(FORMATS) == {"csv", "jsonl", "gdpr-tracker", "rss", "atom"}
-    assert parsers.MIN_CONFIDENCE > 0
+    assert news_feed.MIN_CONFIDENCE > 0
