@@ -214,8 +214,8 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
             sentence, mention, signals, action=action, until=end,
             monetary=mention is not None or action in MONETARY,
         )  # fmt: skip
-        reasons += listed.get(index, []) if index is not None else []
-        each = mention is not None and (EACH.match(sentence, end) or each_before)
+        reasons += (own := listed.get(index, []) if index is not None else [])  # "and X and Y 1m each"
+        each = mention is not None and (EACH.match(sentence, end) or each_before) and not own
         named = spans.names or item.title_spans.names
         if index is not None and (paired or index in turns):
             reasons = [r for r in reasons if r != "multiple_platforms"]

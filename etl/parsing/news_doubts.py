@@ -10,7 +10,8 @@ and gives a reason that sends the candidate to review:
   company 2.5 million lira") outside reported speech: the narration steps back to something done
   before the item's news.
 - ``earlier_action`` also: a figure the party appeals or has appealed ("Apple appeals 1.8 bln euro
-  EU fine"): the item's news is the appeal.
+  EU fine"), or will appeal as the fine it names ("Meta to appeal EU's 200 mln euro fine"): the
+  item's news is the appeal.
 - ``other_authority``: a figure of another body than the one whose measure the headline reports
   ("Istanbul court orders Booking.com blocked" over a competition authority's fine).
 - ``action_type_unclear``: an order to stop operating ("ordered X to halt its operations",
@@ -148,10 +149,23 @@ def appealed(sentence: str, start: int) -> bool:
     """Whether the figure at ``start`` is one the party appeals or has appealed (the decision came before).
 
     "Apple appeals 1.8 bln euro EU fine", "Apple has filed an appeal ... against a 1.8 billion euro
-    fine": the item reports the appeal, and the fine it names is an earlier decision. "Grab will
-    appeal after the commission ordered it to pay Rp 30 billion" reports the decision.
+    fine": the item reports the appeal, and the fine it names is an earlier decision. So does an
+    appeal to come whose object is the fine ("Meta to appeal EU's 200 mln euro fine", "will appeal
+    the 200 million euro fine the EU imposed"). "Grab will appeal after the commission ordered it to
+    pay Rp 30 billion" reports the decision.
     """
-    return bool(_APPEALED.search(sentence, 0, start))
+    return bool(_APPEALED.search(sentence, 0, start)) or bool(
+        _APPEAL_OF.search(sentence, max(0, start - 60), start) and _FINE_NEXT.match(sentence, start)
+    )
+
+
+# Right before a figure: the appeal's object opens ("appeal the", "to challenge EU's"); right after it, that
+# object is a fine ("200 mln euro fine"): the fine appealed, whatever the tense of the appeal.
+_APPEAL_OF = Gated(
+    r"(?i)\b(?:appeal|appeals|appealed|appealing|challenge|contest)\s+(?:against\s+)?"
+    r"(?:the|a|an|its|their|this|that|[A-Z][\w.-]*['’]s)\s+(?:(?:record|hefty|huge|antitrust|EU|original)\s+)?$"
+)
+_FINE_NEXT = re.compile(r"(?i)\S+(?:\s+[\w$€£¥₽.,-]+){0,4}?[\s-]+(?:fines?|penalt(?:y|ies))\b")
 
 
 # A court that reinstates or restores a penalty decides on an earlier one: the labels part on whether

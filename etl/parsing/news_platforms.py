@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from etl.parsing.news_changes import former_figure
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import MoneyMention
@@ -40,11 +41,6 @@ _PRONOUN = Gated(r"(?i)\b(?:it|its|the\s+(?:company|firm|group|platform|app|serv
 # Two amounts that bound one figure: "$150 million to $250 million", "between 1 and 2 billion euros".
 _RANGE_GAP = re.compile(r"\s*(?:to|–|—|-)\s*")
 _RANGE_BETWEEN = re.compile(r"(?i)\bbetween\s+$")
-# Not a range but a changed figure: "reduced the penalty from Rs 936.44 crore to Rs 216.69 crore".
-_CHANGED_FROM = Gated(
-    r"(?i)\b(?:reduc|cut|lower|trimm|slash|rais|increas|revis|halv|doubl)\w*\s+(?:[\w'’]+\s+){0,4}?from\s+$"
-)
-_TO = re.compile(r"(?i)\s*(?:\([^)]{0,40}\)\s*)?to\s*")
 # Between two amounts: another party than the platform ("and its wholesalers Tech Data ...").
 _OTHER_PARTY = re.compile(
     r"\b(?:its|their)\s+(?:[A-Z][\w&-]+|unit|subsidiar\w+|parent|owner|affiliates?|division|arm|partners?|"
@@ -202,10 +198,8 @@ def list_doubts(
     for (i, a), (j, b) in zip(primaries, primaries[1:], strict=False):
         gap = sentence[ends[i] : b.start]
         between = _RANGE_BETWEEN.search(sentence[max(0, a.start - 12) : a.start])
-        if _CHANGED_FROM.search(sentence, max(0, a.start - 60), a.start) and _TO.fullmatch(
-            sentence, a.end, b.start
-        ):
-            doubts.setdefault(i, []).append("earlier_action")  # "reduced the penalty from A to B": B stands
+        if (former := former_figure(sentence, (a.start, ends[i]), b.start)) is not None:
+            doubts.setdefault((i, j)[former], []).append("earlier_action")  # "from A to B", "to B from A"
         elif _RANGE_GAP.fullmatch(sentence, a.end, b.start) or (between and gap.strip().lower() == "and"):
             doubts.setdefault(i, []).append("amount_is_range")
             doubts.setdefault(j, []).append("amount_is_range")

@@ -53,7 +53,8 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # 21 / 40 / 1, round 12 30 / 30 / 2); heldout_round13 consumed 2026-12-03 after its blind
 # measurements on 500e520: 14 correct / 43 review / 4 wrong of 61, and 9 / 50 / 2 with the policy's
 # relaxations off (NOT_HOLDING empty, no headline measures); heldout_round14 consumed 2026-12-03
-# after its blind measurement: 10 correct / 50 review / 0 wrong of 60 on 9946cea.
+# after its blind measurement: 10 correct / 50 review / 0 wrong of 60 on 9946cea; heldout_round15
+# consumed 2026-12-03 after its blind measurements: 23 / 34 / 3 of 60 on 3e3940f and 28 / 29 / 3 on d6278af.
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -72,6 +73,7 @@ DEV_FILES = tuple(
         "heldout_round12",
         "heldout_round13",
         "heldout_round14",
+        "heldout_round15",
     )
 )
 
@@ -412,14 +414,14 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
 # wait for review (etl.parsing.news_feed.extraction_issue: every doubt holds again since the
-# relaxations were taken out), measured 2026-12-03 on the 926 items of the fourteen studied files
-# (reported_usd 0.789 and reported_eur 0.742 meet the floor since the companies of "After round 14"):
+# relaxations were taken out), measured 2026-12-03 on the 986 items of the fifteen studied files
+# (reported_usd 0.786 and reported_eur 0.750 meet the floor since the companies of "After round 14"):
 # each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.581 (554/953)",
-    "platform": "0.433 (554/1280)",
-    "jurisdiction": "0.438 (554/1265)",
-    "action_type": "0.432 (554/1283)",
+    "amount+currency": "0.589 (591/1004)",
+    "platform": "0.436 (591/1357)",
+    "jurisdiction": "0.440 (591/1342)",
+    "action_type": "0.435 (591/1360)",
 }
 
 

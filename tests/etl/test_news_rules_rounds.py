@@ -1,4 +1,4 @@
-"""Tests for the news rules added after the third to fourteenth blind rounds (docs/news_extraction.md).
+"""Tests for the news rules added after the third to fifteenth blind rounds (docs/news_extraction.md).
 
 Each case is one invented item in wire phrasing: the figures, dates and most pairings of platform
 and authority are made up for the rule under test, never a real report. A case lists the facts
@@ -516,14 +516,16 @@ def test_a_fine_the_company_appeals_is_an_earlier_decision() -> None:
         ("Apple appeals 1.8 bln euro EU fine", True),
         ("Apple has appealed the 1.8 billion euro fine", True),
         ("Apple filed an appeal against a 1.8 billion euro fine", True),
-        ("Apple will appeal the 1.8 billion euro fine", False),
-        ("Apple plans to appeal the 1.8 billion euro fine", False),
+        ("Apple will appeal the 1.8 billion euro fine", True),  # the fine is the appeal's object (round 15)
+        ("Apple plans to appeal the 1.8 billion euro fine", True),
+        ("Apple will appeal after the EU fined it 1.8 billion euros", False),
+        ("Apple plans to appeal, after being fined 1.8 billion euros on Monday", False),
         ("Appeals court upholds 1.8 billion euro fine on Apple", False),
         ("The Court of Appeal upheld the 1.8 billion euro fine", False),
     ],
 )
 def test_appealed_reads_an_appeal_made_not_one_to_come(sentence: str, expected: bool) -> None:
-    """Only an appeal made (or being made) before the figure makes it an earlier decision."""
+    """An appeal made before the figure, or one to come whose object is the fine, makes it an earlier decision."""
     assert appealed(sentence, sentence.index("1.8")) is expected
 
 
@@ -1390,3 +1392,34 @@ def test_attorneys_general_prosecutors_and_departments_are_authorities(
 ) -> None:
     """A state's attorney general, federal prosecutors in a city and a "Department of ..." are authorities."""
     assert clean_fines(title, summary) == [fact]
+
+
+def test_a_fine_an_appeal_to_come_names_as_its_object_was_imposed_before() -> None:
+    """Round 15: "X to appeal the 50 mln euro fine ... imposed in March" reports the appeal; no fact."""
+    assert (
+        read_fines(
+            "Zalando to appeal Commission's 50 mln euro fine",
+            "Zalando said it will appeal the 50 million euro fine the European Commission imposed on it in "
+            "March over its returns policy.",
+        )
+        == []
+    )
+
+
+def test_the_figure_a_decision_replaced_is_no_fine() -> None:
+    """Round 15: "cut a fine to A (conversion) from B": B is the former figure, A the fine."""
+    assert read_fines(
+        "Madrid court cuts Amazon fine",
+        "A Madrid appeals court on Friday cut a fine against Amazon for misleading ads to 45 million euros "
+        "($48.6 million) from 90 million euros, the court said.",
+    ) == [("Amazon", "ES", "fine", D("45000000"), "EUR")]
+
+
+def test_each_after_other_parties_than_the_known_platform_is_unclear() -> None:
+    """Round 15: "fined Uber A, and Foo and Bar B each": the "each" is Foo's and Bar's, not Uber's."""
+    fines = read_fines(
+        "Tokyo court fines Uber and two delivery firms",
+        "A Tokyo court has fined Uber 30 million yen, and Demaecan and Wolt-owned Menu 5 million yen each "
+        "over consumer rules, the court said.",
+    )
+    assert fines == [("Uber", "JP", "fine", D("30000000"), "JPY")]
