@@ -53,6 +53,7 @@ from etl.parsing.news_names import (
     split_sentences,
 )  # fmt: skip
 from etl.parsing.news_parties import settled_party, unknown_party
+from etl.parsing.news_parts import NOT_PENALTY_AFTER, cue_elsewhere, part_of_fine
 from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
@@ -103,11 +104,6 @@ _NOT_PENALTY = Gated(
     r"lawsuit|claim\w*|bail|cost\w*|pric\w*|fell|rose|dropped|lost|propos\w*|draft|recommend\w*|maxim\w*|"
     r"provisional\w*|initially|originally|estimat\w*\s+(?:that|the|it|its|a))\b"
 )
-# After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
-_NOT_PENALTY_AFTER = re.compile(
-    r"(?i)\s*(?:in\s+)?(?:(?:fines?|penalt(?:y|ies))\s+and\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|sales|profits?|income|tax(?:es)?|damages|"
-    r"compensation|refunds?|restitution|royalt\w*)\b"
-)
 
 
 def extract_candidates(title: str, summary: str) -> list[Candidate]:
@@ -152,7 +148,9 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
         for c in _sentence_candidates(s, item, amounts.sentence_raws(start, end), (start, end))
     ]  # fmt: skip
     # A figure the item says is something else ("13 billion euros in back taxes") is that, in the headline too.
-    other = {r.amount for r in raws if _NOT_PENALTY_AFTER.match(text, r.end)}
+    other = {
+        r.amount for r in raws if NOT_PENALTY_AFTER.match(text, r.end) or part_of_fine(text, r.start, r.end)
+    }
     found = other_authority_doubts(scope(turnover_based(found, sentences), sentences, item.title), item.title)
     kept = consolidate(found, item.title)
     near = nearby_figures(spans, sentences, raws)
@@ -279,6 +277,7 @@ def _doubts(
         ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
         ("earlier_action", mention is not None and reinstated(sentence, start)),  # "court reinstates $2m penalty"
         ("amount_is_conversion", mention is not None and after_bare_figure(sentence, start)),  # "3m lev, about €1.5m"
+        ("no_action_verb", mention is not None and action is not None and cue_elsewhere(sentence, start)),
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
     ) if doubt]  # fmt: skip
 
@@ -317,4 +316,4 @@ def _is_penalty(sentence: str, mention: MoneyMention) -> bool:
     after = sentence[mention.end : mention.end + 25]
     if mention.qualifier in ("up to", "as much as") and _POTENTIAL.search(clause):
         return False  # "faces a fine of up to £10m" is a maximum, not a decision
-    return not (_NOT_PENALTY.search(clause) or _NOT_PENALTY_AFTER.match(after))
+    return not (_NOT_PENALTY.search(clause) or NOT_PENALTY_AFTER.match(after))

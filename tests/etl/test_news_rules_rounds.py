@@ -1423,3 +1423,45 @@ def test_each_after_other_parties_than_the_known_platform_is_unclear() -> None:
         "over consumer rules, the court said.",
     )
     assert fines == [("Uber", "JP", "fine", D("30000000"), "JPY")]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "fact"),
+    [
+        (
+            "Swiss watchdog fines bank app",
+            "Switzerland's Competition Commission has fined Swisscom SFr12.5 million ($14 million) over roaming fees.",
+            ("Swisscom", "CH", "fine", D("12500000"), "CHF"),
+        ),
+        (
+            "South African regulator fines MTN",
+            "South Africa's communications regulator Icasa has fined MTN R7 million over data bundle prices.",
+            ("MTN", "ZA", "fine", D("7000000"), "ZAR"),
+        ),
+    ],
+)
+def test_the_swiss_franc_and_rand_signs_are_read(title: str, summary: str, fact: tuple) -> None:
+    """Round 15: "SFr12.5 million" is Swiss francs, "R7 million" rand (R right before its digits)."""
+    assert read_fines(title, summary) == [fact]
+
+
+def test_a_share_of_a_fine_is_no_fine_of_its_own() -> None:
+    """Round 15: "€3 million of the fine is suspended ... the remaining €4 million": shares, not fines."""
+    title, summary = (
+        "Regulator fines Vinted",
+        "Lithuania's data protection authority has fined Vinted 7 million euros over data requests. "
+        "€3 million of the fine is suspended for two years, while the remaining €4 million must be paid "
+        "within 60 days.",
+    )
+    assert all(amount not in (D("3000000"), D("4000000")) for *_, amount, _ in read_fines(title, summary))
+
+
+def test_a_figure_in_a_headline_clause_without_an_action_word_is_doubtful() -> None:
+    """Round 15: "Uber agrees €90 mln package; Bolt handed imposed remedies": "imposed" is Bolt's clause."""
+    assert (
+        read_fines(
+            "Uber agrees €90 mln Dutch driver package; Bolt handed imposed remedies",
+            "The Netherlands' competition authority ACM published its final report on Monday.",
+        )
+        == []
+    )

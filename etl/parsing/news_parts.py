@@ -1,0 +1,45 @@
+"""Figures the item says are something else than a fine: revenue, taxes, a share of a fine, another clause's.
+
+Pure functions over an item's text or one sentence (etl/parsing/news.py calls them):
+
+- ``NOT_PENALTY_AFTER``: what follows a figure says what it is ("13 billion euros in back taxes").
+- ``part_of_fine``: a share of a fine the item names whole ("R2 million of the fine is suspended",
+  "the remaining R3 million must be paid"): no fine of its own (``amount_not_penalty``).
+- ``cue_elsewhere``: a headline of two clauses ("Google agrees R688 mln media package; X handed
+  imposed remedies") whose action word stands in the other clause: the figure's own clause has none
+  (``no_action_verb``).
+
+Rules: docs/news_extraction.md, "Scope" and "After round 15".
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.parsing.news_cues import cues
+
+# After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
+NOT_PENALTY_AFTER = re.compile(
+    r"(?i)\s*(?:in\s+)?(?:(?:fines?|penalt(?:y|ies))\s+and\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|"
+    r"sales|profits?|income|tax(?:es)?|damages|compensation|refunds?|restitution|royalt\w*)\b"
+)
+# A share of one fine: "R2 million of the fine", "the remaining R3 million", "the rest of the 5 million".
+_OF_THE_FINE = re.compile(
+    r"(?i)\s*(?:\([^)]{0,40}\)\s*)?of\s+(?:the|that|this|its|their)\s+(?:[\w-]+\s+){0,2}?(?:fines?|penalt(?:y|ies))\b"
+)
+_REMAINING = re.compile(r"(?i)\bthe\s+(?:remaining|outstanding|balance\s+of\s+|rest\s+of\s+)\s*$")
+
+
+def part_of_fine(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` is told as a share of a fine ("R2 million of the fine")."""
+    return bool(_OF_THE_FINE.match(text, end) or _REMAINING.search(text[max(0, start - 30) : start]))
+
+
+def cue_elsewhere(sentence: str, start: int) -> bool:
+    """Whether the figure at ``start`` stands in a clause (split at ";") with no action word of its own."""
+    if ";" not in sentence:
+        return False
+    lo = sentence.rfind(";", 0, start) + 1
+    hi = sentence.find(";", start)
+    clause = cues(sentence[lo : hi if hi >= 0 else len(sentence)])
+    return not (clause.fine or clause.pay or clause.kind)
