@@ -68,6 +68,14 @@ TURNOVER = Gated(
 )
 
 
+# The sentence right after the lead goes on with the lead's own decider ("The same court fined messaging
+# app Telegram 9 million roubles"): its figures are more of the item's news, not background.
+_SAME_BODY = re.compile(
+    r"(?i)\W*(?:the|that)\s+same\s+(?:court|judge|tribunal|regulator|watchdog|authority|agency|commission|"
+    r"office|ministry|body)\b"
+)
+
+
 def lead_sentences(sentences: list[str], found: list[Candidate], title: str) -> set[str]:
     """The headline and the summary's sentences up to the first that gives a candidate an amount.
 
@@ -98,7 +106,9 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     out = []
     for c in found:
         delay = c.action_type == "periodic_penalty" and c.sentence == after
-        if c.sentence not in lead and not delay:  # a later measure too ("... removed or blocked updates")
+        same = c.sentence == after and bool(_SAME_BODY.match(c.sentence))  # "The same court fined ..."
+        # a later measure too ("... removed or blocked updates")
+        if c.sentence not in lead and not delay and not same:
             c = with_reasons(c, "beyond_lead")
         if tentative and c.action_type in MONETARY:
             c = with_reasons(c, "planned_action")

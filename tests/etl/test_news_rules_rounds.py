@@ -1465,3 +1465,38 @@ def test_a_figure_in_a_headline_clause_without_an_action_word_is_doubtful() -> N
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "fact"),
+    [
+        (
+            "Telkom fined",
+            "South Africa's Competition Tribunal has imposed a penalty of 120 million rand on Telkom over pricing.",
+            ("Telkom", "ZA", "fine", D("120000000"), "ZAR"),
+        ),
+        (
+            "Rogers to pay",
+            "Ontario's Superior Court of Justice ordered Rogers Communications to pay a C$200,000 penalty over "
+            "misleading ads.",
+            ("Rogers", "CA", "fine", D("200000"), "CAD"),
+        ),
+        (
+            "Turkiye fines Trendyol",
+            "Turkiye's Competition Authority has fined Trendyol 61 million lira over data use.",
+            ("Trendyol", "TR", "fine", D("61000000"), "TRY"),
+        ),
+    ],
+)
+def test_more_telecoms_canadian_provinces_and_turkiye(title: str, summary: str, fact: tuple) -> None:
+    """Round 15: Telkom and Rogers Communications are known, Ontario is Canadian, "Turkiye" is Turkey."""
+    assert clean_fines(title, summary) == [fact]
+
+
+def test_the_same_court_right_after_the_lead_tells_more_of_the_news() -> None:
+    """Round 15: "The same court fined Telegram ..." right after the lead is the item's news too."""
+    assert clean_fines(
+        "Moscow court fines Google and Telegram",
+        "A Moscow court on Monday fined Google 4 million roubles for failing to delete banned content. "
+        "The same court fined Telegram 7 million roubles on two protocols.",
+    ) == [("Google", "RU", "fine", D("4000000"), "RUB"), ("Telegram", "RU", "fine", D("7000000"), "RUB")]
