@@ -53,7 +53,7 @@ from etl.parsing.news_names import (
     split_sentences,
 )  # fmt: skip
 from etl.parsing.news_parties import settled_party, unknown_party
-from etl.parsing.news_parts import NOT_PENALTY_AFTER, cue_elsewhere, part_of_fine
+from etl.parsing.news_parts import NOT_PENALTY_AFTER, cue_elsewhere, part_of_fine, total_of_several
 from etl.parsing.news_platforms import (
     by_service,
     choose_platform,
@@ -273,6 +273,7 @@ def _doubts(
         ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
         ("amount_is_total", mention is not None and is_tally(sentence, start, max(end, until))),
+        ("amount_is_total", mention is not None and total_of_several(sentence, max(end, until))),
         ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
         ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
         ("earlier_action", mention is not None and reinstated(sentence, start)),  # "court reinstates $2m penalty"

@@ -8,6 +8,8 @@ Pure functions over an item's text or one sentence (etl/parsing/news.py calls th
 - ``cue_elsewhere``: a headline of two clauses ("Google agrees R688 mln media package; X handed
   imposed remedies") whose action word stands in the other clause: the figure's own clause has none
   (``no_action_verb``).
+- ``total_of_several``: a figure told "in total" in a sentence naming several platforms ("fines
+  Facebook, Telegram over $375,000 in total"): their fines summed, no fine of one (``amount_is_total``).
 
 Rules: docs/news_extraction.md, "Scope" and "After round 15".
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 
 from etl.parsing.news_cues import cues
+from etl.parsing.news_mentions import PARENT, platform_spans
 
 # After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
 NOT_PENALTY_AFTER = re.compile(
@@ -43,3 +46,13 @@ def cue_elsewhere(sentence: str, start: int) -> bool:
     hi = sentence.find(";", start)
     clause = cues(sentence[lo : hi if hi >= 0 else len(sentence)])
     return not (clause.fine or clause.pay or clause.kind)
+
+
+_IN_TOTAL = re.compile(r"(?i)[)\]\s]*(?:in\s+total|in\s+all|combined|altogether|between\s+them)\b")
+
+
+def total_of_several(sentence: str, end: int) -> bool:
+    """Whether the figure ending at ``end`` is told "in total" in a sentence naming two platform families or more."""
+    if not _IN_TOTAL.match(sentence, end):
+        return False
+    return len({PARENT.get(name, name) for *_, name in platform_spans(sentence)}) > 1

@@ -1500,3 +1500,14 @@ def test_the_same_court_right_after_the_lead_tells_more_of_the_news() -> None:
         "A Moscow court on Monday fined Google 4 million roubles for failing to delete banned content. "
         "The same court fined Telegram 7 million roubles on two protocols.",
     ) == [("Google", "RU", "fine", D("4000000"), "RUB"), ("Telegram", "RU", "fine", D("7000000"), "RUB")]
+
+
+def test_a_figure_in_total_over_several_platforms_is_their_sum() -> None:
+    """Round 15: "fines Google, Telegram over $90,000 in total" sums two fines: each body figure stands."""
+    assert sorted(
+        clean_fines(
+            "Moscow court fines Google, Telegram over $90,000 in total",
+            "A Moscow court on Friday fined Google 4 million roubles (more than $55,000) and Telegram 3 million "
+            "roubles (over $35,000) for failing to delete banned content.",
+        )
+    ) == [("Google", "RU", "fine", D("4000000"), "RUB"), ("Telegram", "RU", "fine", D("3000000"), "RUB")]
