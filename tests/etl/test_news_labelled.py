@@ -384,7 +384,8 @@ def test_studied_files_give_no_wrong_fact(path: Path) -> None:
     "scored 10 correct (17%), 50 review, 0 wrong of 60 once every doubt holds again (12 / 43 / 5 with the "
     "relaxations; docs/news_extraction.md, 'Every doubt holds again') and was then consumed into DEV_FILES; "
     "the gate, heldout_round15.jsonl (written blind 2026-12-03), scored 23 correct (38%), 34 review, 3 wrong "
-    "of 60 on 3e3940f and 28 correct (47%), 29 review, 3 wrong on d6278af (round 14 studied); strict: "
+    "of 60 on 3e3940f and 28 correct (47%), 29 review, 3 wrong on d6278af (round 14 studied) and was then "
+    "consumed into DEV_FILES (docs/news_extraction.md, 'After round 15'); the gate is heldout_round16.jsonl; strict: "
     "meeting the targets fails the build until this marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
