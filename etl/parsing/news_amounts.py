@@ -41,11 +41,15 @@ _QUAL_ALIASES = {"cca.": "about", "ca.": "about", "circa": "about", "~": "about"
 _ISO_ALT = "|".join(sorted(_ISO))
 _PREFIX = (
     r"(?<![A-Za-z])(?:U\.S\.\s?\$|US\s?\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|NT\$|S\$|R\$|E£|Rs\.?|Rp\.?|RMB|SF[Rr]\.?|R(?=[0-9])|"
+    r"N(?=[0-9])|RM(?=\s?[0-9])|SR(?=[0-9])|Tk\.?(?=\s?[0-9])|GH¢|"
     rf"{_ISO_ALT})(?![A-Za-z])|[$€£¥￥₹₩₽₺₦]"
 )
 # Digits stand alone, or right after a three-letter code ("IDR202.5 billion", "RMB18.23 billion"),
-# a Swiss franc's or a rand's sign ("SFr333 million", "R449 million").
-_DIGITS = r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3})|(?<=SFr)|(?<=(?<![A-Za-z])R))[0-9]+(?:[.,][0-9]+)*"
+# a sign of letters ("SFr333 million", "R449 million", "N10m", "RM3.2 million", "SR8.8 million").
+_DIGITS = (
+    r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3})|(?<=SFr)|(?<=(?<![A-Za-z])[RN])|(?<=(?<![A-Za-z])RM)|(?<=(?<![A-Za-z])SR))"
+    r"[0-9]+(?:[.,][0-9]+)*"
+)
 _NUMW = "|".join(sorted(UNITS, key=len, reverse=True))
 # Broadcast style spells the decimal point: "42-point-one billion won" (KBS, Yonhap).
 _POINT = r"(?<![0-9A-Za-z.,])[0-9]+-point(?:-(?:{}))+".format("|".join(DIGIT_WORDS))

@@ -21,7 +21,8 @@ _STAFF = (
     r"representatives?|executives?|directors?|managers?|employees?|staff|officials?"  # people of a company
 )
 _NOT_THE_PLATFORM = re.compile(
-    rf"(?i)(?:['’´]s)?\s+(?:\w+\s+){{0,2}}?(?:{_STAFF}|chief|head|founder|co-?founder|ceo|lawyers?|boss)\b"
+    rf"(?i)(?:['’´]s)?\s+(?:\w+\s+){{0,2}}?(?:{_STAFF}|chief|head|founder|co-?founder|ceo|lawyers?|boss)\b|"
+    r"\s+(?:users?|influencers?|bloggers?|streamers?|creators?)\b(?!['’])"  # "fines TikTok user RM10,000"
 )
 # A platform listed with or compared to another ("Amazon and Apple", "like Google") is not clearly the one fined.
 _COORDINATED = re.compile(r"(?i)\s*(?:,|and|&|or|/)\s*(?:and\s+)?")

@@ -419,10 +419,10 @@ def test_field_precision_over_all_items(field: str) -> None:
 # (reported_usd 0.798 and reported_eur 0.750 meet the floor since the companies of "After round 14"):
 # each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.595 (597/1004)",
-    "platform": "0.440 (597/1357)",
-    "jurisdiction": "0.445 (597/1342)",
-    "action_type": "0.439 (597/1360)",
+    "amount+currency": "0.599 (601/1004)",
+    "platform": "0.443 (601/1357)",
+    "jurisdiction": "0.448 (601/1342)",
+    "action_type": "0.442 (601/1360)",
 }
 
 

@@ -1511,3 +1511,49 @@ def test_a_figure_in_total_over_several_platforms_is_their_sum() -> None:
             "roubles (over $35,000) for failing to delete banned content.",
         )
     ) == [("Google", "RU", "fine", D("4000000"), "RUB"), ("Telegram", "RU", "fine", D("3000000"), "RUB")]
+
+
+@pytest.mark.parametrize(
+    ("summary", "amount", "currency"),
+    [
+        (
+            "Nigeria's consumer protection commission has fined Jumia N20 million over refunds.",
+            "20000000",
+            "NGN",
+        ),
+        (
+            "Malaysia's communications regulator MCMC has fined Celcom RM2.5 million over outages.",
+            "2500000",
+            "MYR",
+        ),
+        (
+            "Saudi Arabia's telecom regulator has fined Mobily SR4.2 million over service quality.",
+            "4200000",
+            "SAR",
+        ),
+        (
+            "Bangladesh's telecom regulator BTRC has fined Grameenphone Tk 30 million over call drops.",
+            "30000000",
+            "BDT",
+        ),
+        (
+            "Ghana's National Communications Authority has fined Vodafone GH¢60,000 over data bundles.",
+            "60000",
+            "GHS",
+        ),
+    ],
+)
+def test_signs_of_letters_before_their_digits_are_read(summary: str, amount: str, currency: str) -> None:
+    """Round 15 study: "N20 million" naira, "RM" ringgit, "SR" riyal, "Tk" taka, "GH¢" cedi."""
+    assert [(a, c) for *_, a, c in read_fines("Regulator fines operator", summary)] == [(D(amount), currency)]
+
+
+def test_a_platform_s_user_fined_is_not_the_platform() -> None:
+    """Round 15 study: "fines TikTok user RM5,000": the party fined is a user, not TikTok."""
+    assert (
+        read_fines(
+            "Malaysian regulator fines TikTok user RM5,000",
+            "The Malaysian Communications and Multimedia Commission fined a TikTok user 5,000 ringgit over a video.",
+        )
+        == []
+    )
