@@ -89,7 +89,7 @@ _AT_RATE = re.compile(
 # Right before an amount: a running total of several fines ("bringing the total to 50 million euros").
 _CUMULATIVE = Gated(
     r"(?i)\b(?:bring\w*|brought|tak(?:e|es|ing)|took|push\w*|rais\w*|lift\w*)\s+(?:the|its|their)\s+"
-    r"(?:\w+\s+){0,2}?(?:total|tally|sum)\s+(?:\w+\s+){0,3}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?$"
+    r"(?:[\w'’]+\s+){0,2}?(?:total|tally|sum|fines|penalties)\s+(?:\w+\s+){0,4}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?$"
 )
 # A currency only one jurisdiction fines in (not the dollar or the euro, which many use or quote).
 _ONLY_HOME = {

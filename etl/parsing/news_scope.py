@@ -7,8 +7,10 @@ docs/news_extraction.md, "Scope: the item's own decision".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from etl.parsing.news_gate import Gated
+from etl.parsing.news_mentions import PARENT, platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, revised, with_reasons
 
 # Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
@@ -99,6 +101,7 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     headline plans them, is ``planned_action``.
     """
     lead = lead_sentences(sentences, found, title)
+    in_headline_list = _headline_list(found, lead, title)
     tentative = bool(PLAN_FINE.search(title)) or any(_NOT_FINAL.search(s) for s in sentences)
     # The sentence right after the lead may add the decision's penalty for delay ("... or pay a
     # further €60,000 for every day of delay"): a daily penalty there is the lead's, not background.
@@ -108,12 +111,30 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
         delay = c.action_type == "periodic_penalty" and c.sentence == after
         same = c.sentence == after and bool(_SAME_BODY.match(c.sentence))  # "The same court fined ..."
         # a later measure too ("... removed or blocked updates")
-        if c.sentence not in lead and not delay and not same:
+        if c.sentence not in lead and not delay and not same and not in_headline_list(c):
             c = with_reasons(c, "beyond_lead")
         if tentative and c.action_type in MONETARY:
             c = with_reasons(c, "planned_action")
         out.append(c)
     return out
+
+
+_FINED = Gated(r"(?i)\bfine[sd]?\b|\bpenali[sz]ed\b")
+
+
+def _headline_list(found: list[Candidate], lead: set[str], title: str) -> Callable[[Candidate], bool]:
+    """Whether a later fine is of one of the platforms a headline lists as fined, and the lead gives it none.
+
+    "Russia fines TikTok over ..., Twitch over ...": the body tells TikTok's fine first and Twitch's in a
+    later sentence ("In a separate ruling the same court ordered ... Twitch to pay 4 million roubles").
+    """
+    named = {PARENT.get(name, name) for *_, name in platform_spans(title)}
+    if len(named) < 2 or not _FINED.search(title):
+        return lambda c: False
+    told = {
+        PARENT.get(c.platform or "", c.platform) for c in found if c.sentence in lead and c.amount is not None
+    }
+    return lambda c: c.amount is not None and PARENT.get(c.platform or "", c.platform) in named - told
 
 
 def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candidate]:

@@ -1557,3 +1557,22 @@ def test_a_platform_s_user_fined_is_not_the_platform() -> None:
         )
         == []
     )
+
+
+def test_a_later_fine_of_a_platform_the_headline_lists_is_the_items_news() -> None:
+    """Studied after round 15: "Court fines TikTok ..., Twitch ...": Twitch's fine in a later sentence is news."""
+    assert clean_fines(
+        "Moscow court fines Spotify over podcasts, Twitch over a stream",
+        "A Moscow court on Monday fined Spotify 2 million roubles for failing to delete banned podcasts, "
+        "Interfax reported. In another ruling the court ordered streaming service Twitch to pay 3 million "
+        "roubles over a stream.",
+    ) == [("Spotify", "RU", "fine", D("2000000"), "RUB"), ("Twitch", "RU", "fine", D("3000000"), "RUB")]
+
+
+def test_a_running_tally_of_one_platform_s_fines_is_no_fine() -> None:
+    """Studied after round 15: "bringing the network's fines in these cases to 6 million roubles" is a tally."""
+    assert read_fines(
+        "VKontakte fined",
+        "A Moscow court fined VKontakte 2 million roubles, bringing the social network's fines in these cases "
+        "to 6 million roubles.",
+    ) == [("VKontakte", "RU", "fine", D("2000000"), "RUB")]
