@@ -227,11 +227,15 @@ def in_turn(spans: Spans, primaries: list[tuple[int, MoneyMention]], ends: dict[
     Apple off Amazon.it") leaves the pairs as they are; one named otherwise after it undoes them.
     """
     paired: set[int] = set()
-    lo = 0
+    lo, last = 0, None
     for i, mention in primaries:
-        families = {_family(name) for start, _, name in spans.found if lo <= start < mention.start}
+        found = [(start, _family(name)) for start, _, name in spans.found if lo <= start < mention.start]
+        # the platform just fined, named again in what it is fined for ("over ads on YouTube and fined Twitch")
+        again = {f for start, f in found if f == last and _CAUSE.search(spans.text, lo, start)}
+        families = ({f for _, f in found} - again) or again
         if len(families) == 1 and len(paired) == primaries.index((i, mention)):
             paired.add(i)
+            last = next(iter(families))
         elif families:
             return set()
         lo = ends[i]

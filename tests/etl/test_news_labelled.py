@@ -419,10 +419,10 @@ def test_field_precision_over_all_items(field: str) -> None:
 # (reported_usd 0.804 and reported_eur 0.750 meet the floor since the companies of "After round 14"):
 # each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.606 (608/1004)",
-    "platform": "0.448 (608/1357)",
-    "jurisdiction": "0.453 (608/1342)",
-    "action_type": "0.447 (608/1360)",
+    "amount+currency": "0.607 (609/1004)",
+    "platform": "0.449 (609/1357)",
+    "jurisdiction": "0.454 (609/1342)",
+    "action_type": "0.448 (609/1360)",
 }
 
 

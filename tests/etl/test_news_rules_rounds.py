@@ -1576,3 +1576,12 @@ def test_a_running_tally_of_one_platform_s_fines_is_no_fine() -> None:
         "A Moscow court fined VKontakte 2 million roubles, bringing the social network's fines in these cases "
         "to 6 million roubles.",
     ) == [("VKontakte", "RU", "fine", D("2000000"), "RUB")]
+
+
+def test_the_platform_just_fined_named_again_in_its_cause_leaves_the_next_pair_alone() -> None:
+    """Studied after round 15: "fined Google €2m over ads on YouTube and fined Twitch €1m": Twitch's €1m."""
+    assert clean_fines(
+        "Italian regulator fines Google, Twitch",
+        "Italy's media watchdog AGCOM has fined Google 2 million euros over betting ads on YouTube and fined "
+        "Amazon-owned Twitch 1 million euros over betting streams.",
+    ) == [("Google", "IT", "fine", D("2000000"), "EUR"), ("Twitch", "IT", "fine", D("1000000"), "EUR")]
