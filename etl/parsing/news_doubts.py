@@ -231,10 +231,7 @@ def _joined_brands(platform: str, text: str) -> bool:
     """Whether the item names ``platform`` joined to another known platform's name, or with it in brackets."""
     spans = platform_spans(text)
     return any(
-        a[2] == platform != b[2] and _JOINED.fullmatch(text, a[1], b[0]) is not None
-        for a, b in zip(spans, spans[1:], strict=False)
-    ) or any(
-        b[2] == platform != a[2] and _JOINED.fullmatch(text, a[1], b[0]) is not None
+        platform in (a[2], b[2]) and a[2] != b[2] and _JOINED.fullmatch(text, a[1], b[0]) is not None
         for a, b in zip(spans, spans[1:], strict=False)
     )
 
