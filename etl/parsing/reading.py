@@ -45,7 +45,7 @@ def read_feed(path: Path, *, feed: Feed, workers: int = 1) -> pl.DataFrame:
     if text is not None and not text.strip():
         raise FeedFormatError(f"feed {feed.name}: {path}: file is empty")
     try:
-        return _read_payload(data, text, fmt=feed.format, path=path, workers=workers)
+        return _read_payload(data, text, fmt=feed.format, workers=workers)
     except parsers.ParseFailure as error:
         if direct and "utf-8" in str(error):
             decode(data, feed=feed, path=path)
@@ -65,9 +65,9 @@ def check_columns(raw: pl.DataFrame, *, feed: Feed, where: str) -> None:
         raise ContractError(f"{where}: missing required columns: {expected}; found {own}")
 
 
-def _read_payload(data: bytes, text: str | None, *, fmt: str, path: Path, workers: int = 1) -> pl.DataFrame:
+def _read_payload(data: bytes, text: str | None, *, fmt: str, workers: int = 1) -> pl.DataFrame:
     """Dispatch on the feed's format. ``text``: the decoded payload of a text format; ``workers``: ``read_news``'s."""
-    if fmt in ("rss", "atom"):
+    if fmt in NEWS_FORMATS:
         return news_feed.read_news(data, workers=workers)
     if fmt == "jsonl":
         return parsers.read_jsonl(text or "")
