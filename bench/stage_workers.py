@@ -64,17 +64,6 @@ def w_validate(spec: dict) -> dict:
     return _stage_result(timer, rows=parsed.height, rejected=rejected.height)
 
 
-def _normalize_options() -> dict:
-    import inspect
-
-    from etl.parsing import transform
-
-    if "aliases" not in inspect.signature(transform.normalize).parameters:
-        return {}
-    aliases, owners = transform.load_tables()
-    return {"aliases": aliases, "owners": owners}
-
-
 def w_normalize(spec: dict) -> dict:
     import polars as pl
 
@@ -85,9 +74,9 @@ def w_normalize(spec: dict) -> dict:
     out = Path(spec["dir"])
     parsed = pl.read_parquet(out / "parsed_valid.parquet")
     with Timer() as timer:
-        actions, duplicates, conflicts = transform.drop_duplicates(
-            transform.normalize(parsed, **_normalize_options())
-        )
+        aliases, owners = transform.load_tables()
+        normalized = transform.normalize(parsed, aliases=aliases, owners=owners)
+        actions, duplicates, conflicts = transform.drop_duplicates(normalized)
         valid, rejected = split_valid(actions, EnforcementAction, stage="normalize", where=spec["csv"])
         rejected = pl.concat([conflicts, rejected])
     valid.write_parquet(out / "actions.parquet")
