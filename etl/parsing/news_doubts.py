@@ -36,9 +36,10 @@ from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import platform_spans
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
-# A clause that looks back ("last year", "in 2018", "previously fined") recalls an earlier action.
+# A clause that looks back ("last year", "in 2018", "previously fined", "was earlier hit") recalls an earlier action.
 _EARLIER = Gated(
-    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in)|"
+    r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in|(?:been\s+)?"
+    r"(?:hit|fined|penali[sz]ed|sanctioned|slapped|ordered|handed|imposed|levied)\b)|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:19|20)\d\d|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
     r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:January|February|March|April|"

@@ -1585,3 +1585,22 @@ def test_the_platform_just_fined_named_again_in_its_cause_leaves_the_next_pair_a
         "Italy's media watchdog AGCOM has fined Google 2 million euros over betting ads on YouTube and fined "
         "Amazon-owned Twitch 1 million euros over betting streams.",
     ) == [("Google", "IT", "fine", D("2000000"), "EUR"), ("Twitch", "IT", "fine", D("1000000"), "EUR")]
+
+
+# After round 16
+
+
+@pytest.mark.parametrize(
+    "recap",
+    [
+        "Telegram was earlier fined 5 million roubles over a channel.",
+        "Telegram was earlier hit with a fine of 5 million roubles over a channel.",
+        "Telegram has earlier been ordered to pay 5 million roubles over a channel.",
+    ],
+)
+def test_a_fine_the_platform_was_earlier_hit_with_is_an_earlier_action(recap: str) -> None:
+    """After round 16: "X was earlier fined 5 million roubles" recalls a fine behind the item's news."""
+    summary = (
+        f"A Moscow court has received a new case against Telegram over banned content, a source said. {recap}"
+    )
+    assert clean_fines("Telegram faces new fine in Russia", summary) == []
