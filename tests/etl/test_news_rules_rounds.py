@@ -7,6 +7,7 @@ the extraction must keep (confidence at least ``news_feed.MIN_CONFIDENCE``) and 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,8 @@ from etl.parsing.news_doubts import appealed
 from etl.parsing.news_feed import MIN_CONFIDENCE, extraction_issue
 from etl.parsing.news_measured import measured_list
 from etl.parsing.news_mentions import platform_spans
-from etl.parsing.news_names import Spans
+from etl.parsing.news_money import TABLES
+from etl.parsing.news_names import PLACE_RULES, Spans, _alternatives, first_code
 
 D = Decimal
 
@@ -1604,3 +1606,128 @@ def test_a_fine_the_platform_was_earlier_hit_with_is_an_earlier_action(recap: st
         f"A Moscow court has received a new case against Telegram over banned content, a source said. {recap}"
     )
     assert clean_fines("Telegram faces new fine in Russia", summary) == []
+
+
+# World regulators and places: authorities and states the tables did not know (invented sentences).
+
+
+def _fines_where(title: str, summary: str) -> list[tuple]:
+    """(platform, jurisdiction, amount, currency, reasons) of every candidate of an item."""
+    return [
+        (c.platform, c.jurisdiction, c.amount, c.currency, c.reasons)
+        for c in extract_candidates(title, summary)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "platform", "jurisdiction", "amount", "currency"),
+    [
+        (
+            "The ODPC fined Oppo 12 million shillings over customer data it kept too long.",
+            "Oppo",
+            "KE",
+            "12000000",
+            "KES",
+        ),
+        ("OJK fined Shopee 2 billion rupiah over its payments service.", "Shopee", "ID", "2000000000", "IDR"),
+        ("Profeco fined Amazon 3 million pesos over late refunds.", "Amazon", "MX", "3000000", "MXN"),
+        ("SERNAC fined Uber 200 million pesos over hidden fees.", "Uber", "CL", "200000000", "CLP"),
+        ("AGCOM fined Meta 3.5 million euros over gambling ads.", "Meta", "IT", "3500000", "EUR"),
+        (
+            "The CNMC fined Booking.com 413 million euros for abusing its position.",
+            "Booking.com",
+            "ES",
+            "413000000",
+            "EUR",
+        ),
+        (
+            "The Federal Cartel Office fined Google 5 million euros over its maps terms.",
+            "Google",
+            "DE",
+            "5000000",
+            "EUR",
+        ),
+        ("The KCC fined Google 47.5 billion won over in-app payments.", "Google", "KR", "47500000000", "KRW"),
+        (
+            "The Information Regulator fined TikTok 5 million rand over children's data.",
+            "TikTok",
+            "ZA",
+            "5000000",
+            "ZAR",
+        ),
+        ("The Hellenic Competition Commission fined Apple 2 million euros.", "Apple", "GR", "2000000", "EUR"),
+        ("A court in Karachi fined Twitter 1 million rupees over a post.", "Twitter", "PK", "1000000", "PKR"),
+        (
+            "A Lagos court fined Google 5 million naira over a privacy breach.",
+            "Google",
+            "NG",
+            "5000000",
+            "NGN",
+        ),
+        (
+            "A St Petersburg court fined Spotify 3 million roubles over podcasts.",
+            "Spotify",
+            "RU",
+            "3000000",
+            "RUB",
+        ),
+    ],
+)
+def test_a_known_regulator_or_city_gives_its_state(
+    summary: str, platform: str, jurisdiction: str, amount: str, currency: str
+) -> None:
+    """A regulator's acronym or name, or a city with a court, gives the state without a doubt."""
+    assert _fines_where("Regulator fines platform", summary) == [
+        (platform, jurisdiction, D(amount), currency, ())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "jurisdiction"),
+    [
+        ("A court in Panama fined Google.", "PA"),
+        ("Namibia's regulator fined MTN.", "NA"),
+        ("A court in Northern Ireland fined Meta.", "GB"),
+        ("A New South Wales court fined Uber.", "AU"),
+        ("North Korea's court fined nobody.", "KP"),
+        ("A Guinea-Bissau court fined Orange.", "GW"),
+        ("A South Sudanese court fined MTN.", "SS"),
+    ],
+)
+def test_more_states_are_places(sentence: str, jurisdiction: str) -> None:
+    """Every UN member is a place; the longer name wins ("Northern Ireland" over "Ireland")."""
+    assert first_code(sentence, PLACE_RULES) == jurisdiction
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The FASB's PTAs and ACMAs fined nobody.",  # acronyms inside longer words
+        "The CAC 40 fell as Google was fined.",  # the Paris index, not China's regulator
+        "A Niger Delta court fined Shell.",  # a region of Nigeria, not the state of Niger
+    ],
+)
+def test_an_acronym_inside_a_word_or_a_namesake_gives_no_state(sentence: str) -> None:
+    """Acronyms are matched as whole words, with their case; namesakes of a known body give nothing."""
+    assert first_code(sentence, PLACE_RULES) is None
+
+
+def test_a_namesake_of_new_zealand_s_commerce_commission_is_fiji_s() -> None:
+    """A bare Commerce Commission is New Zealand's; the Fiji Commerce Commission is Fiji's."""
+    assert first_code("The Commerce Commission fined Spark.", PLACE_RULES) == "NZ"
+    assert first_code("The Fiji Commerce Commission fined Digicel.", PLACE_RULES) == "FJ"
+
+
+def test_every_plainly_written_institution_gives_its_own_state() -> None:
+    """Each name or acronym of ``[institutions]`` without regex syntax gives its table's state.
+
+    The alternatives are compiled grouped by first letter, so an alternative another one shadows
+    (or a name listed under two states) shows here.
+    """
+    wrong = [
+        (name, code, first_code(name, PLACE_RULES))
+        for code, rx in TABLES["institutions"].items()
+        for name in (alt.removeprefix(r"\b").removesuffix(r"\b") for alt in _alternatives(rx))
+        if re.escape(name).replace(r"\ ", " ") == name and first_code(name, PLACE_RULES) != code
+    ]
+    assert wrong == []
