@@ -19,6 +19,7 @@ from etl.parsing.news_measured import measured_list
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_money import TABLES
 from etl.parsing.news_names import PLACE_RULES, Spans, _alternatives, first_code
+from etl.parsing.platform_files import same_platform
 
 D = Decimal
 
@@ -1606,6 +1607,14 @@ def test_a_fine_the_platform_was_earlier_hit_with_is_an_earlier_action(recap: st
         f"A Moscow court has received a new case against Telegram over banned content, a source said. {recap}"
     )
     assert clean_fines("Telegram faces new fine in Russia", summary) == []
+
+
+def test_a_platform_spelled_in_lower_case_by_its_brand_is_one_platform() -> None:
+    """After round 16: the tables' "Foodpanda" and the brand's own "foodpanda" are counted as one platform."""
+    [fine] = clean_fines(
+        "Regulator fines foodpanda", "Pakistan's competition regulator fined foodpanda 5 million rupees."
+    )
+    assert same_platform(fine[0]) == same_platform("foodpanda") == same_platform("FOODPANDA")
 
 
 # World regulators and places: authorities and states the tables did not know (invented sentences).
