@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from itertools import combinations
@@ -182,12 +183,15 @@ def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
     "Amazon will pay $2.5 billion to settle ... a $1 billion civil penalty ... and $1.5 billion in
     refunds": the settlement is a total, though the refunds are no fine (so no candidate) and the
     candidates alone do not show it. Figures in another currency and exchange-rate notes do not count.
+    A figure said twice may count twice ("a $50 million penalty ... an additional $50 million" make a
+    "$100 million settlement"): the sum makes a doubt, never a fact.
     """
     if c.amount is None or c.currency is None:
         return False
-    figures = sorted(
-        {r.amount for r in raws if not r.is_rate and c.currency in r.options and r.amount < c.amount}
+    said = Counter(
+        r.amount for r in raws if not r.is_rate and c.currency in r.options and r.amount < c.amount
     )
+    figures = sorted(a for a, n in said.items() for _ in range(min(n, 2)))
     return any(
         agree(c.amount, sum(combo), cut=False)
         for n in (2, 3)

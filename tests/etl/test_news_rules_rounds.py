@@ -1617,6 +1617,22 @@ def test_a_platform_spelled_in_lower_case_by_its_brand_is_one_platform() -> None
     assert same_platform(fine[0]) == same_platform("foodpanda") == same_platform("FOODPANDA")
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "New York regulator: Kraken to pay $30 million penalty in $60 million settlement",
+        "Kraken settles with New York for $60 million, including a $30 million fine",
+    ],
+)
+def test_a_settlement_of_a_penalty_and_an_equal_other_sum_is_a_total(title: str) -> None:
+    """After round 16: "$30 million penalty" and "an additional $30 million" make the "$60 million settlement"."""
+    summary = (
+        "New York's financial regulator said Kraken will pay a $30 million penalty. Kraken also agreed to invest "
+        "an additional $30 million in its compliance programme."
+    )
+    assert clean_fines(title, summary) == [("Kraken", "US", "fine", D("30000000"), "USD")]
+
+
 # World regulators and places: authorities and states the tables did not know (invented sentences).
 
 
