@@ -46,7 +46,6 @@ from etl.parsing.news_money import (
 from etl.parsing.news_names import (
     PLACE_RULES,
     Spans,
-    authority_code,
     authority_or,
     first_code,
     sentence_spans,
@@ -247,7 +246,7 @@ def _unknown(
 def _where(masked: str, item: Item, at: tuple[int, int]) -> tuple[str | None, str | None]:
     """The authority and jurisdiction of a sentence (its amounts blanked, at ``at``), else the item's."""
     authority = authority_or(masked, item.authority_at(masked, at), lambda: item.authority)
-    place = (authority and authority_code(masked, authority)) or first_code(masked, PLACE_RULES)
+    place = (authority and item.authority_state(masked, authority)) or first_code(masked, PLACE_RULES)
     return authority, place or item.jurisdiction
 
 

@@ -11,7 +11,14 @@ from functools import cached_property
 
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_money import Raw, currency_context, mask
-from etl.parsing.news_names import PLACE_RULES, Spans, authority_of, first_code, sentence_spans
+from etl.parsing.news_names import (
+    PLACE_RULES,
+    Spans,
+    authority_code,
+    authority_of,
+    first_code,
+    sentence_spans,
+)
 
 # An item's text is read up to this many characters (a long article is 30,000 to 60,000): only the
 # lead's figures become facts, and a longer item is a list, a dump or a hostile source.
@@ -69,6 +76,15 @@ class Item:
         masked, end = self._masked, self._title_end
         spans = [(0, end), *((end + start, end + stop) for start, stop in sentence_spans(masked[end:]))]
         return next(filter(None, (self.authority_at(masked[a:b], (a, b), kept=True) for a, b in spans)), None)
+
+    def authority_state(self, masked: str, authority: str) -> str | None:
+        """The state of an authority a sentence (``masked``) names, or the item names elsewhere.
+
+        The state owning it where it is named ("Japan's FTC") counts: in the sentence, else where the
+        item first names it ("Thailand's Securities and Exchange Commission" for a later sentence that
+        does not), else its name's own.
+        """
+        return authority_code(masked if authority in masked else self._masked, authority)
 
     def authority_at(self, masked: str, span: tuple[int, int], *, kept: bool = False) -> str | None:
         """``authority_of(masked)``, for ``masked`` read at ``span`` of the text; ``kept``: for the sentence there.

@@ -1633,6 +1633,29 @@ def test_a_settlement_of_a_penalty_and_an_equal_other_sum_is_a_total(title: str)
     assert clean_fines(title, summary) == [("Kraken", "US", "fine", D("30000000"), "USD")]
 
 
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Thailand fines Bybit",
+            "Thailand's Securities and Exchange Commission has opened a case against crypto exchange Bybit. "
+            "Bybit was fined 3 million baht for operating without a licence.",
+        ),
+        (
+            "Taiwan FTC fines cable operators",
+            "The regulator found the two carriers fixed prices. Kbro was fined NT$4 million and Bybit NT$3 million.",
+        ),
+    ],
+)
+def test_an_authority_named_in_another_sentence_keeps_the_state_that_owns_it_there(
+    title: str, summary: str
+) -> None:
+    """After round 16: "Thailand's Securities and Exchange Commission", "Taiwan FTC" named once are not the US's."""
+    assert {c.jurisdiction for c in extract_candidates(title, summary) if c.platform == "Bybit"} == {
+        "TW" if "Taiwan" in title else "TH"
+    }
+
+
 # World regulators and places: authorities and states the tables did not know (invented sentences).
 
 
