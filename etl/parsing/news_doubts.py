@@ -187,10 +187,13 @@ _UPHELD = Gated(
 
 
 def reinstated(sentence: str, start: int) -> bool:
-    """Whether the figure at ``start`` is a penalty the sentence reinstates or restores (an earlier decision)."""
-    return (
-        any(m.start() < start for m in _REINSTATED.finditer(sentence)) or _UPHELD.search(sentence) is not None
-    )
+    """Whether the figure at ``start`` is a penalty the sentence reinstates or restores (an earlier decision).
+
+    Within the figure's part of the sentence: a semicolon joins two stories ("fines A; court upholds B fine").
+    """
+    lo, hi = sentence.rfind(";", 0, start) + 1, (sentence.find(";", start) + 1 or len(sentence) + 1) - 1
+    own = sentence[lo:hi]
+    return any(m.start() < start - lo for m in _REINSTATED.finditer(own)) or _UPHELD.search(own) is not None
 
 
 # Right before a figure: another figure whose currency was not read, then a comma or bracket ("3.75

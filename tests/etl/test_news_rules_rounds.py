@@ -1779,3 +1779,10 @@ def test_every_plainly_written_institution_gives_its_own_state() -> None:
         if re.escape(name).replace(r"\ ", " ") == name and first_code(name, PLACE_RULES) != code
     ]
     assert wrong == []
+
+
+def test_a_penalty_upheld_after_a_semicolon_leaves_the_first_story_s_fine_alone() -> None:
+    """After round 16: "fines Coupang 5 billion won; court upholds Kakao fine": two stories, Coupang's is news."""
+    assert clean_fines("Korea's KFTC fines Coupang 5 billion won; court upholds Kakao fine", "") == [
+        ("Coupang", "KR", "fine", D("5000000000"), "KRW")
+    ]
