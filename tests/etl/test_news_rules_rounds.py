@@ -1786,3 +1786,21 @@ def test_a_penalty_upheld_after_a_semicolon_leaves_the_first_story_s_fine_alone(
     assert clean_fines("Korea's KFTC fines Coupang 5 billion won; court upholds Kakao fine", "") == [
         ("Coupang", "KR", "fine", D("5000000000"), "KRW")
     ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "platform", "jurisdiction", "amount", "currency"),
+    [
+        ("Malta's FIAU has fined Cryptomus 1.1 million euros.", "Cryptomus", "MT", "1100000", "EUR"),
+        ("Taiwan's National Communications Commission fined Chunghwa Telecom NT$3 million.", "Chunghwa Telecom",
+         "TW", "3000000", "TWD"),
+        ("Germany's BaFin fined N26 4.25 million euros over late reports.", "N26", "DE", "4250000", "EUR"),
+    ],
+)  # fmt: skip
+def test_companies_and_a_regulator_round_16_named_are_known(
+    summary: str, platform: str, jurisdiction: str, amount: str, currency: str
+) -> None:
+    """After round 16: companies it named that regulators fine (a bank, an exchange, telecoms) and Malta's FIAU."""
+    assert _fines_where("Regulator fines company", summary) == [
+        (platform, jurisdiction, D(amount), currency, ())
+    ]
