@@ -22,8 +22,9 @@ _PLAN_VERB = (
 )
 _PLAN_NOUN = (
     r"\b(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
-    r"expected|possible|potential|planned)\s+(?:[\w-]+\s+){0,2}?(?:fines?|penalt(?:y|ies)|sanctions?)\b"
-)
+    r"expected|possible|potential|planned)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:[^\s\d]{0,3}\d[\d.,]*\s+(?:[\w.-]+\s+){0,3}?)?(?:fines?|penalt(?:y|ies)|sanctions?)\b"
+)  # a figure may come between: "Norway plans 100 mln crown fine on ...", "proposes $5 million penalty"
 PLAN_FINE = Gated(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")
 _PLAN_FORMS = (re.compile(f"(?i){_PLAN_VERB}"), re.compile(f"(?i){_PLAN_NOUN}"))
 # Where a match of either form can begin: the first word of each form.

@@ -1804,3 +1804,15 @@ def test_companies_and_a_regulator_round_16_named_are_known(
     assert _fines_where("Regulator fines company", summary) == [
         (platform, jurisdiction, D(amount), currency, ())
     ]
+
+
+# After rounds 17 and 18
+
+
+def test_a_headline_planning_a_figure_fine_plans_the_item_s_fines() -> None:
+    """After rounds 17 and 18: "Spain plans 2.5 mln euro fine on Glovo": a figure between the plan and the fine."""
+    assert not facts(
+        "Spain plans 2.5 mln euro fine on Glovo over rider data",
+        "Spain's data protection agency said it had told Glovo it intends to sanction it with 2.5 million euros "
+        "for tracking riders. Glovo can reply within a month.",
+    )
