@@ -31,6 +31,9 @@ _PER_DAY = re.compile(
     r"(?i)(?:\s*[(\[][^)\]]{0,40}[)\]])?(?:\s*(?:a|per|each|every|for\s+(?:each|every))\s+(?:day|week)\b|\s*daily\b)"
 )
 _DAILY = Gated(r"(?i)(?:daily|weekly)\s+(?:fines?|penalt\w*)|periodic\s+penalt\w*|\bper\s+day\b")
+# "daily" or "weekly" right before a figure that a fine word follows: "weekly 5 mln euro penalties".
+_DAILY_FIGURE = re.compile(r"(?i)\b(?:daily|weekly)\s+\S*$")
+_FINE_AFTER = re.compile(r"(?i)\s*(?:[\w.-]+\s+){0,2}?(?:fines?|penalt\w*)\b")
 # Right before an amount: money handed back, not a penalty.
 _GIVE_BACK = Gated(r"(?i)\b(?:disgorg\w*|hand\w*\s+back|refund\w*|repa(?:y|id|ying|ys)|reimburs\w*)\b")
 _NON_MONETARY = tuple(
@@ -102,7 +105,8 @@ def action_type(sentence: str, mention: MoneyMention | None, cues: Cues) -> str 
     """The action a sentence reports about an amount (or about none): a kind of fine, else the first other action."""
     if mention is not None:
         before = sentence[max(0, mention.start - 30) : mention.start]
-        if _PER_DAY.match(sentence, mention.end) or _DAILY.search(before):
+        daily_figure = _DAILY_FIGURE.search(before) and _FINE_AFTER.match(sentence, mention.end)
+        if _PER_DAY.match(sentence, mention.end) or _DAILY.search(before) or daily_figure:
             return "periodic_penalty"
         if _GIVE_BACK.search(before):
             return (

@@ -1816,3 +1816,12 @@ def test_a_headline_planning_a_figure_fine_plans_the_item_s_fines() -> None:
         "Spain's data protection agency said it had told Glovo it intends to sanction it with 2.5 million euros "
         "for tracking riders. Glovo can reply within a month.",
     )
+
+
+def test_a_figure_called_daily_or_weekly_is_a_periodic_penalty() -> None:
+    """After rounds 17 and 18: "hits Meta with daily 250,000 euro penalties": the word before the figure."""
+    assert facts(
+        "Italian regulator hits Meta with daily 250,000 euro penalties over WhatsApp",
+        "Italy's competition authority AGCM said Meta must pay a penalty of 250,000 euros (about $270,000) "
+        "until it restores access for rival chatbots.",
+    ) == [("Meta", "IT", "periodic_penalty", D("250000"), "EUR")]
