@@ -152,7 +152,7 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
     }
     found = other_authority_doubts(scope(turnover_based(found, sentences), sentences, item.title), item.title)
     kept = consolidate(found, item.title)
-    near = nearby_figures(spans, sentences, raws)
+    near = nearby_figures(spans, sentences, raws, titled=bool(item.title))
     kept = [
         with_reasons(c, "amount_is_total") if sums_other_figures(c, near(c.sentence)) else c for c in kept
     ]

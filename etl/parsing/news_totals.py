@@ -200,18 +200,20 @@ def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
 
 
 def nearby_figures(
-    spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw]
+    spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw], *, titled: bool = False
 ) -> Callable[[str], list[Raw]]:
     """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
 
-    Bounded so that checking every candidate stays linear in the item, however long it is.
+    A headline's window runs one sentence further (``titled``: the first sentence is the headline),
+    as the body's first sentence mostly repeats it. Bounded so that checking every candidate stays
+    linear in the item, however long it is.
     """
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     starts = [r.start for r in raws]
 
     def near(sentence: str) -> list[Raw]:
         i = index.get(sentence, 0)
-        lo, hi = spans[i][0], spans[min(i + 2, len(spans) - 1)][1]
+        lo, hi = spans[i][0], spans[min(i + 2 + (titled and i == 0), len(spans) - 1)][1]
         return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
 
     return near

@@ -1825,3 +1825,14 @@ def test_a_figure_called_daily_or_weekly_is_a_periodic_penalty() -> None:
         "Italy's competition authority AGCM said Meta must pay a penalty of 250,000 euros (about $270,000) "
         "until it restores access for rival chatbots.",
     ) == [("Meta", "IT", "periodic_penalty", D("250000"), "EUR")]
+
+
+def test_a_headline_total_broken_down_after_the_body_repeats_it_is_no_fine() -> None:
+    """After round 17: the body's first sentence repeats the headline's figure, the next two break it down."""
+    got = facts(
+        "UK regulator fines Uber 3.2 mln pounds over data breach",
+        "Britain's Information Commissioner's Office has fined Uber 3.2 million pounds for failing to protect "
+        "riders' data. The watchdog set 3 million pounds for the breach itself. A further 200,000 pounds was "
+        "added because Uber waited a year to tell riders.",
+    )
+    assert D("3200000") not in [amount for *_, amount, _currency in got]
