@@ -177,21 +177,25 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return next(iter(reversed(list(matches))), None)
 
 
-def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
+def sums_other_figures(c: Candidate, raws: list[tuple[Raw, int]]) -> bool:
     """Whether a candidate's figure is the sum of two or three other figures of the item, whatever they are.
 
     "Amazon will pay $2.5 billion to settle ... a $1 billion civil penalty ... and $1.5 billion in
     refunds": the settlement is a total, though the refunds are no fine (so no candidate) and the
     candidates alone do not show it. Figures in another currency and exchange-rate notes do not count.
     A figure said twice may count twice ("a $50 million penalty ... an additional $50 million" make a
-    "$100 million settlement"): the sum makes a doubt, never a fact.
+    "$100 million settlement"), and one counted may count as often as said ("two penalties of A$10
+    million and one of A$40 million" make A$60 million): the sum makes a doubt, never a fact.
+    ``raws`` come with how many times each is counted (``nearby_figures``).
     """
     if c.amount is None or c.currency is None:
         return False
-    said = Counter(
-        r.amount for r in raws if not r.is_rate and c.currency in r.options and r.amount < c.amount
-    )
-    figures = sorted(a for a, n in said.items() for _ in range(min(n, 2)))
+    said, counted = Counter(), Counter()
+    for r, times in raws:
+        if not r.is_rate and c.currency in r.options and r.amount < c.amount:
+            said[r.amount] += 1
+            counted[r.amount] = max(counted[r.amount], times)
+    figures = sorted(a for a, n in said.items() for _ in range(max(min(n, 2), counted[a])))
     return any(
         agree(c.amount, sum(combo), cut=False)
         for n in (2, 3)
@@ -201,20 +205,28 @@ def sums_other_figures(c: Candidate, raws: list[Raw]) -> bool:
 
 def nearby_figures(
     spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw], *, titled: bool = False
-) -> Callable[[str], list[Raw]]:
+) -> Callable[[str], list[tuple[Raw, int]]]:
     """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
 
     A headline's window runs one sentence further (``titled``: the first sentence is the headline),
-    as the body's first sentence mostly repeats it. Bounded so that checking every candidate stays
-    linear in the item, however long it is.
+    as the body's first sentence mostly repeats it. Each mention comes with how many times its
+    sentence counts it ("two penalties of A$10 million": 2). Bounded so that checking every
+    candidate stays linear in the item, however long it is.
     """
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     starts = [r.start for r in raws]
+    firsts = [start for start, _ in spans]
 
-    def near(sentence: str) -> list[Raw]:
+    def counted(r: Raw) -> tuple[Raw, int]:
+        j = max(0, bisect_left(firsts, r.start + 1) - 1)
+        before = _TIMES_BEFORE.search(sentences[j], max(0, r.start - firsts[j] - 50), r.start - firsts[j])
+        word = before.group(1).lower() if before else "1"
+        return r, min(_NUMBERS.get(word) or int(word), MAX_TIMES)
+
+    def near(sentence: str) -> list[tuple[Raw, int]]:
         i = index.get(sentence, 0)
         lo, hi = spans[i][0], spans[min(i + 2 + (titled and i == 0), len(spans) - 1)][1]
-        return raws[bisect_left(starts, lo) : bisect_left(starts, hi)]
+        return [counted(r) for r in raws[bisect_left(starts, lo) : bisect_left(starts, hi)]]
 
     return near
 

@@ -1836,3 +1836,13 @@ def test_a_headline_total_broken_down_after_the_body_repeats_it_is_no_fine() -> 
         "added because Uber waited a year to tell riders.",
     )
     assert D("3200000") not in [amount for *_, amount, _currency in got]
+
+
+def test_a_figure_counted_in_a_breakdown_counts_as_often_as_said() -> None:
+    """After round 17: "two penalties of A$2 million and one of A$5 million" add up to the A$9 million."""
+    got = facts(
+        "Court orders Uber to pay A$9 mln in penalties",
+        "Uber must pay A$9 million in penalties after the Federal Court found it misled riders about "
+        "cancellation fees. The judge said the sum comprised two penalties of A$2 million and one of A$5 million.",
+    )
+    assert D("9000000") not in [amount for *_, amount, _currency in got]
