@@ -67,6 +67,9 @@ TURNOVER = Gated(
     rf"\bfines?\s+of\s+(?:between\s+|from\s+)?(?:{_SHARE}|\d+(?:[.,]\d+)?)\s+(?:to|and)\s+{_SHARE}\s+of\s+"
     r"(?:[\w'’-]+\s+){0,4}?(?:turnover|revenues?|sales)\b|"
     r"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:[\w'’%.-]+\s+){0,6}?(?:turnover|revenues?|sales)\b|"
+    # earnings only as a whole of which the fine is a share ("a share of its annual earnings"), not gains
+    rf"\b(?:based|calculated|computed|set)\s+(?:on|from|as)\s+(?:an?\s+|the\s+)?(?:share|percentage|proportion|"
+    rf"fraction|{_SHARE})\s+of\s+(?:[\w'’-]+\s+){{0,3}}?earnings\b|"
     r"\bset\s+at\s+(?:[\w'’%.-]+\s+){0,6}?of\s+(?:[\w'’-]+\s+){0,3}?(?:turnover|revenues?|sales)\b"
 )
 
@@ -139,10 +142,19 @@ def _headline_list(found: list[Candidate], lead: set[str], title: str) -> Callab
 
 
 def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candidate]:
-    """Make every fine of the item a ``turnover_fine`` when a sentence computes "the fine" from revenue."""
-    if not any(TURNOVER.search(s) for s in sentences):
+    """Make the item's fines ``turnover_fine`` when a sentence computes "the fine" from revenue.
+
+    A sentence that names whose revenue ("calculated from a share of Google's annual earnings")
+    makes only that platform's fines turnover fines, not those of others the item fined too.
+    """
+    named = [{PARENT.get(n, n) for *_, n in platform_spans(s)} for s in sentences if TURNOVER.search(s)]
+    if not named:
         return found
-    return [_as_turnover(c) for c in found]
+    whose = set().union(*named) if all(named) else None
+    return [
+        _as_turnover(c) if whose is None or PARENT.get(c.platform or "", c.platform) in whose else c
+        for c in found
+    ]
 
 
 def _as_turnover(c: Candidate) -> Candidate:

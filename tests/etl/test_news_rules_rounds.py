@@ -1846,3 +1846,17 @@ def test_a_figure_counted_in_a_breakdown_counts_as_often_as_said() -> None:
         "cancellation fees. The judge said the sum comprised two penalties of A$2 million and one of A$5 million.",
     )
     assert D("9000000") not in [amount for *_, amount, _currency in got]
+
+
+def test_a_fine_computed_from_one_company_s_earnings_is_that_company_s_turnover_fine() -> None:
+    """After round 17: "calculated as a share of Yandex's annual earnings" retypes Yandex's fine, not Telegram's."""
+    found = extract_candidates(
+        "Russian court fines Yandex, Telegram over banned posts",
+        "A Moscow court ordered Yandex to pay 2 billion roubles for failing to delete banned posts. The court "
+        "said the fine was calculated as a share of Yandex's annual earnings in Russia. Later the same court fined "
+        "Telegram 500 million roubles.",
+    )
+    assert {(c.platform, c.action_type) for c in found if c.amount is not None} == {
+        ("Yandex", "turnover_fine"),
+        ("Telegram", "fine"),
+    }
