@@ -1860,3 +1860,53 @@ def test_a_fine_computed_from_one_company_s_earnings_is_that_company_s_turnover_
         ("Yandex", "turnover_fine"),
         ("Telegram", "fine"),
     }
+
+
+# Tables after rounds 17 and 18
+
+
+@pytest.mark.parametrize(
+    ("summary", "platform", "jurisdiction", "amount", "currency"),
+    [
+        ("Poland's UODO fined P4 250,000 zlotys over a late breach report.", "P4", "PL", "250000", "PLN"),
+        ("The FTC said Retro Dreamer will pay a $75,000 civil penalty.", "Retro Dreamer", "US", "75000", "USD"),
+        ("China's SAMR fined China Literature 500,000 yuan over an unreported deal.", "China Literature", "CN",
+         "500000", "CNY"),
+        ("Chile's Subtel fined Entel 90 million pesos over unverified mobile lines.", "Entel", "CL", "90000000",
+         "CLP"),
+        ("Colombia's Superintendence of Industry and Commerce fined Claro 900 million pesos.", "Claro", "CO",
+         "900000000", "COP"),
+        ("Nigeria's NDPC fined MultiChoice 500 million naira over subscriber data.", "MultiChoice", "NG",
+         "500000000", "NGN"),
+        ("Indonesia's OJK fined GoPay 3 billion rupiah over late reports.", "GoPay", "ID", "3000000000", "IDR"),
+        ("A Moscow court fined Likee 4 million roubles over banned content.", "Likee", "RU", "4000000", "RUB"),
+    ],
+)  # fmt: skip
+def test_companies_rounds_17_and_18_named_and_their_peers_are_known(
+    summary: str, platform: str, jurisdiction: str, amount: str, currency: str
+) -> None:
+    """After rounds 17 and 18: operators, app makers and e-wallets the tables did not know are the fined party."""
+    assert _fines_where("Regulator fines company", summary) == [
+        (platform, jurisdiction, D(amount), currency, ())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "platform", "jurisdiction", "amount", "currency"),
+    [
+        ("The Authority of Broadcasting and Electronic Information fined Zalo 70 million dong.", "Zalo", "VN",
+         "70000000", "VND"),
+        ("The FCA fined Revolut 3.5 million pounds over weak anti-fraud checks.", "Revolut", "GB", "3500000", "GBP"),
+        ("FinCEN fined Huobi US$2 million over unreported transactions.", "Huobi", "US", "2000000", "USD"),
+        ("The CVM fined Nubank 1.2 million reais over late disclosures.", "Nubank", "BR", "1200000", "BRL"),
+        ("The DICT fined GCash 3 million pesos over an outage.", "GCash", "PH", "3000000", "PHP"),
+        ("The ACPR fined Iliad 2 million euros over a payments service.", "Iliad", "FR", "2000000", "EUR"),
+    ],
+)  # fmt: skip
+def test_authorities_rounds_17_and_18_named_give_their_state(
+    summary: str, platform: str, jurisdiction: str, amount: str, currency: str
+) -> None:
+    """After rounds 17 and 18: a regulator named without its country gives its state (no guess from the currency)."""
+    assert _fines_where("Regulator fines company", summary) == [
+        (platform, jurisdiction, D(amount), currency, ())
+    ]
