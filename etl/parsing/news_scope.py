@@ -74,8 +74,9 @@ TURNOVER = Gated(
 )
 
 
-# The sentence right after the lead goes on with the lead's own decider ("The same court fined messaging
-# app Telegram 9 million roubles"): its figures are more of the item's news, not background.
+# A sentence that goes on with the lead's own decider ("The same court fined messaging app Telegram 9
+# million roubles"): its figures are more of the item's news, not background, wherever it comes (a fine
+# it dates back is earlier_action all the same).
 _SAME_BODY = re.compile(
     r"(?i)\W*(?:the|that)\s+same\s+(?:court|judge|tribunal|regulator|watchdog|authority|agency|commission|"
     r"office|ministry|body)\b"
@@ -113,7 +114,7 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     out = []
     for c in found:
         delay = c.action_type == "periodic_penalty" and c.sentence == after
-        same = c.sentence == after and bool(_SAME_BODY.match(c.sentence))  # "The same court fined ..."
+        same = bool(_SAME_BODY.match(c.sentence))  # "The same court later fined ..."
         # a later measure too ("... removed or blocked updates")
         if c.sentence not in lead and not delay and not same and not in_headline_list(c):
             c = with_reasons(c, "beyond_lead")

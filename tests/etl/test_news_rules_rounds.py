@@ -1910,3 +1910,13 @@ def test_authorities_rounds_17_and_18_named_give_their_state(
     assert _fines_where("Regulator fines company", summary) == [
         (platform, jurisdiction, D(amount), currency, ())
     ]
+
+
+def test_a_later_sentence_of_the_same_court_is_the_item_s_news() -> None:
+    """After round 18: "The same court later fined ..." two sentences past the lead is not background."""
+    assert facts(
+        "Moscow court fines Apple 500,000 roubles",
+        "A Moscow court on Tuesday fined Apple 500,000 roubles for failing to delete banned podcasts. Interfax "
+        "said it was the first such case for the company. The same court later fined Twitch 2 million roubles "
+        "for the same offence.",
+    ) == [("Apple", "RU", "fine", D("500000"), "RUB"), ("Twitch", "RU", "fine", D("2000000"), "RUB")]
