@@ -75,11 +75,12 @@ TURNOVER = Gated(
 
 
 # A sentence that goes on with the lead's own decider ("The same court fined messaging app Telegram 9
-# million roubles"): its figures are more of the item's news, not background, wherever it comes (a fine
-# it dates back is earlier_action all the same).
+# million roubles", "The competition authority also fined wholesalers ..."): its figures are more of the
+# item's news, not background, wherever it comes (a fine it dates back is earlier_action all the same).
+_BODY = r"(?:court|judge|tribunal|regulator|watchdog|authority|agency|commission|office|ministry|body|board)"
 _SAME_BODY = re.compile(
-    r"(?i)\W*(?:the|that)\s+same\s+(?:court|judge|tribunal|regulator|watchdog|authority|agency|commission|"
-    r"office|ministry|body)\b"
+    rf"(?i)\W*(?:the|that)\s+(?:same\s+{_BODY}\b|(?:[\w-]+\s+){{0,2}}?{_BODY}\s+(?:later\s+|then\s+)?also\s+"
+    r"(?:fined|imposed|penali[sz]ed)\b)"
 )
 
 
@@ -114,7 +115,7 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     out = []
     for c in found:
         delay = c.action_type == "periodic_penalty" and c.sentence == after
-        same = bool(_SAME_BODY.match(c.sentence))  # "The same court later fined ..."
+        same = bool(_SAME_BODY.match(c.sentence))  # "The same court fined ...", "The regulator also fined"
         # a later measure too ("... removed or blocked updates")
         if c.sentence not in lead and not delay and not same and not in_headline_list(c):
             c = with_reasons(c, "beyond_lead")

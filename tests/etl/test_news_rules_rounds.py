@@ -1920,3 +1920,12 @@ def test_a_later_sentence_of_the_same_court_is_the_item_s_news() -> None:
         "said it was the first such case for the company. The same court later fined Twitch 2 million roubles "
         "for the same offence.",
     ) == [("Apple", "RU", "fine", D("500000"), "RUB"), ("Twitch", "RU", "fine", D("2000000"), "RUB")]
+
+
+def test_a_sentence_where_the_regulator_also_fined_others_is_the_item_s_news() -> None:
+    """After round 17: "The data protection authority also fined ..." right after the lead is not background."""
+    assert facts(
+        "Spain fines Glovo 2 mln euros over rider data",
+        "Glovo was fined 2 million euros by Spanish authorities on Friday for tracking riders without consent. "
+        "The data protection authority also fined Deliveroo 400,000 euros over the same practice.",
+    ) == [("Glovo", "ES", "fine", D("2000000"), "EUR"), ("Deliveroo", "ES", "fine", D("400000"), "EUR")]
