@@ -24,7 +24,10 @@ from etl.parsing.news_mentions import PARENT, platform_spans
 # After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
 NOT_PENALTY_AFTER = re.compile(
     r"(?i)\s*(?:in\s+)?(?:(?:fines?|penalt(?:y|ies))\s+and\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|"
-    r"sales|profits?|income|tax(?:es)?|damages|compensation|refunds?|restitution|royalt\w*)\b"
+    r"sales|profits?|income|tax(?:es)?|damages|compensation|refunds?|restitution|royalt\w*)\b|"
+    # costs the party repays: "$500,000 for the bureau's investigation costs", "A$1 million towards its legal costs"
+    r"\s*(?:in|for|towards?|to\s+cover)\s+(?:(?:the|its|their|[\w-]+['’]s?)\s+){0,2}?"
+    r"(?:(?:legal|court|investigation|investigative|litigation|enforcement|procedural|associated)\s+)?costs\b"
 )
 # A share of one fine: "R2 million of the fine", "the remaining R3 million", "the rest of the 5 million".
 _OF_THE_FINE = re.compile(

@@ -1929,3 +1929,14 @@ def test_a_sentence_where_the_regulator_also_fined_others_is_the_item_s_news() -
         "Glovo was fined 2 million euros by Spanish authorities on Friday for tracking riders without consent. "
         "The data protection authority also fined Deliveroo 400,000 euros over the same practice.",
     ) == [("Glovo", "ES", "fine", D("2000000"), "EUR"), ("Deliveroo", "ES", "fine", D("400000"), "EUR")]
+
+
+def test_costs_a_party_repays_are_no_fine() -> None:
+    """After round 18 (its datelines showed it): "$500,000 for the bureau's investigation costs" is no fine."""
+    got = facts(
+        "Uber to pay 2.3 mln euros to settle AGCM case",
+        "Italy's antitrust authority AGCM says Uber will pay 2.3 million euros in penalties and costs to settle a "
+        "case over misleading fares. Uber B.V. and Uber Italy will pay a 2 million euro penalty and 300,000 euros "
+        "for the authority's investigation costs.",
+    )
+    assert D("300000") not in [amount for *_, amount, _currency in got]
