@@ -7,11 +7,13 @@ only when a sentence needs them. Pure: an ``Item`` lives for one call of ``extra
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_money import Raw, currency_context, mask
 from etl.parsing.news_names import (
+    BARE_PLACE,
     PLACE_RULES,
     Spans,
     authority_code,
@@ -44,6 +46,17 @@ def bounded(title: str, summary: str) -> tuple[str, str, str | None]:
     return title, summary[:cut], summary[cut:].lstrip()[:_SHOWN_CHARS]
 
 
+# A dateline opens the summary: "SEOUL - ", "MOSCOW, Aug 26 - ", "ABUJA, Nigeria (AP) - ": where the copy was
+# filed, which is where the news is when nothing else in the item says where.
+_DATELINE = re.compile(r"\s*([A-Z][A-Z .'’]{1,30}?)\s*(?:,[^-–—\n]{1,30}?)?\s*(?:\([^)]{1,20}\)\s*)?[-–—]+\s")
+
+
+def dateline_code(summary: str) -> str | None:
+    """The jurisdiction of the city a summary's dateline names ("SEOUL - ..." gives KR), or None."""
+    found = _DATELINE.match(summary)
+    return first_code(found[1].title(), BARE_PLACE) if found else None
+
+
 class Item:
     """One news item (``text``: its title, a line break, its summary; ``raws``: the money it mentions)."""
 
@@ -66,9 +79,10 @@ class Item:
 
     @cached_property
     def jurisdiction(self) -> str | None:
-        """From the title, else the first place or institution the item names."""
+        """From the title, else the first place or institution the item names, else its dateline's city."""
         masked = self._masked
-        return first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
+        found = first_code(masked[: self._title_end], PLACE_RULES) or first_code(masked, PLACE_RULES)
+        return found or dateline_code(self.text[self._title_end + 1 :])
 
     @cached_property
     def authority(self) -> str | None:

@@ -1940,3 +1940,11 @@ def test_costs_a_party_repays_are_no_fine() -> None:
         "for the authority's investigation costs.",
     )
     assert D("300000") not in [amount for *_, amount, _currency in got]
+
+
+def test_a_dateline_gives_the_state_of_an_authority_named_without_one() -> None:
+    """After round 18: "SEOUL - The Fair Trade Commission fined ...": the city the copy was filed from, no guess."""
+    assert _fines_where(
+        "Watchdog fines Coupang over suppliers",
+        "SEOUL - The Fair Trade Commission fined Coupang 3 billion won for pressuring suppliers.",
+    ) == [("Coupang", "KR", D("3000000000"), "KRW", ())]
