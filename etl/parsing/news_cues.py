@@ -23,7 +23,7 @@ _NEGATED = Gated(
     r"(?:fin(?:e|ed)|penali[sz]ed?|block(?:ed)?|bann?(?:ed)?|throttled?|slowed|warned)\b"
 )
 _PAY = Gated(
-    r"(?i)\b(?:order|agree|must|will|require|force|told|direct|instruct|oblig)\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?pay\b|"
+    r"(?i)\b(?:order|agree|must|will|would|require|force|told|direct|instruct|oblig)\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?pay\b|"
     r"\bto\s+pay\b|\bimpos(?:e|es|ed|ing)\b|\blev(?:y|ied)\b|\bslap"
 )
 # After the amount, maybe past its conversion: "4.8 million liras ($160,000) for each day".

@@ -1948,3 +1948,11 @@ def test_a_dateline_gives_the_state_of_an_authority_named_without_one() -> None:
         "Watchdog fines Coupang over suppliers",
         "SEOUL - The Fair Trade Commission fined Coupang 3 billion won for pressuring suppliers.",
     ) == [("Coupang", "KR", D("3000000000"), "KRW", ())]
+
+
+def test_a_party_that_would_pay_a_sum_the_regulator_set_is_fined() -> None:
+    """After round 17: "said on Monday that Uber would pay 2 million euros": reported speech of a decision."""
+    assert facts(
+        "Italy fines Uber over fares",
+        "Italy's antitrust authority AGCM said on Monday that Uber would pay 2 million euros for misleading riders.",
+    ) == [("Uber", "IT", "fine", D("2000000"), "EUR")]
