@@ -1956,3 +1956,15 @@ def test_a_party_that_would_pay_a_sum_the_regulator_set_is_fined() -> None:
         "Italy fines Uber over fares",
         "Italy's antitrust authority AGCM said on Monday that Uber would pay 2 million euros for misleading riders.",
     ) == [("Uber", "IT", "fine", D("2000000"), "EUR")]
+
+
+def test_platforms_that_each_pay_a_figure_are_each_fined_it() -> None:
+    """After round 17: "Uber, Bolt and Cabify will each pay 500,000 euros": one fine per platform listed."""
+    assert facts(
+        "Spain fines ride-hailing apps",
+        "Spain's competition authority CNMC said Uber, Bolt and Cabify will each pay 500,000 euros for fixing fares.",
+    ) == [
+        ("Uber", "ES", "fine", D("500000"), "EUR"),
+        ("Bolt", "ES", "fine", D("500000"), "EUR"),
+        ("Cabify", "ES", "fine", D("500000"), "EUR"),
+    ]
