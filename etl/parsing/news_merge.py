@@ -18,6 +18,7 @@ from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT
 from etl.parsing.news_money import DOLLARS, HOME
 from etl.parsing.news_totals import agree, digits, kind, mark_totals
+from etl.parsing.platform_files import same_platform
 
 # A candidate with one of these reports no action of its own: its kind never overrides another's.
 _DOUBTFUL = frozenset({"planned_action", "earlier_action", "amount_is_total"})
@@ -167,6 +168,8 @@ def _clash(a: Candidate, b: Candidate) -> bool:
     """
     if a.amount is None or b.amount is None or kind(a) != kind(b) or not _related(a, b):
         return False
+    if a.platform and b.platform and same_platform(a.platform) != same_platform(b.platform):
+        return False  # two platforms of one owner, each named ("WhatsApp ... 4 million", "Facebook ... 15 million")
     if {"earlier_action", "planned_action", "amount_is_total"}.intersection(a.reasons + b.reasons):
         return False  # an earlier, possible or summed fine is another figure: it casts no doubt on this one
     listed = a.sentence == b.sentence and a.currency == b.currency and not _CHANGED.search(a.sentence)

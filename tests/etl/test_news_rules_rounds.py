@@ -1968,3 +1968,12 @@ def test_platforms_that_each_pay_a_figure_are_each_fined_it() -> None:
         ("Bolt", "ES", "fine", D("500000"), "EUR"),
         ("Cabify", "ES", "fine", D("500000"), "EUR"),
     ]
+
+
+def test_two_platforms_of_one_owner_fined_two_figures_are_two_fines() -> None:
+    """After round 18: WhatsApp's 3 million and Instagram's 5 million cast no conflict on each other."""
+    assert facts(
+        "Russian court fines WhatsApp over data storage",
+        "A Moscow court fined WhatsApp 3 million roubles on Tuesday for refusing to store Russian users' data in "
+        "Russia. The same court fined Instagram 5 million roubles for the same offence.",
+    ) == [("WhatsApp", "RU", "fine", D("3000000"), "RUB"), ("Instagram", "RU", "fine", D("5000000"), "RUB")]
