@@ -12,6 +12,7 @@ from collections.abc import Callable
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT, platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, revised, with_reasons
+from etl.parsing.platform_files import same_platform
 
 # Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
 # Google 47.5 billion won and Apple 20.5 billion won", "a proposed fine of", "preliminary penalty").
@@ -134,13 +135,19 @@ def _headline_list(found: list[Candidate], lead: set[str], title: str) -> Callab
     "Russia fines TikTok over ..., Twitch over ...": the body tells TikTok's fine first and Twitch's in a
     later sentence ("In a separate ruling the same court ordered ... Twitch to pay 4 million roubles").
     """
+    names = {same_platform(name) for *_, name in platform_spans(title)}
     named = {PARENT.get(name, name) for *_, name in platform_spans(title)}
-    if len(named) < 2 or not _FINED.search(title):
+    if len(names) < 2 or not _FINED.search(title):
         return lambda c: False
+    # told as the platform itself, not its owner: WhatsApp's fine in the lead tells none of Facebook's
     told = {
-        PARENT.get(c.platform or "", c.platform) for c in found if c.sentence in lead and c.amount is not None
+        same_platform(c.platform) for c in found if c.sentence in lead and c.amount is not None and c.platform
     }
-    return lambda c: c.amount is not None and PARENT.get(c.platform or "", c.platform) in named - told
+    return lambda c: (
+        c.amount is not None
+        and (PARENT.get(c.platform or "", c.platform) in named or same_platform(c.platform or "") in names)
+        and same_platform(c.platform or "") not in told
+    )
 
 
 def turnover_based(found: list[Candidate], sentences: list[str]) -> list[Candidate]:

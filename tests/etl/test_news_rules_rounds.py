@@ -1977,3 +1977,12 @@ def test_two_platforms_of_one_owner_fined_two_figures_are_two_fines() -> None:
         "A Moscow court fined WhatsApp 3 million roubles on Tuesday for refusing to store Russian users' data in "
         "Russia. The same court fined Instagram 5 million roubles for the same offence.",
     ) == [("WhatsApp", "RU", "fine", D("3000000"), "RUB"), ("Instagram", "RU", "fine", D("5000000"), "RUB")]
+
+
+def test_a_headline_listing_two_platforms_of_one_owner_lists_each() -> None:
+    """After round 18: "fines WhatsApp 3 mln roubles; Instagram fined more": Instagram's later fine is news."""
+    assert facts(
+        "Moscow court fines WhatsApp 3 mln roubles; Instagram fined more",
+        "A Moscow court fined WhatsApp 3 million roubles on Tuesday for refusing to store Russian users' data in "
+        "Russia. Instagram was fined 5 million roubles on the same day for the same offence.",
+    ) == [("WhatsApp", "RU", "fine", D("3000000"), "RUB"), ("Instagram", "RU", "fine", D("5000000"), "RUB")]
