@@ -397,7 +397,8 @@ def test_studied_files_give_no_wrong_fact(path: Path) -> None:
     "rounds 17 and 18 (written blind 2026-12-03) scored 26 correct (43%), 31 review, 3 wrong and 30 correct "
     "(50%), 27 review, 3 wrong of 60 each on 7a74b17 and were then consumed into DEV_FILES; the gate, "
     "heldout_round19.jsonl (written blind 2026-12-03), scored 25 correct (42%), 32 review, 3 wrong of 60 on "
-    "864dd6b and on 7a74b17; strict: meeting the targets fails the build until this marker is removed",
+    "864dd6b, on 7a74b17 and on 433e727 (rounds 16 to 18 studied); strict: meeting the targets fails the "
+    "build until this marker is removed",
 )
 def test_held_out_items_meet_the_targets() -> None:
     """On items the rules were not tuned on: >= 70% correct facts, >= 95% correct or review, no wrong fact."""
@@ -426,14 +427,14 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
 # wait for review (etl.parsing.news_feed.extraction_issue: every doubt holds again since the
-# relaxations were taken out), measured 2026-12-03 on the 986 items of the fifteen studied files
-# (reported_usd 0.804 and reported_eur 0.750 meet the floor since the companies of "After round 14"):
-# each is a strict expected failure, so the build fails the day it is met.
+# relaxations were taken out), measured 2026-12-03 on the 1,166 items of the eighteen studied files
+# at 433e727 (reported_usd 0.807 and reported_eur 0.771 meet the floor since the companies of "After
+# round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.607 (609/1004)",
-    "platform": "0.449 (609/1357)",
-    "jurisdiction": "0.454 (609/1342)",
-    "action_type": "0.448 (609/1360)",
+    "amount+currency": "0.619 (733/1184)",
+    "platform": "0.456 (733/1609)",
+    "jurisdiction": "0.460 (733/1594)",
+    "action_type": "0.455 (733/1612)",
 }
 
 
