@@ -48,8 +48,6 @@ from etl.parsing.news_names import (
     Spans,
     authority_or,
     first_code,
-    sentence_spans,
-    split_sentences,
 )  # fmt: skip
 from etl.parsing.news_parties import settled_party, unknown_party
 from etl.parsing.news_parts import NOT_PENALTY_AFTER, cue_elsewhere, part_of_fine, total_of_several
@@ -64,6 +62,7 @@ from etl.parsing.news_platforms import (
     respectively,
 )
 from etl.parsing.news_scope import reverses, scope, turnover_based
+from etl.parsing.news_sentences import sentence_spans, split_sentences
 from etl.parsing.news_totals import EACH, is_tally, nearby_figures, sums_other_figures, times_imposed
 
 __all__ = ["Candidate", "MoneyMention", "extract_candidates", "parse_money", "split_sentences"]

@@ -19,8 +19,8 @@ from etl.parsing.news_names import (
     authority_code,
     authority_of,
     first_code,
-    sentence_spans,
 )
+from etl.parsing.news_sentences import sentence_spans
 
 # An item's text is read up to this many characters (a long article is 30,000 to 60,000): only the
 # lead's figures become facts, and a longer item is a list, a dump or a hostile source.

@@ -15,8 +15,8 @@ import pytest
 
 from etl.parsing import transform
 from etl.parsing.decoding import FeedFormatError
-from etl.parsing.news_names import _ABBREVIATIONS, _BOUNDARY, split_sentences
 from etl.parsing.news_scope import PLAN_FINE, plan_fine_end
+from etl.parsing.news_sentences import _ABBREVIATIONS, _BOUNDARY, split_sentences
 from etl.sources.feeds import Feed, RegistryError, load_registry
 from tests.conftest import AS_OF
 

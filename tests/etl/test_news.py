@@ -30,7 +30,8 @@ from etl.parsing.news import extract_candidates, parse_money, split_sentences
 from etl.parsing.news_amounts import TABLES, TextAmounts, raw_mentions
 from etl.parsing.news_gate import Gated, folded_form
 from etl.parsing.news_item import Item
-from etl.parsing.news_names import by_first_letter, sentence_spans
+from etl.parsing.news_names import by_first_letter
+from etl.parsing.news_sentences import sentence_spans
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 
