@@ -72,7 +72,7 @@ _OFFERED = Gated(
     r"(?i)\b(?:offer\w*|plan\w*|intend\w*|propos\w*|consider\w*|seek\w*|sought|threat\w*|could|may|might)\s+"
     r"(?:\w+\s+){0,2}?to\s+pay\b"
 )
-_EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered|pay)")
+_EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered|pay\b)")
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
 # "May" before a day is the month ("said on May 14 it had fined ...").
 _POTENTIAL = Gated(

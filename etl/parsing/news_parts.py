@@ -26,8 +26,11 @@ NOT_PENALTY_AFTER = re.compile(
     r"(?i)\s*(?:in\s+)?(?:(?:fines?|penalt(?:y|ies))\s+and\s+)?(?:(?:back|unpaid|owed|overdue)\s+)?(?:revenues?|"
     r"sales|profits?|income|tax(?:es)?|damages|compensation|refunds?|restitution|royalt\w*)\b|"
     # costs the party repays: "$500,000 for the bureau's investigation costs", "A$1 million towards its legal costs"
+    # costs of a kind, or someone's: not "for the costs it imposed on riders" (what the fine is for)
     r"\s*(?:in|for|towards?|to\s+cover)\s+(?:(?:the|its|their|[\w-]+['’]s?)\s+){0,2}?"
-    r"(?:(?:legal|court|investigation|investigative|litigation|enforcement|procedural|associated)\s+)?costs\b"
+    r"(?:legal|court|investigation|investigative|litigation|enforcement|procedural|proceedings|case|"
+    r"prosecution|administrative|associated)\s+costs\b|"
+    r"\s*(?:in|for|towards?|to\s+cover)\s+(?:the\s+)?(?:its|their|his|her|[\w-]+['’]s?)\s+costs\b"
 )
 # A share of one fine: "R2 million of the fine", "the remaining R3 million", "the rest of the 5 million".
 _OF_THE_FINE = re.compile(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import PARENT, platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, revised, with_reasons
+from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, authority_of, first_code
 from etl.parsing.platform_files import same_platform
 
 # Before an amount in its sentence: the authority means to fine, it has not fined ("plans to fine
@@ -21,11 +22,17 @@ _PLAN_VERB = (
     r"sought|prepar(?:es|ed|ing)|aim(?:s|ed|ing)?|want(?:s|ed)?|mov(?:e|es|ed|ing))\s+to\s+"
     r"(?:fine|penali[sz]e|impose|levy|slap|hand\s+down)\b"
 )
+_PLAN_WORD = (
+    r"(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
+    r"planned)"
+)
 _PLAN_NOUN = (
-    r"\b(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
-    r"expected|possible|potential|planned)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:[^\s\d]{0,3}\d[\d.,]*\s+(?:[\w.-]+\s+){0,3}?)?(?:fines?|penalt(?:y|ies)|sanctions?)\b"
-)  # a figure may come between: "Norway plans 100 mln crown fine on ...", "proposes $5 million penalty"
+    rf"\b(?:{_PLAN_WORD}|expected|possible|potential)\s+(?:[\w-]+\s+){{0,2}}?(?:fines?|penalt(?:y|ies)|sanctions?)\b|"
+    # a figure may come between after a plan word only: "Norway plans 100 mln crown fine on ...", "proposes $5
+    # million penalty"; not after "expected" ("Meta pays expected 1.2 bln euro fine": the fine was expected)
+    rf"\b{_PLAN_WORD}\s+(?:[\w-]+\s+){{0,2}}?[^\s\d]{{0,3}}\d[\d.,]*\s+(?:[\w.-]+\s+){{0,3}}?"
+    r"(?:fines?|penalt(?:y|ies)|sanctions?)\b"
+)
 PLAN_FINE = Gated(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")
 _PLAN_FORMS = (re.compile(f"(?i){_PLAN_VERB}"), re.compile(f"(?i){_PLAN_NOUN}"))
 # Where a match of either form can begin: the first word of each form.
@@ -80,9 +87,26 @@ TURNOVER = Gated(
 # item's news, not background, wherever it comes (a fine it dates back is earlier_action all the same).
 _BODY = r"(?:court|judge|tribunal|regulator|watchdog|authority|agency|commission|office|ministry|body|board)"
 _SAME_BODY = re.compile(
-    rf"(?i)\W*(?:the|that)\s+(?:same\s+{_BODY}\b|(?:[\w-]+\s+){{0,2}}?{_BODY}\s+(?:later\s+|then\s+)?also\s+"
-    r"(?:fined|imposed|penali[sz]ed)\b)"
+    rf"(?i)\W*(?:the|that)\s+(?:same\s+{_BODY}\b|(?P<also>(?:[\w-]+\s+){{0,2}}?{_BODY})\s+(?:later\s+|then\s+)?"
+    r"also\s+(?:fined|imposed|penali[sz]ed)\b)"
 )
+
+
+def _goes_on(sentence: str, lead: set[str], states: set[str | None]) -> bool:
+    """Whether a sentence goes on with the lead's decider: "The same court ...", or its body "also fined".
+
+    A body that also fined is the lead's only when named as the lead names it or by no place or
+    institution of its own ("The competition authority also fined ..."); "The French regulator also
+    fined" in a Dutch item, or "The European Commission also fined", is another case (background).
+    """
+    m = _SAME_BODY.match(sentence)
+    if not m or not m["also"]:
+        return bool(m)
+    code = first_code(m["also"], (*PLACE_RULES, *BARE_PLACE))
+    if code is None:
+        return True
+    named = authority_of(m["also"]) or m["also"]
+    return code in states and any(named.lower() in s.lower() for s in lead)
 
 
 def lead_sentences(sentences: list[str], found: list[Candidate], title: str) -> set[str]:
@@ -113,10 +137,11 @@ def scope(found: list[Candidate], sentences: list[str], title: str) -> list[Cand
     # The sentence right after the lead may add the decision's penalty for delay ("... or pay a
     # further €60,000 for every day of delay"): a daily penalty there is the lead's, not background.
     after = next((s for s in sentences if s not in lead), None) if len(lead) < len(sentences) + 1 else None
+    states = {c.jurisdiction for c in found if c.sentence in lead and c.amount is not None}
     out = []
     for c in found:
         delay = c.action_type == "periodic_penalty" and c.sentence == after
-        same = bool(_SAME_BODY.match(c.sentence))  # "The same court fined ...", "The regulator also fined"
+        same = _goes_on(c.sentence, lead, states)  # "The same court fined ...", "The regulator also fined"
         # a later measure too ("... removed or blocked updates")
         if c.sentence not in lead and not delay and not same and not in_headline_list(c):
             c = with_reasons(c, "beyond_lead")

@@ -43,6 +43,10 @@ _TOTAL_WORD = Gated(r"(?i)\b(?:totall?ing|totall?ed|totals?|(?:a\s+)?total\s+of)
 _PLATFORM_DOUBTS = frozenset(
     {"platform_from_context", "platform_unclear", "multiple_platforms", "platform_unknown", "no_platform"}
 )
+# Around or right before a figure: it is said as a count ("fined twice, 5 million roubles each time"), or
+# as more money on top of the same figure ("a $50 million penalty ... an additional $50 million").
+_TWICE = re.compile(r"(?i)\btwice\b")
+_MORE_BEFORE = re.compile(r"(?i)\b(?:additional|further|another|extra|second|separate)\s+(?:[\w-]+\s+)?$")
 MAX_TIMES = 10  # more repeats than this of one figure is a list, not news of fines
 _NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)}
 
@@ -177,25 +181,31 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return next(iter(reversed(list(matches))), None)
 
 
-def sums_other_figures(c: Candidate, raws: list[tuple[Raw, int]]) -> bool:
+def sums_other_figures(c: Candidate, raws: list[tuple[Raw, int, bool]]) -> bool:
     """Whether a candidate's figure is the sum of two or three other figures of the item, whatever they are.
 
     "Amazon will pay $2.5 billion to settle ... a $1 billion civil penalty ... and $1.5 billion in
     refunds": the settlement is a total, though the refunds are no fine (so no candidate) and the
     candidates alone do not show it. Figures in another currency and exchange-rate notes do not count.
-    A figure said twice may count twice ("a $50 million penalty ... an additional $50 million" make a
-    "$100 million settlement"), and one counted may count as often as said ("two penalties of A$10
-    million and one of A$40 million" make A$60 million): the sum makes a doubt, never a fact.
-    ``raws`` come with how many times each is counted (``nearby_figures``).
+    A figure said again as more money may count twice ("a $50 million penalty ... an additional $50
+    million" make a "$100 million settlement"), and one counted may count as often as said ("two
+    penalties of A$10 million and one of A$40 million" make A$60 million): the sum makes a doubt,
+    never a fact. A figure a later sentence just retells ("Apple was fined 10 million roubles for
+    ...") counts once. ``raws`` come with how many times each is counted and whether it is said as
+    more money (``nearby_figures``).
     """
     if c.amount is None or c.currency is None:
         return False
-    said, counted = Counter(), Counter()
-    for r, times in raws:
+    said, counted, again = Counter(), Counter(), set()
+    for r, times, more in raws:
         if not r.is_rate and c.currency in r.options and r.amount < c.amount:
             said[r.amount] += 1
             counted[r.amount] = max(counted[r.amount], times)
-    figures = sorted(a for a, n in said.items() for _ in range(max(min(n, 2), counted[a])))
+            if more:
+                again.add(r.amount)
+    figures = sorted(
+        a for a, n in said.items() for _ in range(max(min(n, 2) if a in again else 1, counted[a]))
+    )
     return any(
         agree(c.amount, sum(combo), cut=False)
         for n in (2, 3)
@@ -205,25 +215,34 @@ def sums_other_figures(c: Candidate, raws: list[tuple[Raw, int]]) -> bool:
 
 def nearby_figures(
     spans: list[tuple[int, int]], sentences: list[str], raws: list[Raw], *, titled: bool = False
-) -> Callable[[str], list[tuple[Raw, int]]]:
+) -> Callable[[str], list[tuple[Raw, int, bool]]]:
     """The money mentions of a sentence and the two after it (where wire copy breaks a figure down).
 
     A headline's window runs one sentence further (``titled``: the first sentence is the headline),
     as the body's first sentence mostly repeats it. Each mention comes with how many times its
-    sentence counts it ("two penalties of A$10 million": 2). Bounded so that checking every
+    sentence counts it ("two penalties of A$10 million": 2, "twice": 2) and whether it is said as
+    more money ("an additional $50 million"). Bounded so that checking every
     candidate stays linear in the item, however long it is.
     """
     index = {sentence: i for i, sentence in reversed(list(enumerate(sentences)))}
     starts = [r.start for r in raws]
     firsts = [start for start, _ in spans]
 
-    def counted(r: Raw) -> tuple[Raw, int]:
+    def counted(r: Raw) -> tuple[Raw, int, bool]:
         j = max(0, bisect_left(firsts, r.start + 1) - 1)
-        before = _TIMES_BEFORE.search(sentences[j], max(0, r.start - firsts[j] - 50), r.start - firsts[j])
-        word = before.group(1).lower() if before else "1"
-        return r, min(_NUMBERS.get(word) or int(word), MAX_TIMES)
+        at, end = r.start - firsts[j], r.end - firsts[j]
+        before = _TIMES_BEFORE.search(sentences[j], max(0, at - 50), at)
+        word = (
+            before.group(1).lower()
+            if before
+            else "2"
+            if _TWICE.search(sentences[j][max(0, at - 40) : end + 40])
+            else "1"
+        )
+        more = bool(_MORE_BEFORE.search(sentences[j], max(0, at - 30), at))
+        return r, min(_NUMBERS.get(word) or int(word), MAX_TIMES), more
 
-    def near(sentence: str) -> list[tuple[Raw, int]]:
+    def near(sentence: str) -> list[tuple[Raw, int, bool]]:
         i = index.get(sentence, 0)
         lo, hi = spans[i][0], spans[min(i + 2 + (titled and i == 0), len(spans) - 1)][1]
         return [counted(r) for r in raws[bisect_left(starts, lo) : bisect_left(starts, hi)]]
