@@ -11,9 +11,8 @@ import re
 from functools import cached_property
 
 from etl.parsing.news_mentions import platform_spans
-from etl.parsing.news_money import Raw, currency_context, mask
+from etl.parsing.news_money import TABLES, Raw, currency_context, mask
 from etl.parsing.news_names import (
-    BARE_PLACE,
     PLACE_RULES,
     Spans,
     authority_code,
@@ -47,14 +46,58 @@ def bounded(title: str, summary: str) -> tuple[str, str, str | None]:
 
 
 # A dateline opens the summary: "SEOUL - ", "MOSCOW, Aug 26 - ", "ABUJA, Nigeria (AP) - ": where the copy was
-# filed, which is where the news is when nothing else in the item says where.
-_DATELINE = re.compile(r"\s*([A-Z][A-Z .'’]{1,30}?)\s*(?:,[^-–—\n]{1,30}?)?\s*(?:\([^)]{1,20}\)\s*)?[-–—]+\s")
+# filed, which is where the news is when nothing else in the item says where. The city is written in
+# capitals (any script: "SÃO PAULO", "İSTANBUL"); a region after the comma ("DUBLIN, Ohio") names its state.
+_DATELINE = re.compile(
+    r"\s*([^\W\d_a-z](?:[^\W\d_a-z]|[ .'’-]){1,30}?)\s*(?:,\s*([^-–—\n(]{1,30}?))?\s*(?:\([^)]{1,20}\)\s*)?[-–—]+\s"
+)
+# Each place name of the tables, read whole and whatever its case ("US", "PARIS").
+_PLACE_WHOLE = tuple((code, re.compile(f"(?i:{rx})")) for code, rx in TABLES["places"].items())
+# What the tables list that a dateline never names: adjectives ("AMERICAN EXPRESS - ", "GERMAN - ").
+_DEMONYM = re.compile(
+    r"(?i)[\w ]*(?:ians?|eans?|ish|ese|can|tch|nch|ech|wiss|ndan|nyan|ban|ghan|alan|rman|kan)|"
+    r"(?i:Pakistani|Bangladeshi|Israeli|Saudi|Thai|Emirati|Iraqi|Qatari|Kuwaiti|Omani|Yemeni|Bahraini|Nepali|"
+    r"Somali|Azerbaijani)"
+)
+# A dateline's region that is its date, not a place: "MOSCOW, Aug 26 - ", "SEOUL, Tuesday - ".
+_DATE_REGION = re.compile(
+    r"(?i)(?:.*\d.*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+    r"sun)[a-z]*\.?(?:\s.*)?)"
+)
+# Wire abbreviations of U.S. states and Canadian provinces ("DUBLIN, Calif. - ", "LONDON, Ont. - ").
+_STATE_ABBREVIATIONS = (
+    (
+        "US",
+        re.compile(
+            r"(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|"
+            r"N\.H|N\.J|N\.M|N\.Y|N\.C|N\.D|Okla|Ore|Pa|R\.I|S\.C|S\.D|Tenn|Tex|Vt|Va|Wash|W\.Va|Wis|Wyo|D\.C)\.?"
+        ),
+    ),
+    ("CA", re.compile(r"(?:Ont|Que|Alta|B\.C|Man|Sask|N\.S|N\.B)\.?")),
+)
+
+
+def _dateline_place(name: str) -> str | None:
+    """The jurisdiction a dateline's city or region names, read whole ("PARIS", "Texas"), or None."""
+    if _DEMONYM.fullmatch(name):
+        return None
+    rules = (*_PLACE_WHOLE, *_STATE_ABBREVIATIONS)
+    return next((code for code, rx in rules if rx.fullmatch(name)), None)
 
 
 def dateline_code(summary: str) -> str | None:
-    """The jurisdiction of the city a summary's dateline names ("SEOUL - ..." gives KR), or None."""
+    """The jurisdiction of the place a summary's dateline names ("SEOUL - ..." gives KR), or None.
+
+    A region after the comma wins ("DUBLIN, Ohio - " is in the US); one the tables do not know
+    leaves the dateline unread, since the city alone may name another state.
+    """
     found = _DATELINE.match(summary)
-    return first_code(found[1].title(), BARE_PLACE) if found else None
+    if not found or found[1] != found[1].upper():
+        return None
+    city, region = found[1].strip(), (found[2] or "").strip()
+    if region and not _DATE_REGION.fullmatch(region):
+        return _dateline_place(region)
+    return _dateline_place(city)
 
 
 class Item:

@@ -2040,3 +2040,82 @@ def test_each_before_a_word_starting_pay_is_not_each_pay() -> None:
 
     assert not _EACH_BEFORE.search("The drivers each received payments from Uber")
     assert _EACH_BEFORE.search("Uber and Bolt will each pay 500,000 euros")
+
+
+# Review of the tables and datelines
+
+
+@pytest.mark.parametrize(
+    ("summary", "code"),
+    [
+        ("DUBLIN, Ohio - A court fined the app $5,000.", "US"),  # the state after the comma wins
+        ("PARIS, Texas (AP) - A court fined the app $5,000.", "US"),
+        ("LAGOS, Portugal - A court fined the app 5,000 euros.", "PT"),
+        ("DUBLIN, Calif. - A court fined the app $5,000.", "US"),
+        ("AMERICAN EXPRESS - The card issuer was fined.", None),  # a company in capitals, not a place
+        ("GERMAN - The regulator fined the app.", None),
+        ("US - The regulator fined the app.", "US"),  # not "Us"
+        ("UK - The regulator fined the app.", "GB"),
+        ("SÃO PAULO - A court fined the app.", "BR"),
+        ("İSTANBUL - A court fined the app.", "TR"),
+        ("MOSCOW, Aug 26 - A court fined the app.", "RU"),  # a date after the comma is no region
+        ("ABUJA, Nigeria (AP) - A court fined the app.", "NG"),
+    ],
+)
+def test_a_dateline_names_its_place_whole_and_its_region_wins(summary: str, code: str | None) -> None:
+    """A dateline's city is read whole and in any case or script; a region after its comma names the state."""
+    from etl.parsing.news_item import dateline_code
+
+    assert dateline_code(summary) == code
+
+
+def test_initials_other_companies_share_name_no_authority() -> None:
+    """Nepal Telecom is also "NTC", Fiat Chrysler "FCA": the bare initials name no Philippine or British body."""
+    assert first_code("Nepal's regulator fined Nepal Telecom (NTC) 5 million rupees.", ()) != "PH"
+    assert first_code("NTC paid 5 million rupees.", ()) is None
+    assert first_code("FCA said it would appeal the fine.", ()) is None
+    assert first_code("Fiat Chrysler Automobiles (FCA) was fined 5 million euros.", ()) is None
+    assert first_code("The FCA US unit was fined.", ()) is None
+    assert first_code("The FCA fined the bank 3 million pounds.", ()) == "GB"  # the regulator is "the FCA"
+    assert first_code("the Financial Conduct Authority fined the bank", ()) == "GB"
+    assert first_code("the National Telecommunications Commission fined the operator", ()) == "PH"
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("Regulators fined America Movil 10 million pesos.", "América Móvil"),
+        ("Regulators fined Turk Telekom 10 million lira.", "Türk Telekom"),
+        ("Regulators fined HTX 10 million won.", "Huobi"),
+        ("Regulators fined Jio 10 million rupees.", "Reliance Jio"),
+        ("Regulators fined Reliance Jio 10 million rupees.", "Reliance Jio"),
+        ("Regulators fined Ctrip 10 million yuan.", "Trip.com"),
+    ],
+)
+def test_one_company_under_two_names_is_one_platform(text: str, platform: str) -> None:
+    """América Móvil/America Movil, Türk Telekom/Turk Telekom, Huobi/HTX, Reliance Jio/Jio, Trip.com/Ctrip."""
+    assert [name for _, _, name in platform_spans(text)] == [platform]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The firm was fined over tech data it sold.",
+        "A rumble of complaints reached the regulator.",
+        "The regulator said the match group of cases was closed.",
+        "He quoted the iliad in court.",
+        "A judge named william hill fined the firm.",
+        "The hive box was fined.",
+        "The anthropic risk was cited.",
+    ],
+)
+def test_names_that_are_words_are_read_only_with_their_case(text: str) -> None:
+    """Tech Data, Rumble, Match Group, Iliad, William Hill, Hive Box, Anthropic: only as written."""
+    assert platform_spans(text) == []
+
+
+def test_lao_and_bursa_name_no_state() -> None:
+    """Lao is also a people of Thailand; Bursa Malaysia is the Malaysian exchange, not the Turkish city."""
+    assert first_code("Lao court fines the app", PLACE_RULES) is None
+    assert first_code("Bursa fines the broker", PLACE_RULES) is None
+    assert first_code("Laos fines the app", PLACE_RULES) == "LA"
