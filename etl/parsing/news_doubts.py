@@ -34,6 +34,7 @@ from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import platform_spans
+from etl.parsing.news_sentences import semicolon_clause
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined", "was earlier hit") recalls an earlier action.
@@ -191,7 +192,7 @@ def reinstated(sentence: str, start: int) -> bool:
 
     Within the figure's part of the sentence: a semicolon joins two stories ("fines A; court upholds B fine").
     """
-    lo, hi = sentence.rfind(";", 0, start) + 1, (sentence.find(";", start) + 1 or len(sentence) + 1) - 1
+    lo, hi = semicolon_clause(sentence, start)
     own = sentence[lo:hi]
     return any(m.start() < start - lo for m in _REINSTATED.finditer(own)) or _UPHELD.search(own) is not None
 

@@ -75,14 +75,14 @@ _STATE_ABBREVIATIONS = (
     ),
     ("CA", re.compile(r"(?:Ont|Que|Alta|B\.C|Man|Sask|N\.S|N\.B)\.?")),
 )
+_DATELINE_PLACES = (*_PLACE_WHOLE, *_STATE_ABBREVIATIONS)
 
 
 def _dateline_place(name: str) -> str | None:
     """The jurisdiction a dateline's city or region names, read whole ("PARIS", "Texas"), or None."""
     if _DEMONYM.fullmatch(name):
         return None
-    rules = (*_PLACE_WHOLE, *_STATE_ABBREVIATIONS)
-    return next((code for code, rx in rules if rx.fullmatch(name)), None)
+    return next((code for code, rx in _DATELINE_PLACES if rx.fullmatch(name)), None)
 
 
 def dateline_code(summary: str) -> str | None:

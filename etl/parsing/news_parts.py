@@ -20,6 +20,7 @@ import re
 
 from etl.parsing.news_cues import cues
 from etl.parsing.news_mentions import PARENT, platform_spans
+from etl.parsing.news_sentences import semicolon_clause
 
 # After the amount: what it is, when not a penalty ("13 billion euros in back taxes", "... in damages").
 NOT_PENALTY_AFTER = re.compile(
@@ -48,9 +49,8 @@ def cue_elsewhere(sentence: str, start: int) -> bool:
     """Whether the figure at ``start`` stands in a clause (split at ";") with no action word of its own."""
     if ";" not in sentence:
         return False
-    lo = sentence.rfind(";", 0, start) + 1
-    hi = sentence.find(";", start)
-    clause = cues(sentence[lo : hi if hi >= 0 else len(sentence)])
+    lo, hi = semicolon_clause(sentence, start)
+    clause = cues(sentence[lo:hi])
     return not (clause.fine or clause.pay or clause.kind)
 
 

@@ -160,8 +160,9 @@ def _headline_list(found: list[Candidate], lead: set[str], title: str) -> Callab
     "Russia fines TikTok over ..., Twitch over ...": the body tells TikTok's fine first and Twitch's in a
     later sentence ("In a separate ruling the same court ordered ... Twitch to pay 4 million roubles").
     """
-    names = {same_platform(name) for *_, name in platform_spans(title)}
-    named = {PARENT.get(name, name) for *_, name in platform_spans(title)}
+    listed = [name for *_, name in platform_spans(title)]
+    names = {same_platform(name) for name in listed}
+    named = {PARENT.get(name, name) for name in listed}
     if len(names) < 2 or not _FINED.search(title):
         return lambda c: False
     # told as the platform itself, not its owner: WhatsApp's fine in the lead tells none of Facebook's

@@ -63,3 +63,9 @@ def _last_word(text: str, start: int, end: int) -> str:
     while begin > start and not text[begin - 1].isspace():
         begin -= 1
     return text[begin:end]
+
+
+def semicolon_clause(sentence: str, at: int) -> tuple[int, int]:
+    """Start and end of the part of ``sentence`` around ``at`` between semicolons ("fines A; court upholds B")."""
+    end = sentence.find(";", at)
+    return sentence.rfind(";", 0, at) + 1, end if end >= 0 else len(sentence)

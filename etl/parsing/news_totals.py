@@ -171,8 +171,11 @@ def times_imposed(sentence: str, mention: MoneyMention, end: int) -> int:
     if found is None and _FOR_EACH.match(sentence, end):
         clause = max(sentence.rfind(mark, 0, mention.start) for mark in ",;:") + 1  # its own clause only
         found = _last(_COUNTED_EARLIER.finditer(sentence, max(clause, mention.start - 150), mention.start))
-    if found is None:
-        return 1
+    return 1 if found is None else _times(found)
+
+
+def _times(found: re.Match[str]) -> int:
+    """The count a match's first group says ("two", "3"), at most ``MAX_TIMES``."""
     word = found.group(1).lower()
     return min(_NUMBERS.get(word) or int(word), MAX_TIMES)
 
@@ -231,16 +234,12 @@ def nearby_figures(
     def counted(r: Raw) -> tuple[Raw, int, bool]:
         j = max(0, bisect_left(firsts, r.start + 1) - 1)
         at, end = r.start - firsts[j], r.end - firsts[j]
-        before = _TIMES_BEFORE.search(sentences[j], max(0, at - 50), at)
-        word = (
-            before.group(1).lower()
-            if before
-            else "2"
-            if _TWICE.search(sentences[j][max(0, at - 40) : end + 40])
-            else "1"
-        )
+        if before := _TIMES_BEFORE.search(sentences[j], max(0, at - 50), at):
+            times = _times(before)
+        else:
+            times = 2 if _TWICE.search(sentences[j][max(0, at - 40) : end + 40]) else 1
         more = bool(_MORE_BEFORE.search(sentences[j], max(0, at - 30), at))
-        return r, min(_NUMBERS.get(word) or int(word), MAX_TIMES), more
+        return r, times, more
 
     def near(sentence: str) -> list[tuple[Raw, int, bool]]:
         i = index.get(sentence, 0)
