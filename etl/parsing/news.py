@@ -61,7 +61,7 @@ from etl.parsing.news_platforms import (
     party_after,
     respectively,
 )
-from etl.parsing.news_scope import reverses, scope, turnover_based
+from etl.parsing.news_scope import equated_to_share, reverses, scope, turnover_based
 from etl.parsing.news_sentences import sentence_spans, split_sentences
 from etl.parsing.news_totals import EACH, is_tally, nearby_figures, sums_other_figures, times_imposed
 
@@ -278,6 +278,8 @@ def _doubts(
         ("amount_is_conversion", mention is not None and after_bare_figure(sentence, start)),  # "3m lev, about €1.5m"
         ("no_action_verb", mention is not None and action is not None and cue_elsewhere(sentence, start)),
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
+        # "3.4 billion yuan, or 3% of its revenue": a turnover fine to some records, a plain one to others
+        ("action_type_unclear", mention is not None and equated_to_share(sentence, max(end, until))),
     ) if doubt]  # fmt: skip
 
 

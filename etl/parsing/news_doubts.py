@@ -34,6 +34,7 @@ from etl.parsing.news_candidate import MONETARY, Candidate, with_reasons
 from etl.parsing.news_cues import cues
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_mentions import platform_spans
+from etl.parsing.news_names import BARE_PLACE, PLACE_RULES, first_code
 from etl.parsing.news_sentences import semicolon_clause
 
 CLAUSE_BREAK = re.compile(r"[,;:()—–]")
@@ -63,6 +64,12 @@ _AFTER_ANOTHER = Gated(
 _STEPS_BACK = Gated(
     r"(?i)\A\W*(?:earlier|previously|before\s+that|prior\s+to\s+that|in\s+the\s+past|"
     r"(?:\w+\s+)?(?:years?|months?)\s+(?:earlier|before))\s*,"
+)
+# A sentence that opens with a time it looks back to ("In early April a Moscow court fined Twitter ...,
+# and TikTok was fined ..."): the time governs every clause of the sentence, not only the first.
+_OPENS_BACK = Gated(
+    r"(?i)\A\W*(?:(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:(?:19|20)\d\d|(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)(?:\s+(?:19|20)\d\d)?)|last\s+(?:year|month|week))\b"
 )
 # An action in the past perfect: done before the events the item reports ("had fined", "had been ordered").
 _PAST_PERFECT = Gated(
@@ -124,7 +131,7 @@ def looks_back(sentence: str, start: int, end: int) -> bool:
     clause = f"{before}{sentence[start:end]} {CLAUSE_BREAK.split(right)[0]}"
     if _EARLIER.search(clause) or _COMPARED_WITH.search(left) or _AFTER_ANOTHER.search(before):
         return True
-    if _STEPS_BACK.search(sentence):
+    if _STEPS_BACK.search(sentence) or _OPENS_BACK.search(sentence):
         return True
     if _REPORTED.search(sentence):
         return False
@@ -211,20 +218,44 @@ def after_bare_figure(sentence: str, start: int) -> bool:
     return bool(_AFTER_BARE_FIGURE.search(sentence[max(0, start - 60) : start]))
 
 
+# A bank, insurer or broker under the brand's name ("Paytm Payments Bank", "Rakuten Securities"): a
+# regulated company of its own, or a namesake ("Apple Bank"), which records may keep under its own name.
+_FINANCIAL_ARM = re.compile(r"\b(?:Bank|Banking|Securities|Insurance|Assurance|Financial|Finance|Capital)\b")
 # A known platform's name followed by capitalised words that the item also gives as its own initials
 # ("Amazon Web Services, Inc." ... "AWS"): a business of the brand known by its own name, which records
 # keep as such (round 13); an entity the item never abbreviates ("Twitch Interactive Inc.", "Google
 # Ireland Ltd", "Telegram Messenger Inc.") is the brand's, and records keep the brand.
+
+
 def division_named(c: Candidate, text: str) -> bool:
-    """Whether the sentence names the platform as a business of its own that ``text`` abbreviates ("AWS")."""
+    """Whether the sentence names the platform as a business of its own: one ``text`` abbreviates ("AWS"), or a bank."""
     if not c.platform or not c.sentence:
         return False
     for m in re.finditer(rf"\b{re.escape(c.platform)}((?:\s+[A-Z][a-z][\w&'’-]*)+)", c.sentence):
         words = [c.platform, *m[1].split()]
+        if _FINANCIAL_ARM.search(m[1]):
+            return True
         for k in range(3, len(words) + 1):
             if re.search(rf"\b{''.join(w[0] for w in words[:k])}\b", text):
                 return True
-    return _joined_brands(c.platform, text)
+    return _joined_brands(c.platform, text) or _bracket_name(c.platform, c.sentence)
+
+
+# A short name in brackets after the company's full one ("the Vietnam Digital Brands Joint Stock Company
+# (VNbrands)"): records keep one or the other.
+_BRACKET_AFTER = r"(?:\s+[A-Z][\w&'’.-]*){0,4}\s*\(\s*([A-Z][\w.&'’-]*)\s*\)"
+
+
+def _bracket_name(platform: str, sentence: str) -> bool:
+    found = re.search(rf"\b{re.escape(platform)}{_BRACKET_AFTER}", sentence)
+    if found is None:
+        return False
+    short = found[1]
+    return not (
+        short.startswith(platform.split()[0])
+        or first_code(short, PLACE_RULES)
+        or BARE_PLACE[0].fullmatch(short)
+    )
 
 
 # Two brands in one company's name ("Telefónica O2", "Telefónica Czech Republic (O2)"): which of them

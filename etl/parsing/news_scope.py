@@ -81,6 +81,22 @@ TURNOVER = Gated(
     r"\bset\s+at\s+(?:[\w'’%.-]+\s+){0,6}?of\s+(?:[\w'’-]+\s+){0,3}?(?:turnover|revenues?|sales)\b"
 )
 
+# Right after a fine's figure (and its conversions): the figure said as a share of the company's revenue
+# ("3.442 billion yuan (about $530 million), or 3% of its 2020 revenue", "a sum equal to 4% of its
+# domestic sales"). Records call such a fine a turnover fine or a plain one, and the text does not say
+# which: the kind waits for review. A cap is not this ("fines of up to 10% of turnover").
+_EQUATED_SHARE = Gated(
+    r"(?i)\A[)\]\s]*,?\s*(?:which\s+(?:is|was|equals|represents)\s+|(?:a\s+sum\s+|an\s+amount\s+)?"
+    r"(?:equal(?:s|ling|ing)?|equivalent|amounting|corresponding)\s+to\s+|or\s+|represent(?:s|ing)\s+|"
+    r"i\.e\.\s+)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|just\s+(?:over|under)\s+)?"
+    rf"{_SHARE}\s+of\s+(?:[\w'’-]+\s+){{0,5}}?(?:turnover|revenues?|sales|income)\b"
+)
+
+
+def equated_to_share(sentence: str, end: int) -> bool:
+    """Whether the figure ending at ``end`` is said as a share of revenue right after it ("or 3% of its revenue")."""
+    return bool(_EQUATED_SHARE.search(sentence[end : end + 160]))
+
 
 # A sentence that goes on with the lead's own decider ("The same court fined messaging app Telegram 9
 # million roubles", "The competition authority also fined wholesalers ..."): its figures are more of the

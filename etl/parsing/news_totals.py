@@ -22,7 +22,10 @@ from etl.parsing.news_money import CTX, MoneyMention
 
 EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
-_COUNTED = r"(?:fines|penalties|sanctions|counts|charges|cases|protocols|violations|offen[cs]es|breaches|infringements)"
+_COUNTED = (
+    r"(?:fines|penalties|sanctions|counts|charges|cases|protocols|reports|violations|offen[cs]es|breaches|"
+    r"infringements)"
+)
 # One figure imposed several times: "two fines of €206.6 million each", "2.5 million rubles on each of three counts".
 _TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\s+of\s+$")
 _TIMES_AFTER = re.compile(
