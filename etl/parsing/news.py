@@ -61,7 +61,14 @@ from etl.parsing.news_platforms import (
     party_after,
     respectively,
 )
-from etl.parsing.news_scope import equated_to_share, reverses, scope, turnover_based
+from etl.parsing.news_scope import (
+    conditional_penalty,
+    equated_to_share,
+    reverses,
+    scope,
+    share_of_revenue_doubts,
+    turnover_based,
+)
 from etl.parsing.news_sentences import sentence_spans, split_sentences
 from etl.parsing.news_totals import EACH, is_tally, nearby_figures, sums_other_figures, times_imposed
 
@@ -149,7 +156,8 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
     other = {
         r.amount for r in raws if NOT_PENALTY_AFTER.match(text, r.end) or part_of_fine(text, r.start, r.end)
     }
-    found = other_authority_doubts(scope(turnover_based(found, sentences), sentences, item.title), item.title)
+    found = share_of_revenue_doubts(turnover_based(found, sentences), sentences)
+    found = other_authority_doubts(scope(found, sentences, item.title), item.title)
     kept = consolidate(found, item.title)
     near = nearby_figures(spans, sentences, raws, titled=bool(item.title))
     kept = [
@@ -271,7 +279,9 @@ def _doubts(
         ("action_reversed", reverses(sentence, monetary=monetary)),
         ("amount_is_total", mention is not None and bool(_CUMULATIVE.search(sentence, max(0, start - 80), start))),
         ("amount_is_total", mention is not None and is_tally(sentence, start, max(end, until))),
-        ("amount_is_total", mention is not None and total_of_several(sentence, max(end, until))),
+        ("amount_is_total", mention is not None and total_of_several(sentence, start, max(end, until))),
+        # "or face 50,000 reais a day", "10,000 euros for each breach": owed only if the company fails to comply
+        ("planned_action", mention is not None and conditional_penalty(sentence, start, max(end, until), action)),
         ("earlier_action", looks_back(sentence, start, max(end, until))),  # "($731 million) in 2013"
         ("earlier_action", mention is not None and appealed(sentence, start)),  # "Apple appeals 1.8 bln euro fine"
         ("earlier_action", mention is not None and reinstated(sentence, start)),  # "court reinstates $2m penalty"

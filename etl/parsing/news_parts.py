@@ -55,10 +55,20 @@ def cue_elsewhere(sentence: str, start: int) -> bool:
 
 
 _IN_TOTAL = re.compile(r"(?i)[)\]\s]*(?:in\s+total|in\s+all|combined|altogether|between\s+them)\b")
+# "fined Valve and five publishers a combined €7.8 million": the sum of several parties' fines.
+_COMBINED_BEFORE = re.compile(
+    r"(?i)\band\b[^.;:]{0,80}?\b(?:a|the|their)\s+combined\s+(?:total\s+of\s+)?(?:[\w-]+\s+)?$"
+)
 
 
-def total_of_several(sentence: str, end: int) -> bool:
-    """Whether the figure ending at ``end`` is told "in total" in a sentence naming two platform families or more."""
+def total_of_several(sentence: str, start: int, end: int) -> bool:
+    """Whether the figure at ``start:end`` is a total of several parties' fines.
+
+    Several parties "combined" ("fined A and B a combined €7.8 million"), or a figure told "in total"
+    in a sentence naming two platform families or more.
+    """
+    if _COMBINED_BEFORE.search(sentence[max(0, start - 140) : start]):
+        return True
     if not _IN_TOTAL.match(sentence, end):
         return False
     return len({PARENT.get(name, name) for *_, name in platform_spans(sentence)}) > 1

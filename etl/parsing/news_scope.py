@@ -98,6 +98,45 @@ def equated_to_share(sentence: str, end: int) -> bool:
     return bool(_EQUATED_SHARE.search(sentence[end : end + 160]))
 
 
+# A sentence of its own that says the same of "the fine" ("The fine is equivalent to about 4 per cent of
+# Alibaba's 2019 domestic sales").
+_FINE_IS_SHARE = Gated(
+    r"(?i)\b(?:the|this|that|its)\s+(?:fine|penalty|sum|amount|figure)\s+(?:is\s+|was\s+)?(?:equal(?:s)?\s+to|"
+    r"equals|equivalent\s+to|represents|represented|amounts\s+to|amounted\s+to|corresponds\s+to)\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|just\s+(?:over|under)\s+)?{_SHARE}\s+of\s+"
+    r"(?:[\w'’-]+\s+){0,5}?(?:turnover|revenues?|sales|income)\b"
+)
+
+
+def share_of_revenue_doubts(found: list[Candidate], sentences: list[str]) -> list[Candidate]:
+    """Hold the kind of the item's fines when a sentence says "the fine" is a share of revenue."""
+    if not any(_FINE_IS_SHARE.search(s) for s in sentences):
+        return found
+    return [with_reasons(c, "action_type_unclear") if c.action_type == "fine" else c for c in found]
+
+
+# A penalty that only accrues if the company fails to comply ("or face fines of 50,000 reais a day",
+# "failing which it will owe 20,000 euros for each day of delay", "a fine of 10,000 euros for each
+# breach"): some records count it as a periodic penalty, others leave it out until it is collected.
+_IF_FAILS = Gated(
+    r"(?i)\b(?:or\s+(?:face|pay|be\s+fined|risk)|failing\s+which|fail(?:s|ure)?\s+to\s+comply|if\s+(?:it|they|the\s+\w+)\s+"
+    r"(?:fails?|does\s+not|do\s+not|did\s+not)|unless|subject\s+to|under\s+(?:a|the)\s+penalty\s+of|"
+    r"(?:would|could|may|might)\s+(?:face|owe|have\s+to\s+pay|be\s+fined)|non-?compliance)\b"
+)
+_PER_BREACH = Gated(
+    r"(?i)\A[)\]\s]*(?:for\s+(?:each|every)|per|a)\s+(?:(?:day|week|month)\s+of\s+(?:the\s+|further\s+)?"
+    r"(?:delay|non-?compliance|violation|failure)|(?:further\s+|new\s+|future\s+)?(?:breach|violation|infringement|"
+    r"offen[cs]e|failure))\b"
+)
+
+
+def conditional_penalty(sentence: str, start: int, end: int, action: str | None) -> bool:
+    """Whether a figure is a penalty the company owes only if it fails to comply, per day or per breach."""
+    if _PER_BREACH.search(sentence[end : end + 80]):
+        return True
+    return action == "periodic_penalty" and bool(_IF_FAILS.search(sentence, max(0, start - 100), start))
+
+
 # A sentence that goes on with the lead's own decider ("The same court fined messaging app Telegram 9
 # million roubles", "The competition authority also fined wholesalers ..."): its figures are more of the
 # item's news, not background, wherever it comes (a fine it dates back is earlier_action all the same).

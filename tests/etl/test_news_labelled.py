@@ -60,7 +60,8 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # heldout_round17 and heldout_round18 consumed 2026-12-03 after their blind measurements: round 17
 # 26 / 31 / 3 of 60 on 5b01158 and on 7a74b17, round 18 29 / 28 / 3 on 11c1eb0 and 30 / 27 / 3 on 7a74b17;
 # heldout_round19 consumed 2026-12-03 after its blind measurements: 25 / 32 / 3 of 60 on 864dd6b,
-# 7a74b17, 433e727 and d1b55ca.
+# 7a74b17, 433e727 and d1b55ca; heldout_round20 (61 items, written blind 2026-12-03) consumed 2026-12-03
+# after its blind measurement: 27 / 30 / 4 of 61 on 4df9616 (round 19 studied).
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -84,6 +85,7 @@ DEV_FILES = tuple(
         "heldout_round17",
         "heldout_round18",
         "heldout_round19",
+        "heldout_round20",
     )
 )
 
@@ -434,10 +436,10 @@ def test_field_precision_over_all_items(field: str) -> None:
 # at 433e727 (reported_usd 0.807 and reported_eur 0.771 meet the floor since the companies of "After
 # round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.614 (761/1239)",
-    "platform": "0.447 (761/1702)",
-    "jurisdiction": "0.451 (761/1687)",
-    "action_type": "0.446 (761/1705)",
+    "amount+currency": "0.606 (772/1274)",
+    "platform": "0.435 (772/1774)",
+    "jurisdiction": "0.439 (772/1759)",
+    "action_type": "0.434 (772/1777)",
 }
 
 

@@ -134,8 +134,8 @@ def test_headline_and_body_repeating_one_fine_give_one_fact(
         ),
         pytest.param(
             "",
-            "France's CNIL fined Google 100 million euros and said it would face 100,000 euros a day if it did "
-            "not comply.",
+            "France's CNIL fined Google 100 million euros and imposed a penalty of 100,000 euros a day until "
+            "it complies.",
             [("Google", D(100000000), "EUR"), ("Google", D(100000), "EUR")],
             id="a-fine-and-a-daily-penalty",
         ),

@@ -1,4 +1,4 @@
-"""News rules added after blind round 19 was consumed (docs/news_extraction.md, "After round 19").
+"""News rules added after blind rounds 19 and 20 were consumed (docs/news_extraction.md, "Rounds 19 and 20").
 
 Each test reads invented sentences, never the fixture items: the rule must hold for any company,
 authority and figure. Each rule removed one of round 19's wrong facts (or one a rule of this round
@@ -125,3 +125,73 @@ def test_a_figure_on_each_of_several_reports_counts_once_per_report() -> None:
     )
     kept = [(p, a) for p, a, held in _held("Court fines Telegram 6 mln roubles", summary) if not held]
     assert kept == [("Telegram", Decimal("2000000"))] * 3
+
+
+# After round 20 (consumed 2026-12-03): each rule holds a reading writers label both ways.
+
+
+def test_the_fine_said_as_a_share_of_revenue_in_a_sentence_of_its_own_waits() -> None:
+    """A sentence saying "the fine is equivalent to 4 per cent of its sales": the kind waits."""
+    summary = (
+        "The competition authority fined Zalando 1.2 billion yuan for abusing its dominance. "
+        "The fine is equivalent to about 4 per cent of Zalando's 2020 domestic sales."
+    )
+    [found] = extract_candidates("Regulator fines Zalando 1.2 bln yuan", summary)
+    assert "action_type_unclear" in found.reasons
+
+
+def test_a_cap_on_fines_in_a_sentence_of_its_own_casts_no_doubt() -> None:
+    """A legal maximum ("fines of up to 10 per cent of annual sales") says nothing of this fine's kind."""
+    summary = (
+        "The competition authority fined Zalando 1.2 billion yuan for abusing its dominance. "
+        "The law allows fines of up to 10 per cent of annual sales."
+    )
+    found = extract_candidates("Regulator fines Zalando 1.2 bln yuan", summary)[0]
+    assert "action_type_unclear" not in found.reasons
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The court ordered Zalando to verify ages and set a fine of 10,000 euros for each breach.",
+        "Zalando must hand over the data or face fines of 50,000 reais ($15,000) a day, the judge said.",
+        "Zalando was told to fix its cookie banner within three months, failing which it will owe "
+        "20,000 euros for each day of delay.",
+        "The regulator gave Zalando three months to comply, under a penalty of 100,000 euros for each day of delay.",
+    ],
+)
+def test_a_penalty_owed_only_if_the_company_fails_to_comply_waits(sentence: str) -> None:
+    """Per breach, or per day with "or face" / "failing which" / "of delay": not yet a penalty incurred."""
+    money = [c for c in extract_candidates("Court rules against Zalando", sentence) if c.amount is not None]
+    assert money
+    assert all("planned_action" in c.reasons for c in money)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Norway's regulator said Zalando will be fined 1 million crowns ($98,500) a day from August 14.",
+        "The judge fined Zalando 5 million reais ($912,000) per day for evading the suspension.",
+    ],
+)
+def test_a_daily_fine_imposed_is_no_condition(sentence: str) -> None:
+    """A daily fine set to run from a date, or imposed, is the item's periodic penalty."""
+    [found] = [
+        c for c in extract_candidates("Regulator fines Zalando daily", sentence) if c.amount is not None
+    ]
+    assert found.action_type == "periodic_penalty"
+    assert "planned_action" not in found.reasons
+
+
+def test_a_combined_figure_of_several_parties_is_their_total() -> None:
+    """A figure several parties were fined "combined" ("A and five publishers") is their total."""
+    summary = "BRUSSELS - The European Commission fined Zalando and five retailers a combined €7.8 million."
+    [found] = extract_candidates("EU fines Zalando and five retailers", summary)
+    assert "amount_is_total" in found.reasons
+
+
+def test_one_partys_combined_figure_is_its_fine() -> None:
+    """One party's "combined" figure ("under four protocols") is its fine."""
+    summary = "MOSCOW - A Moscow court fined Telegram a combined 10 mln rubles under four protocols."
+    [found] = extract_candidates("Court fines Telegram", summary)
+    assert "amount_is_total" not in found.reasons

@@ -105,10 +105,8 @@ CASES = [
         "France fines Microsoft €20 million",
         "France's data protection authority CNIL fined Microsoft €20 million over cookies. The company has "
         "three months to comply or pay a further €10,000 for every day of delay.",
-        [
-            ("Microsoft", "FR", "fine", D("20000000"), "EUR"),
-            ("Microsoft", "FR", "periodic_penalty", D("10000"), "EUR"),
-        ],
+        # the penalty for delay is owed only if Microsoft fails to comply: it waits (after round 20)
+        [("Microsoft", "FR", "fine", D("20000000"), "EUR")],
         id="a-penalty-for-delay-right-after-the-lead",
     ),
     pytest.param(
@@ -1124,7 +1122,7 @@ def test_a_cap_on_a_daily_penalty_is_a_bound() -> None:
     """A daily penalty "capped at €2 million": the cap is a maximum, not a second penalty."""
     summary = (
         "A Dutch court ordered Meta to change its feed. "
-        "Meta must comply or pay €50,000 per day, capped at €2 million."
+        "It imposed a penalty of €50,000 per day until Meta complies, capped at €2 million."
     )
     assert [f[3] for f in read_fines("Dutch court orders Meta to change feed", summary)] == [D("50000")]
     assert "amount_qualified_bound" in reasons_of("Dutch court orders Meta", summary, D("2000000"))
