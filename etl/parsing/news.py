@@ -96,6 +96,7 @@ _CUMULATIVE = Gated(
     r"(?i)\b(?:bring\w*|brought|tak(?:e|es|ing)|took|push\w*|rais\w*|lift\w*)\s+(?:the|its|their)\s+"
     r"(?:[\w'’]+\s+){0,2}?(?:total|tally|sum|fines|penalties)\s+(?:\w+\s+){0,4}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?$"
 )
+_LISTED_NEXT = re.compile(r"[)\]\s]*(?:,\s*(?:(?:and|or|plus)\s+)?|\s(?:and|or|plus)\s+)")
 # A currency only one jurisdiction fines in (not the dollar or the euro, which many use or quote).
 _ONLY_HOME = {
     currency: codes[0]
@@ -191,6 +192,7 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
     # several platforms, but each figure's own: "... respectively", "Apple €X and Amazon €Y" (and "each", below)
     turns = in_turn(spans, primaries, ends)
     out = []
+    unclear_until = -1  # where the last figure whose party is unclear ends
     for index, mention in primaries or ([(None, None)] if spans.found else []):
         action = action_type(sentence, mention, signals)
         if action is None and not (authority and mention and spans.found):
@@ -231,6 +233,14 @@ def _sentence_candidates(sentence: str, item: Item, raws: list[Raw], at: tuple[i
                 r for r in reasons if r not in ("no_platform", "platform_unclear", "multiple_platforms")
             ]
             reasons += [] if spans.found else ["platform_from_context"]  # "Each was fined ...": the title's
+        # "TPI must pay Rp4 billion and Rp15 billion": a figure listed right after another has its party
+        if (
+            mention is not None
+            and unclear_until >= 0
+            and _LISTED_NEXT.fullmatch(sentence, unclear_until, mention.start)
+        ):
+            reasons.append("platform_unclear")
+        unclear_until = end if mention is not None and "platform_unclear" in reasons else -1
         times = times_imposed(sentence, mention, end) if mention is not None else 1
         if times > 1 and len(named) <= 1:  # one platform fined several times the same figure
             each, named = False, []
@@ -289,7 +299,7 @@ def _doubts(
         ("no_action_verb", mention is not None and action is not None and cue_elsewhere(sentence, start)),
         ("action_type_unclear", stops_operating(sentence, action)),  # "ordered X to halt its operations"
         # "3.4 billion yuan, or 3% of its revenue": a turnover fine to some records, a plain one to others
-        ("action_type_unclear", mention is not None and equated_to_share(sentence, max(end, until))),
+        ("action_type_unclear", action == "fine" and bool(mention) and equated_to_share(sentence, max(end, until))),
     ) if doubt]  # fmt: skip
 
 

@@ -41,13 +41,19 @@ _QUAL_ALIASES = {"cca.": "about", "ca.": "about", "circa": "about", "~": "about"
 _ISO_ALT = "|".join(sorted(_ISO))
 _PREFIX = (
     r"(?<![A-Za-z])(?:U\.S\.\s?\$|US\s?\$|AU\$|A\$|CA\$|C\$|NZ\$|HK\$|NT\$|S\$|R\$|E£|Rs\.?|Rp\.?|RMB|SF[Rr]\.?|R(?=[0-9])|"
-    r"N(?=[0-9])|RM(?=\s?[0-9])|SR(?=[0-9])|Tk\.?(?=\s?[0-9])|GH¢|"
-    rf"{_ISO_ALT})(?![A-Za-z])|[$€£¥￥₹₩₽₺₦]"
+    r"N(?=[0-9])|RM(?=\s?[0-9])|SR(?=[0-9])|Tk\.?(?=\s?[0-9])|GH¢|K[Ss]h\.?(?=\s?[0-9])|USh\.?(?=\s?[0-9])|"
+    r"TSh\.?(?=\s?[0-9])|"
+    rf"{_ISO_ALT})(?![A-Za-z])|[$€£¥￥₹₩₽₺₦₱]"
 )
 # Digits stand alone, or right after a three-letter code ("IDR202.5 billion", "RMB18.23 billion"),
-# a sign of letters ("SFr333 million", "R449 million", "N10m", "RM3.2 million", "SR8.8 million").
+# a sign of letters ("SFr333 million", "R449 million", "N10m", "RM3.2 million", "SR8.8 million",
+# "Rp15 billion", "Rs15 crore", "Tk15 lakh", "KSh15 million").
+# (each look-behind of a fixed width, as Python's re requires)
+_GLUED_SIGNS = ("R[ps]", "Tk", "K[Ss]h", "[UT]Sh")
+_GLUED = "|".join(rf"(?<=(?<![A-Za-z]){sign}{dot})" for sign in _GLUED_SIGNS for dot in ("", r"\."))
 _DIGITS = (
-    r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3})|(?<=SFr)|(?<=(?<![A-Za-z])[RN])|(?<=(?<![A-Za-z])RM)|(?<=(?<![A-Za-z])SR))"
+    r"(?:(?<![0-9A-Za-z.,])|(?<=[A-Z]{3})|(?<=SFr)|(?<=(?<![A-Za-z])[RN])|(?<=(?<![A-Za-z])RM)|(?<=(?<![A-Za-z])SR)|"
+    rf"{_GLUED})"
     r"[0-9]+(?:[.,][0-9]+)*"
 )
 _NUMW = "|".join(sorted(UNITS, key=len, reverse=True))

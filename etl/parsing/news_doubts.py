@@ -68,8 +68,12 @@ _STEPS_BACK = Gated(
 # A sentence that opens with a time it looks back to ("In early April a Moscow court fined Twitter ...,
 # and TikTok was fined ..."): the time governs every clause of the sentence, not only the first.
 _OPENS_BACK = Gated(
-    r"(?i)\A\W*(?:(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:(?:19|20)\d\d|(?:January|February|March|April|May|"
-    r"June|July|August|September|October|November|December)(?:\s+(?:19|20)\d\d)?)|last\s+(?:year|month|week))\b"
+    r"(?i)\A\W*(?:in\s+(?:(?:early|late|mid)[- ])?(?:(?:19|20)\d\d|(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)(?:\s+(?:19|20)\d\d)?)|last\s+(?:year|month))\b"
+)
+# ... unless the action's own clause gives a time of its own ("..., and on Tuesday it fined Amazon").
+_OWN_TIME = Gated(
+    r"(?i)\b(?:on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|this\s+(?:week|month|year)|today|yesterday|now)\b"
 )
 # An action in the past perfect: done before the events the item reports ("had fined", "had been ordered").
 _PAST_PERFECT = Gated(
@@ -131,7 +135,7 @@ def looks_back(sentence: str, start: int, end: int) -> bool:
     clause = f"{before}{sentence[start:end]} {CLAUSE_BREAK.split(right)[0]}"
     if _EARLIER.search(clause) or _COMPARED_WITH.search(left) or _AFTER_ANOTHER.search(before):
         return True
-    if _STEPS_BACK.search(sentence) or _OPENS_BACK.search(sentence):
+    if _STEPS_BACK.search(sentence) or (_OPENS_BACK.search(sentence) and not _OWN_TIME.search(clause)):
         return True
     if _REPORTED.search(sentence):
         return False
@@ -243,6 +247,7 @@ def division_named(c: Candidate, text: str) -> bool:
 
 # A short name in brackets after the company's full one ("the Vietnam Digital Brands Joint Stock Company
 # (VNbrands)"): records keep one or the other.
+_TICKER = re.compile(r"[A-Z]{1,6}(?:\.[A-Z]{1,2})?")
 _BRACKET_AFTER = r"(?:\s+[A-Z][\w&'’.-]*){0,4}\s*\(\s*([A-Z][\w.&'’-]*)\s*\)"
 
 
@@ -253,6 +258,8 @@ def _bracket_name(platform: str, sentence: str) -> bool:
     short = found[1]
     return not (
         short.startswith(platform.split()[0])
+        or _TICKER.fullmatch(short)  # "Alphabet's Google (GOOGL.O)"; initials are read above
+        or platform_spans(short)  # "TikTok (ByteDance)": a known name, the owner's
         or first_code(short, PLACE_RULES)
         or BARE_PLACE[0].fullmatch(short)
     )

@@ -57,7 +57,9 @@ def cue_elsewhere(sentence: str, start: int) -> bool:
 _IN_TOTAL = re.compile(r"(?i)[)\]\s]*(?:in\s+total|in\s+all|combined|altogether|between\s+them)\b")
 # "fined Valve and five publishers a combined €7.8 million": the sum of several parties' fines.
 _COMBINED_BEFORE = re.compile(
-    r"(?i)\band\b[^.;:]{0,80}?\b(?:a|the|their)\s+combined\s+(?:total\s+of\s+)?(?:[\w-]+\s+)?$"
+    r"(?i)\band\s+(?:[\w'’-]+\s+){0,3}?(?:publishers|companies|firms|developers|operators|retailers|platforms|"
+    r"others|banks|exchanges|apps|carriers|sellers|rivals|partners|subsidiaries|units|brands|providers|makers)\b"
+    r"[^.;:]{0,60}?\b(?:a|the|their)\s+combined\s+(?:total\s+of\s+)?(?:[\w-]+\s+)?$"
 )
 
 

@@ -109,18 +109,22 @@ _FINE_IS_SHARE = Gated(
 
 
 def share_of_revenue_doubts(found: list[Candidate], sentences: list[str]) -> list[Candidate]:
-    """Hold the kind of the item's fines when a sentence says "the fine" is a share of revenue."""
-    if not any(_FINE_IS_SHARE.search(s) for s in sentences):
-        return found
-    return [with_reasons(c, "action_type_unclear") if c.action_type == "fine" else c for c in found]
+    """Hold the kind of a fine when its sentence, or the next one, says "the fine" is a share of revenue."""
+    told = [i for i, s in enumerate(sentences) if _FINE_IS_SHARE.search(s)]
+    near = {sentences[j] for i in told for j in (i - 1, i) if j >= 0}
+    return [
+        with_reasons(c, "action_type_unclear") if c.action_type == "fine" and c.sentence in near else c
+        for c in found
+    ]
 
 
 # A penalty that only accrues if the company fails to comply ("or face fines of 50,000 reais a day",
 # "failing which it will owe 20,000 euros for each day of delay", "a fine of 10,000 euros for each
 # breach"): some records count it as a periodic penalty, others leave it out until it is collected.
 _IF_FAILS = Gated(
-    r"(?i)\b(?:or\s+(?:face|pay|be\s+fined|risk)|failing\s+which|fail(?:s|ure)?\s+to\s+comply|if\s+(?:it|they|the\s+\w+)\s+"
-    r"(?:fails?|does\s+not|do\s+not|did\s+not)|unless|subject\s+to|under\s+(?:a|the)\s+penalty\s+of|"
+    r"(?i)\b(?:or\s+(?:face|pay|be\s+fined|risk)|failing\s+which|fails?\s+to\s+comply|if\s+(?:it|they|the\s+\w+)\s+"
+    r"(?:fails?|does\s+not|do\s+not|did\s+not)|unless|subject\s+to\s+(?!appeal|review|challenge)|"
+    r"under\s+(?:a|the)\s+penalty\s+of|"
     r"(?:would|could|may|might)\s+(?:face|owe|have\s+to\s+pay|be\s+fined)|non-?compliance)\b"
 )
 _PER_BREACH = Gated(
@@ -130,9 +134,15 @@ _PER_BREACH = Gated(
 )
 
 
+# A fine imposed for breaches already found ("fined Google 3 million roubles for each violation").
+_FINED_PAST = Gated(r"(?i)\b(?:fined|penali[sz]ed)\b")
+
+
 def conditional_penalty(sentence: str, start: int, end: int, action: str | None) -> bool:
     """Whether a figure is a penalty the company owes only if it fails to comply, per day or per breach."""
-    if _PER_BREACH.search(sentence[end : end + 80]):
+    if _PER_BREACH.search(sentence[end : end + 80]) and not _FINED_PAST.search(
+        sentence, max(0, start - 80), start
+    ):
         return True
     return action == "periodic_penalty" and bool(_IF_FAILS.search(sentence, max(0, start - 100), start))
 
