@@ -41,7 +41,7 @@ CLAUSE_BREAK = re.compile(r"[,;:()—–]")
 # A clause that looks back ("last year", "in 2018", "previously fined", "was earlier hit") recalls an earlier action.
 _EARLIER = Gated(
     r"(?i)\b(?:previous(?:ly)?|last\s+(?:year|month|week)|earlier\s+(?:this|last|in|(?:been\s+)?"
-    r"(?:hit|fined|penali[sz]ed|sanctioned|slapped|ordered|handed|imposed|levied)\b)|"
+    r"(?:hit|fined|penali[sz]ed|sanctioned|slapped|ordered|handed|imposed|levied|paid)\b)|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:19|20)\d\d|"
     r"(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
     r"(?:\d{1,2},?\s+)?(?:19|20)\d\d|(?:in|since)\s+(?:(?:early|late|mid)[- ])?(?:January|February|March|April|"

@@ -23,7 +23,9 @@ from etl.parsing.platform_files import same_platform
 # A candidate with one of these reports no action of its own: its kind never overrides another's.
 _DOUBTFUL = frozenset({"planned_action", "earlier_action", "amount_is_total"})
 _PLATFORM_DOUBTS = ("platform_unclear", "multiple_platforms", "fined_party_not_platform", "platform_unknown")
-_SEPARATE = Gated(r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further)\b")
+_SEPARATE = Gated(
+    r"(?i)\b(?:also|another|second|third|separate(?:ly)?|additional(?:ly)?|further|along\s+with|as\s+well\s+as)\b"
+)
 # A sentence that changes a figure ("cut the fine to 4.1 billion euros from 4.34 billion") holds
 # two figures of one fine, not a list of fines.
 _CHANGED = Gated(
@@ -164,7 +166,7 @@ def _clash(a: Candidate, b: Candidate) -> bool:
     """Two figures that would be two fines of one platform, without the text saying there are two.
 
     One sentence listing amounts in one currency says so ("3.2, 3.3 and 2.4 million rubles"),
-    unless it changes a figure; so do "also", "another", "separate".
+    unless it changes a figure; so do "also", "another", "separate", "along with".
     """
     if a.amount is None or b.amount is None or kind(a) != kind(b) or not _related(a, b):
         return False

@@ -252,9 +252,25 @@ def nearby_figures(
     return near
 
 
+# Fines of several parties said to come to a figure ("Penalties on leading game developers in the probe
+# total about 1 billion won"); not one party's "fines totalling 8.9 million rubles", its fine as reported.
+_FINES_TOTAL = Gated(
+    r"(?i)\b(?:fines|penalties|sanctions)\s+(?:on|against|for|imposed\s+on)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:companies|firms|developers|operators|platforms|publishers|retailers|banks|exchanges|apps|carriers|sellers)\b"
+    r"[^,;:.()]{0,60}?\b(?:total(?:l?ed|s)?|amount(?:s|ed)?\s+to|add(?:s|ed)?\s+up\s+to|c[ao]me\s+to)\s+"
+    r"(?:[\w-]+\s+){0,2}?$"
+)
+
+
 def is_tally(sentence: str, start: int, end: int) -> bool:
-    """Whether the amount at ``start:end`` is a tally of fines so far ("has now been hit with fines totalling")."""
-    if _TALLY_BEFORE.search(sentence, max(0, start - 120), start):
+    """Whether the amount at ``start:end`` is a tally of fines.
+
+    Fines so far ("has now been hit with fines totalling"), or those of several parties ("Penalties on
+    leading game developers in the probe total about 1 billion won").
+    """
+    if _TALLY_BEFORE.search(sentence, max(0, start - 120), start) or _FINES_TOTAL.search(
+        sentence, max(0, start - 120), start
+    ):
         return True
     return bool(
         _TOTAL_WORD.search(sentence, max(0, start - 40), start) and _TALLY_AFTER.search(sentence[end:])

@@ -312,3 +312,43 @@ def test_one_partys_figure_combined_over_two_breaches_is_its_fine() -> None:
         "PARIS - The regulator fined Zalando for privacy and consumer breaches a combined 39 million euros."
     )
     assert "amount_is_total" not in extract_candidates("Regulator fines Zalando", summary)[0].reasons
+
+
+def test_a_fine_the_company_earlier_paid_is_background() -> None:
+    """A fine the company "earlier paid" is an earlier action, and no longer clashes with the news."""
+    summary = (
+        "A Moscow court has fined Zalando 400,000 roubles for keeping banned content online. "
+        "Zalando earlier paid a 906 million rouble antitrust fine over its app store."
+    )
+    found = {c.amount: c.reasons for c in extract_candidates("Court fines Zalando", summary)}
+    assert "earlier_action" in found[Decimal("906000000")]
+    assert found[Decimal("400000")] == ()
+
+
+def test_the_fines_of_several_companies_said_to_total_a_figure_are_their_tally() -> None:
+    """Fines of several companies said to "total about 1 billion won" are their tally."""
+    summary = (
+        "SEOUL - The Fair Trade Commission levied a 939 million won penalty on Zalando Korea. "
+        "Penalties on leading game developers in the probe total about 1 billion won."
+    )
+    found = {c.amount: c.reasons for c in extract_candidates("Regulator fines Zalando", summary)}
+    assert "amount_is_total" in found[Decimal("1000000000")]
+
+
+def test_one_partys_fines_totalling_a_figure_are_its_fine() -> None:
+    """One party's "penalties totalling 8.9 million rubles", parts not given, is its fine as reported."""
+    summary = "A Moscow court told Zalando to pay penalties totalling 8.9 million rubles on three counts."
+    [found] = extract_candidates("Court fines Zalando", summary)
+    assert found.amount == Decimal("8900000")
+    assert "amount_is_total" not in found.reasons
+
+
+def test_a_fine_along_with_another_is_a_second_fine() -> None:
+    """A penalty "along with a 5.5 million won fine" is two fines, not two readings of one."""
+    title = "Regulator penalises Zalando 939 mln won"
+    summary = (
+        "SEOUL - The Fair Trade Commission has levied a 939 million won penalty on Zalando Korea, along with "
+        "a 5.5 million won fine, for hiding the odds of its randomised items."
+    )
+    found = {c.amount: c.reasons for c in extract_candidates(title, summary)}
+    assert "conflicting_amounts" not in found[Decimal("5500000")]
