@@ -30,7 +30,7 @@ from etl.parsing.news_doubts import (
 )
 from etl.parsing.news_gate import Gated
 from etl.parsing.news_item import Item, bounded
-from etl.parsing.news_measured import measured_list
+from etl.parsing.news_measured import confirm_measures, measured_list
 from etl.parsing.news_mentions import platform_spans
 from etl.parsing.news_merge import MONETARY, Candidate, confidence, consolidate, finish, with_reasons
 from etl.parsing.news_money import (
@@ -166,6 +166,7 @@ def _item_candidates(title: str, summary: str) -> list[Candidate]:
     ]
     kept = redress_doubts(kept, found, sentences)
     kept = [with_reasons(c, "platform_unclear") if division_named(c, text) else c for c in kept]
+    kept = confirm_measures(kept, item.title, text)
     return [finish(with_reasons(c, "amount_not_penalty") if c.amount in other else c) for c in kept]
 
 

@@ -48,6 +48,8 @@ PENALTIES = {
     "no_action_verb": 0.3, "amount_qualified_bound": 0.2, "multiple_platforms": 0.15,
     "platform_from_context": 0.1, "platform_unknown": 0.1, "jurisdiction_from_currency": 0.1,
     "amount_qualified_approximate": 0.1, "conversion_currency_ambiguous": 0.05,
+    # A measure without money the headline does not state plainly: it waits, its reading no less sure.
+    "measure_unconfirmed": 0.0,
 }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from etl.catalog import MONETARY_ACTION_TYPES
+from etl.parsing.news_measured import HEADLINE_MEASURES
 from etl.parsing.parsers import ParseFailure, with_lines
 
 if TYPE_CHECKING:
@@ -116,13 +117,16 @@ def extraction_issue(candidate: Candidate) -> str | None:
     items, letting the soft doubts or the measures without money through brought about one wrong
     fact for every two to five more correct ones (docs/news_extraction.md, "From candidate to fact").
     """
+    measure = f"{candidate.action_type or 'unknown'} from news: a measure without a fine waits for review"
     if candidate.confidence < MIN_CONFIDENCE:
         why = ", ".join(candidate.reasons) or "no reason given"
         return f"low-confidence extraction ({candidate.confidence:.2f}): {why}"
+    if candidate.reasons == ("measure_unconfirmed",):
+        return measure
     if candidate.reasons:
         return f"extraction doubt ({candidate.confidence:.2f}): {', '.join(candidate.reasons)}"
-    if candidate.action_type not in MONETARY_ACTION_TYPES:
-        return f"{candidate.action_type or 'unknown'} from news: a measure without a fine waits for review"
+    if candidate.action_type not in MONETARY_ACTION_TYPES and candidate.action_type not in HEADLINE_MEASURES:
+        return measure
     return None
 
 

@@ -65,10 +65,11 @@ _NOT_FINAL = Gated(
     r"(?:finali[sz]ed|confirmed|decided|determined|set)\b|\bnot\s+(?:yet\s+)?final(?:i[sz]ed)?\b"
 )
 # The fine is computed from the company's revenue or turnover, not capped by it ("calculated on its
-# revenue", "the sum was set at one tenth of its revenue in Russia"). A figure merely compared with
-# revenue ("a sum equal to 4% of its domestic sales") is a plain fine, and so is one capped by it ("a fine
-# of up to 10% of turnover"); a fine set between two shares of revenue ("carries a fine of 1/15 to 1/10
-# of a company's annual revenue") is computed from it.
+# revenue", "the sum was set at one tenth of its revenue in Russia"). A figure merely equated with a
+# share of revenue ("a sum equal to 4% of its domestic sales") is not this: its kind waits for review
+# (equated_to_share, below); one capped by it ("a fine of up to 10% of turnover") is a plain fine; a fine
+# set between two shares of revenue ("carries a fine of 1/15 to 1/10 of a company's annual revenue") is
+# computed from it.
 _SHARE = r"\d+(?:/\d+|(?:[.,]\d+)?\s*(?:%|per\s*cent|percent))"
 TURNOVER = Gated(
     r"(?i)\b(?:turnover|revenue|sales)[- ]based|"

@@ -437,9 +437,9 @@ def test_field_precision_over_all_items(field: str) -> None:
 # round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
     "amount+currency": "0.609 (776/1274)",
-    "platform": "0.437 (776/1774)",
-    "jurisdiction": "0.441 (776/1759)",
-    "action_type": "0.437 (776/1777)",
+    "platform": "0.445 (789/1774)",
+    "jurisdiction": "0.449 (789/1759)",
+    "action_type": "0.444 (789/1777)",
 }
 
 

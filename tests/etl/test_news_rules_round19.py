@@ -352,3 +352,55 @@ def test_a_fine_along_with_another_is_a_second_fine() -> None:
     )
     found = {c.amount: c.reasons for c in extract_candidates(title, summary)}
     assert "conflicting_amounts" not in found[Decimal("5500000")]
+
+
+# After round 20: a block or slowdown the headline states plainly is a fact (news_measured.confirm_measures).
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "expected"),
+    [
+        ("Russia blocks Zalando", "MOSCOW - Russia's communications regulator has blocked Zalando.", "block"),
+        (
+            "Turkey blocks access to Zalando",
+            "Turkey's telecoms authority blocked Zalando on Friday.",
+            "block",
+        ),
+        (
+            "Russia slows down Zalando",
+            "Russia's regulator said on Tuesday it had slowed down Zalando.",
+            "throttle",
+        ),
+    ],
+)
+def test_a_block_the_headline_states_plainly_is_a_fact(title: str, summary: str, expected: str) -> None:
+    [found] = extract_candidates(title, summary)
+    assert (found.platform, found.action_type, found.reasons) == ("Zalando", expected, ())
+    assert extraction_issue(found) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "Russia blocks Zalando",
+            "MOSCOW - Russia's regulator blocked Zalando and warned Telegram it could be next.",
+        ),
+        (
+            "Russia blocks Zalando",
+            "MOSCOW - Russia's regulator blocked Zalando and said it may lift the block soon.",
+        ),
+        ("Russia blocks Zalando's app", "MOSCOW - Russia's regulator has blocked the retailer's app."),
+        ("Russia blocks Zalando", "MOSCOW - Russia's regulator blocked Zalando pages carrying banned posts."),
+        ("Indonesia suspends Zalando", "JAKARTA - Indonesia's ministry suspended Zalando's services."),
+        (
+            "Regulator orders Zalando to stop",
+            "The regulator ordered Zalando to stop selling the device in Russia.",
+        ),
+    ],
+)
+def test_a_measure_the_headline_does_not_state_plainly_waits(title: str, summary: str) -> None:
+    """Another platform, a word of doubt, something of the platform, a suspension or an order: it waits."""
+    measures = [c for c in extract_candidates(title, summary) if c.amount is None]
+    assert measures
+    assert all(extraction_issue(c) is not None for c in measures)
