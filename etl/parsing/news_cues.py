@@ -56,8 +56,9 @@ _AD_BAN = Gated(
     r"(?i)\b(?:advertising|advert|ad)s?\s+ban(?:s|ned)?\b|\bban(?:s|ned|ning)?\s+(?:on\s+)?(?:new\s+|all\s+)?"
     r"(?:advertising|adverts?|ads)\b"
 )
+# The modal verbs in lower case only: "ISTANBUL, May 12 - Turkey blocked ..." has a month, not a "may".
 _PLANNED = Gated(
-    r"(?i)\b(?:could|may|might|would|will|threat\w*|risk\w*|plan\w*|intend\w*|consider\w*|propos\w*|"
+    r"(?i)\b(?:(?-i:could|may|might|would|will)|threat\w*|risk\w*|plan\w*|intend\w*|consider\w*|propos\w*|"
     r"seek\w*|vow\w*|want\w*|prepar\w*|fac(?:e|es|ing))\b"
 )
 _CLAUSE = re.compile(r"[,;:(—–]")

@@ -79,27 +79,31 @@ HEADLINE_MEASURES = ("block", "throttle")  # the measures a headline may state a
 # messenger", "Turkey restricts access to Twitter"); "suspends" is left out: records call a suspended
 # service, policy or licence an order as often as a block.
 _HEADLINE_VERB = (
-    r"\b(?:blocks|blocked|bans|banned|restricts|restricted|shuts\s+down|cuts\s+off|throttles|slows(?:\s+down)?|"
-    r"blacklists)\s+(?:access\s+to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"\b(?:blocks|blocked|bans|banned|restricts|restricted|shuts\s+(?:down|off)|cuts\s+off|throttles|"
+    r"slows(?:\s+down)?|blacklists)\s+(?:access\s+to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
 )
-# Anywhere in the item: the measure may be threatened, asked for, partial, undone or of content only.
+# Anywhere in the item: the measure may be threatened, asked for, partial or undone.
 _MEASURE_DOUBT = re.compile(
-    r"(?i)\b(?:threat\w*|warn\w*|propos\w*|weigh\w*|plan\w*|could|would|may|might|if|unless|lift\w*|restor\w*|"
-    r"withdr\w*|remain\w*|consider\w*|seek\w*|sought|ask\w*|urg\w*|demand\w*|request\w*|deadline|or\s+face|"
-    r"unblock\w*|reopen\w*|accessible|overturn\w*|content|pages?|posts?|accounts?|videos?|channels?)\b"
+    r"(?i)\b(?:threat\w*|warn\w*|propos\w*|weigh\w*|plan\w*|if|unless|lift\w*|restor\w*|withdr\w*|remain\w*|"
+    r"consider\w*|seek\w*|sought|ask\w*|urg\w*|demand\w*|request\w*|deadline|or\s+face|unblock\w*|reopen\w*|"
+    r"accessible|overturn\w*|partial\w*|officials['’]?\s+devices|(?-i:could|would|may|might))\b"
 )
 
 
 def confirm_measures(kept: list[Candidate], title: str, text: str) -> list[Candidate]:
     """Mark each measure without money ``measure_unconfirmed`` unless the headline states it without doubt.
 
-    Only a block or slowdown passes: its sentence is the headline, whose verb takes the platform
-    (:data:`_HEADLINE_VERB`), the item names no other platform and no word of doubt
-    (:data:`_MEASURE_DOUBT`), and the state is known. An order, warning or other measure always waits:
-    records disagree on their kind. Measured on the studied files: 12 more correct facts, none wrong.
+    Only a block or slowdown passes: the headline's verb takes the platform itself
+    (:data:`_HEADLINE_VERB`, not "X accounts" or "X's policy"), the item names no platform of
+    another family, nothing of the platform's (:data:`PART_OF_IT`: its pages, posts, accounts ...) and
+    no word of doubt (:data:`_MEASURE_DOUBT`), and the state is known. An order,
+    warning or other measure always waits: records disagree on their kind.
     """
-    names = {same_platform(n) for *_, n in platform_spans(text)}
-    plain = len(names) == 1 and not _MEASURE_DOUBT.search(text)
+    spans = platform_spans(text)
+    families = {PARENT.get(n, n) for *_, n in spans}
+    # "blocked Zalando pages carrying banned posts": what is blocked may be the platform's content
+    of_it = any(PART_OF_IT.match(text, end) for _, end, _ in spans)
+    plain = len(families) == 1 and not of_it and not _MEASURE_DOUBT.search(text)
     return [
         c
         if c.action_type in MONETARY or (plain and _stated(c, title))
@@ -109,10 +113,7 @@ def confirm_measures(kept: list[Candidate], title: str, text: str) -> list[Candi
 
 
 def _stated(c: Candidate, title: str) -> bool:
-    return (
-        c.action_type in HEADLINE_MEASURES
-        and c.sentence == title
-        and c.platform is not None
-        and c.jurisdiction is not None
-        and re.search(rf"{_HEADLINE_VERB}{re.escape(c.platform)}\b(?!['’]s)", title) is not None
-    )
+    if c.action_type not in HEADLINE_MEASURES or c.platform is None or c.jurisdiction is None:
+        return False
+    found = re.search(rf"{_HEADLINE_VERB}{re.escape(c.platform)}\b", title)
+    return found is not None and not PART_OF_IT.match(title, found.end())

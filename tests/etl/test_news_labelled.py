@@ -437,9 +437,9 @@ def test_field_precision_over_all_items(field: str) -> None:
 # round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
     "amount+currency": "0.609 (776/1274)",
-    "platform": "0.445 (789/1774)",
-    "jurisdiction": "0.449 (789/1759)",
-    "action_type": "0.444 (789/1777)",
+    "platform": "0.448 (795/1774)",
+    "jurisdiction": "0.452 (795/1759)",
+    "action_type": "0.447 (795/1777)",
 }
 
 

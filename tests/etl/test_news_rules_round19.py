@@ -404,3 +404,31 @@ def test_a_measure_the_headline_does_not_state_plainly_waits(title: str, summary
     measures = [c for c in extract_candidates(title, summary) if c.amount is None]
     assert measures
     assert all(extraction_issue(c) is not None for c in measures)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "platform"),
+    [
+        (
+            "Turkey shuts off Zalando",
+            "ISTANBUL, May 12 - Turkey blocked access to Zalando on Friday.",
+            "Zalando",
+        ),
+        (
+            "Russia cuts off Zalando after it ignores takedown orders",
+            "MOSCOW - Russian authorities have blocked the Zalando service, TASS reported on Tuesday.",
+            "Zalando",
+        ),
+        (
+            "Dhaka blocks YouTube over a film",
+            "DHAKA - Bangladesh has shut off access to YouTube after Google did not remove a film.",
+            "YouTube",
+        ),
+    ],
+)
+def test_a_headline_block_stays_plain_with_a_may_date_a_body_sentence_or_the_owner_named(
+    title: str, summary: str, platform: str
+) -> None:
+    """A date in May is no "may"; a block the body repeats is the headline's; the owner is no other platform."""
+    blocks = [c for c in extract_candidates(title, summary) if c.action_type == "block"]
+    assert [(c.platform, extraction_issue(c)) for c in blocks] == [(platform, None)]
