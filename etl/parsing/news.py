@@ -17,11 +17,11 @@ import re
 from etl.parsing.news_amounts import TextAmounts
 from etl.parsing.news_candidate import unread_part
 from etl.parsing.news_cues import Cues, action_type, cues
+from etl.parsing.news_divisions import division_named
 from etl.parsing.news_doubts import (
     CLAUSE_BREAK,
     after_bare_figure,
     appealed,
-    division_named,
     looks_back,
     other_authority_doubts,
     redress_doubts,
