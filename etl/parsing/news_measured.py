@@ -75,18 +75,31 @@ PART_OF_IT = re.compile(
 
 
 HEADLINE_MEASURES = ("block", "throttle")  # the measures a headline may state as a fact
-# The headline's own verb takes the platform, itself and not something of it ("Russia blocks Signal
-# messenger", "Turkey restricts access to Twitter"); "suspends" is left out: records call a suspended
-# service, policy or licence an order as often as a block.
+# The headline's own verb, in the present (or "has blocked", "confirms it blocked": "Two years after
+# Russia blocked LinkedIn" is background), takes the platform itself: no preposition before it ("bans
+# RT on YouTube", "bans children from TikTok") and nothing of it after ("TikTok ban", "Airbnb rentals",
+# "Google News"). "Suspends" is left out: records call a suspended service, policy or licence an order
+# as often as a block.
 _HEADLINE_VERB = (
-    r"\b(?:blocks|blocked|bans|banned|restricts|restricted|shuts\s+(?:down|off)|cuts\s+off|throttles|"
-    r"slows(?:\s+down)?|blacklists)\s+(?:access\s+to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"\b(?:blocks|bans|restricts|shuts\s+(?:down|off)|cuts\s+off|throttles|slows(?:\s+down)?|blacklists|"
+    r"(?:(?<=says it )|(?<=said it )|(?<=confirms it )|(?<=confirmed it )|(?<=has )|(?<=have ))"
+    r"(?:blocked|banned|restricted))\s+(?:access\s+to\s+)?(?:the\s+)?"
+    r"(?:(?!(?:on|from|in|for|of|at|to|by|with|over|after|as|and|or)\b)[\w-]+\s+){0,3}?"
 )
-# Anywhere in the item: the measure may be threatened, asked for, partial or undone.
+_AFTER_PLATFORM = re.compile(
+    r"(?:\s+(?:messenger|messaging\s+app|app|service|website|site|platform|network))?"
+    r"(?=\s*$|\s*[,:;.—–-]|\s+(?:in|on|for|over|after|amid|as|without|citing|following|until|across|nationwide|"
+    r"again|indefinitely|temporarily)\b)"
+)
+# Anywhere in the item: the measure may be threatened, asked for, partial, local, on officials' phones,
+# or over (lifted, resumed, back online).
 _MEASURE_DOUBT = re.compile(
     r"(?i)\b(?:threat\w*|warn\w*|propos\w*|weigh\w*|plan\w*|if|unless|lift\w*|restor\w*|withdr\w*|remain\w*|"
     r"consider\w*|seek\w*|sought|ask\w*|urg\w*|demand\w*|request\w*|deadline|or\s+face|unblock\w*|reopen\w*|"
-    r"accessible|overturn\w*|partial\w*|officials['’]?\s+devices|(?-i:could|would|may|might))\b"
+    r"accessible|overturn\w*|partial\w*|end(?:ed|s)|resum\w*|back\s+online|again\s+available|available\s+again|"
+    r"return\w*|recover\w*|no\s+longer|(?:government|state|official|work)[\w-]*\s+(?:devices|phones)|governor|bill|"
+    r"state\s+government|region\w*|province\w*|provincial|municipal\w*|county|city\s+of|"
+    r"(?-i:could|would|may|might))\b"
 )
 
 
@@ -116,4 +129,4 @@ def _stated(c: Candidate, title: str) -> bool:
     if c.action_type not in HEADLINE_MEASURES or c.platform is None or c.jurisdiction is None:
         return False
     found = re.search(rf"{_HEADLINE_VERB}{re.escape(c.platform)}\b", title)
-    return found is not None and not PART_OF_IT.match(title, found.end())
+    return found is not None and _AFTER_PLATFORM.match(title, found.end()) is not None

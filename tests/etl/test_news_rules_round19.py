@@ -432,3 +432,53 @@ def test_a_headline_block_stays_plain_with_a_may_date_a_body_sentence_or_the_own
     """A date in May is no "may"; a block the body repeats is the headline's; the owner is no other platform."""
     blocks = [c for c in extract_candidates(title, summary) if c.action_type == "block"]
     assert [(c.platform, extraction_issue(c)) for c in blocks] == [(platform, None)]
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        (
+            "US court blocks TikTok ban",
+            "A federal judge on Thursday blocked Montana's ban on TikTok from taking effect.",
+        ),
+        ("Judge blocks Google settlement", "A U.S. judge on Friday rejected the settlement."),
+        ("EU bans RT on YouTube", "The European Union on Wednesday banned RT on YouTube."),
+        (
+            "Australia bans children from TikTok",
+            "Australia passed a law banning children under 16 from TikTok.",
+        ),
+        ("Canada bans TikTok on government devices", "Canada banned TikTok from government-issued devices."),
+        (
+            "Pakistan blocks X",
+            "Pakistan blocked X in February. Access resumed on Wednesday after a court order.",
+        ),
+        ("Montana bans TikTok", "Montana Governor Greg Gianforte signed a bill banning TikTok in the state."),
+        (
+            "Two years after Russia blocked LinkedIn, users still use VPNs",
+            "Roskomnadzor blocked LinkedIn in 2016.",
+        ),
+        ("Barcelona bans Airbnb rentals", "The city of Barcelona banned Airbnb rentals in the old town."),
+        ("Russia blocks Wikipedia article", "Russia's regulator blocked a Wikipedia article on the war."),
+    ],
+)
+def test_a_headline_block_of_something_else_waits(title: str, summary: str) -> None:
+    """None of these is a block of the service that the headline decides.
+
+    A ban blocked, content or children banned on a platform, officials' devices, a block over, a
+    state's law, a past block, something of the platform (the probes of a review of the rule).
+    """
+    measures = [c for c in extract_candidates(title, summary) if c.amount is None]
+    assert all(extraction_issue(c) is not None for c in measures)
+
+
+def test_a_block_a_state_says_it_made_is_a_fact() -> None:
+    """A state that "confirms it blocked X" reports its news in the past tense of reported speech."""
+    found = [
+        c
+        for c in extract_candidates(
+            "Pakistan confirms it blocked X",
+            "ISLAMABAD - Pakistan's telecoms regulator has blocked X across the country.",
+        )
+        if c.action_type == "block"
+    ]
+    assert [(c.platform, extraction_issue(c)) for c in found] == [("X", None)]
