@@ -60,9 +60,11 @@ def plan_fine_end(sentence: str) -> int:
 
 
 # Anywhere in an item: its fines are not decided yet ("The fines will be finalised after ...").
+# A decision "not final and can be challenged" (before a court) is taken, and open to appeal, not a plan.
 _NOT_FINAL = Gated(
     r"(?i)\b(?:will|would|is\s+to|are\s+to|yet\s+to|has\s+yet\s+to|have\s+yet\s+to)\s+be\s+"
     r"(?:finali[sz]ed|confirmed|decided|determined|set)\b|\bnot\s+(?:yet\s+)?final(?:i[sz]ed)?\b"
+    r"(?!\s*,?\s*(?:and\s+)?(?:it\s+|the\s+\w+\s+)?(?:can|may|could)\s+(?:still\s+)?be\s+(?:challenged|appealed|contested))"
 )
 # The fine is computed from the company's revenue or turnover, not capped by it ("calculated on its
 # revenue", "the sum was set at one tenth of its revenue in Russia"). A figure merely equated with a

@@ -482,3 +482,24 @@ def test_a_block_a_state_says_it_made_is_a_fact() -> None:
         if c.action_type == "block"
     ]
     assert [(c.platform, extraction_issue(c)) for c in found] == [("X", None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "planned"),
+    [
+        ("The decision is not final and can be challenged before the National High Court.", False),
+        ("The decision is not final, and it can be appealed within a month.", False),
+        (
+            "The regulator stressed the decision was not final: the firm has 30 days to make representations.",
+            True,
+        ),
+        ("The latest ruling is not yet final.", True),
+    ],
+)
+def test_a_decision_not_final_but_open_to_appeal_is_taken(sentence: str, planned: bool) -> None:
+    """A fine "not final and can be challenged" is imposed; "not final: 30 days to respond" is a proposal."""
+    summary = (
+        f"MADRID - Spain's data agency has fined Zalando 25,000 euros for lacking a data officer. {sentence}"
+    )
+    [found] = extract_candidates("Spain fines Zalando 25,000 euros", summary)
+    assert ("planned_action" in found.reasons) is planned
