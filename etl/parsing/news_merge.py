@@ -57,7 +57,31 @@ def consolidate(found: list[Candidate], title: str) -> list[Candidate]:
         # a headline that itself looks back ("Apple appeals ... fine") does not make its figure the news
         if cand.sentence == title and cand.amount is not None and "earlier_action" not in cand.reasons:
             headline.add(index)
-    return [without(c, "earlier_action") if i in headline else c for i, c in enumerate(kept)]
+    kept = [without(c, "earlier_action") if i in headline else c for i, c in enumerate(kept)]
+    return _shared_authority(kept)
+
+
+def _shared_authority(kept: list[Candidate]) -> list[Candidate]:
+    """Give a candidate without an authority the one authority its like figures have (same state, figure, kind).
+
+    "Turkey fines Facebook, Twitter, YouTube, TikTok ... each" over "Turkey on Wednesday fined Facebook,
+    Instagram, Twitter, Periscope, YouTube and TikTok ... each": the four the headline names take its
+    authority when merged; Instagram and Periscope, fined the same figure in the same state, share it.
+    """
+
+    def key(c: Candidate) -> tuple:
+        return (c.jurisdiction, c.amount, c.currency, c.action_type)
+
+    named: dict[tuple, set[str]] = {}
+    for c in kept:
+        if c.authority and c.amount is not None:
+            named.setdefault(key(c), set()).add(c.authority)
+    return [
+        revised(c, authority=next(iter(found)))
+        if c.authority is None and len(found := named.get(key(c), set())) == 1
+        else c
+        for c in kept
+    ]
 
 
 def _place(kept: list[Candidate], cand: Candidate, headline: set[int]) -> int:

@@ -503,3 +503,15 @@ def test_a_decision_not_final_but_open_to_appeal_is_taken(sentence: str, planned
     )
     [found] = extract_candidates("Spain fines Zalando 25,000 euros", summary)
     assert ("planned_action" in found.reasons) is planned
+
+
+def test_platforms_fined_by_one_sentence_share_its_authority() -> None:
+    """The platforms the headline names take its authority when merged; the others of the sentence share it."""
+    title = "Turkey fines Zalando, Telegram 10 mln lira each"
+    summary = (
+        "ANKARA, Nov 4 - Turkey on Wednesday fined Zalando, Snapchat, Telegram and Pinterest 10 million lira "
+        "each for failing to name a local representative, a deputy minister said."
+    )
+    found = {c.platform: c.authority for c in extract_candidates(title, summary)}
+    assert set(found) == {"Zalando", "Snapchat", "Telegram", "Pinterest"}
+    assert len(set(found.values())) == 1 and None not in found.values()
