@@ -165,7 +165,8 @@ _AUTH_TOPIC = (
     r"telecommunications?|media|broadcasting|audiovisual|consumer|market|internet|online|safety|digital|"
     r"technolog(?:y|ies)|cyberspace|information|financial|finance|securities|economy|economic|justice|tax|"
     r"advertising|personal|trade|fair|top|supreme|high|federal|district|city|regional|state|appeals?|"
-    r"arbitration|national|magistrate['’]?s?)"
+    r"arbitration|national|magistrate['’]?s?|insurance|banking|gambling|gaming|betting|transport|aviation|health|"
+    r"labou?r|electoral|election|energy|postal|pensions?|payments?|capital\s+markets?)"
 )
 _AUTH_PLACE_MOD = rf"(?:{_AUTH_TOPIC}|and|[A-Z][\w-]+)"
 _ACTOR_PAST = (

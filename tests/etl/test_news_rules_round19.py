@@ -515,3 +515,19 @@ def test_platforms_fined_by_one_sentence_share_its_authority() -> None:
     found = {c.platform: c.authority for c in extract_candidates(title, summary)}
     assert set(found) == {"Zalando", "Snapchat", "Telegram", "Pinterest"}
     assert len(set(found.values())) == 1 and None not in found.values()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "authority"),
+    [
+        (
+            "India's insurance regulator has imposed a penalty of Rs 5 crore on Zalando.",
+            "India's insurance regulator",
+        ),
+        ("Britain's gambling regulator fined Zalando 5 million pounds.", "Britain's gambling regulator"),
+    ],
+)
+def test_a_regulator_described_by_its_field_is_the_authority(sentence: str, authority: str) -> None:
+    """An insurance, banking, gambling, transport ... regulator, as outlets describe it, is the authority."""
+    [found] = extract_candidates("", sentence)
+    assert found.authority == authority
