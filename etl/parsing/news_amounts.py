@@ -76,7 +76,7 @@ _LONG_SCALES = (
 _CURWORD = (
     r"dollars?|euros?|rubles?|roubles?|pounds?(?:\s+sterling)?|sterling|yen|yuan|renminbi|won|rupees?|"
     r"liras?|lire|reais|forints?|zlotys?|hryvnias?|tenge|francs?|kronor|kronur|krona|kroner|krone|rand|"
-    r"pesos?|ringgit|baht|rupiah|lei|leva|lev|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong"
+    r"pesos?|ringgit|baht|rupiah|lei|leva|lev|naira|shekels?|dirhams?|riyals?|crowns?|reals|shillings?|dong|soles"
 )
 CURRENCY_WORDS = _CURWORD  # a currency word as written ("euros", "leva"), for rules that must tell one apart
 _MONEY_RE = re.compile(

@@ -531,3 +531,13 @@ def test_a_regulator_described_by_its_field_is_the_authority(sentence: str, auth
     """An insurance, banking, gambling, transport ... regulator, as outlets describe it, is the authority."""
     [found] = extract_candidates("", sentence)
     assert found.authority == authority
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("fined Entel 1.2 million soles ($320,000)", "1200000"), ("a fine of 500,000 Peruvian soles", "500000")],
+)
+def test_soles_are_peruvian_money(text: str, amount: str) -> None:
+    """Peru's sol in its plural is money in PEN; "the soles of his shoes" is none."""
+    assert (parse_money(text)[0].amount, parse_money(text)[0].currency) == (Decimal(amount), "PEN")
+    assert parse_money("the soles of his shoes") == []
