@@ -112,6 +112,8 @@ def confirm_measures(kept: list[Candidate], title: str, text: str) -> list[Candi
     no word of doubt (:data:`_MEASURE_DOUBT`), and the state is known. An order,
     warning or other measure always waits: records disagree on their kind.
     """
+    if all(c.action_type in MONETARY for c in kept):
+        return kept  # most items: nothing to confirm, and no scan of the item's text
     spans = platform_spans(text)
     families = {PARENT.get(n, n) for *_, n in spans}
     # "blocked Zalando pages carrying banned posts": what is blocked may be the platform's content

@@ -22,10 +22,13 @@ from etl.parsing.news_money import CTX, MoneyMention
 
 EACH = re.compile(r"[)\]\s—–-]*each\b")  # "... 10 million lira ($1.2 million) each"
 _COUNT = r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
-_COUNTED = r"(?:fines|penalties|sanctions|counts|charges|cases|protocols|violations|offen[cs]es|breaches|infringements)"
+_COUNTED_WORDS = (
+    r"fines|penalties|sanctions|counts|charges|cases|protocols|violations|offen[cs]es|breaches|infringements"
+)
+_COUNTED = rf"(?:{_COUNTED_WORDS})"
 # ... and after "on each of": a watchdog's reports too ("2.5 million roubles on each of the two reports"),
 # not news reports ("Two reports said ...").
-_COUNTED_AFTER = _COUNTED[:-1] + "|reports)"
+_COUNTED_AFTER = rf"(?:{_COUNTED_WORDS}|reports)"
 # One figure imposed several times: "two fines of €206.6 million each", "2.5 million rubles on each of three counts".
 _TIMES_BEFORE = re.compile(rf"(?i)\b{_COUNT}\s+(?:separate\s+|[\w-]+\s+)?{_COUNTED}\s+of\s+$")
 _TIMES_AFTER = re.compile(
