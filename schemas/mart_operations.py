@@ -50,6 +50,7 @@ class UnresolvedPlatforms(pa.DataFrameModel):
     """``marts.unresolved_platforms``: one row per reported platform name that matched no platform."""
 
     platform_reported: str = pa.Field(unique=True, str_length={"min_value": 1})
+    platform: str = pa.Field(str_length={"min_value": 1})  # the spelling its variants are counted under
     feeds: str
     platform_candidates: str = pa.Field(nullable=True)  # no known platform is near the name
     action_count: int = pa.Field(ge=1)

@@ -18,7 +18,7 @@ import polars as pl
 
 import warehouse
 from etl import catalog
-from etl.loading import changes, identity
+from etl.loading import changes, identity, spellings
 from etl.money import cpi
 
 # The columns a converted batch row and a stored source record share with a fact.
@@ -66,19 +66,27 @@ def merge_batch(
     """
     con.execute(
         f"create or replace temp table batch_keys as select feed, {RECORD_KEY} as record_key, "
-        "platform, jurisdiction from batch"
+        f"platform, jurisdiction, platform_reported, {spellings.UNKNOWN} as unknown from batch"
     )
+    spellings.choose(con)
+    # The blocks the batch touches: its own, those of the records it replaces, and both spellings'
+    # of the records moved to another spelling of their unknown platform.
     con.execute(
         "create or replace temp table affected_blocks as "
         "select distinct platform, jurisdiction from batch_keys union "
         f"select s.platform, s.jurisdiction from {catalog.ACTION_SOURCES} as s "
-        "inner join batch_keys using (feed, record_key)"
+        "inner join batch_keys using (feed, record_key) union "
+        f"select platform, jurisdiction from {spellings.RESPELLED} union "
+        f"select c.platform, r.jurisdiction from {spellings.RESPELLED} as r "
+        f"inner join {catalog.ACTION_SOURCES} as s using (feed, record_key) "
+        f"inner join {spellings.SPELLINGS} as c using (platform_reported)"
     )
     con.execute(
         "create or replace temp table before_merge as select s.feed, s.record_key, s.action_id "
         f"from {catalog.ACTION_SOURCES} as s inner join affected_blocks using (platform, jurisdiction)"
     )
     _store_records(con, run_id=run_id, source_file=source_file)
+    spellings.apply(con)
     actions, parts = _regroup(con)
     con.register("identity_actions", actions)
     con.register("identity_parts", parts)
@@ -93,6 +101,7 @@ def merge_batch(
             con.unregister(name)
     for name in ("batch_keys", "affected_blocks", "before_merge", "touched_actions", "regrouped"):
         con.execute(f"drop table if exists {name}")
+    spellings.drop(con)
 
 
 class DuplicateKey(RuntimeError):
@@ -217,7 +226,10 @@ def _rewrite_facts(con: duckdb.DuckDBPyConnection) -> None:
         "union select b.action_id from before_merge as b left join regrouped as r using (feed, record_key) "
         "where r.action_id is distinct from b.action_id "
         "or (b.feed, b.record_key) in (select (feed, record_key) from batch_keys) "
-        "union select action_id from identity_actions"
+        "union select action_id from identity_actions "
+        # a record moved to its unknown platform's spelling changes its action's platform
+        f"union select action_id from regrouped semi join {spellings.RESPELLED} using (feed, record_key) "
+        f"union select action_id from before_merge semi join {spellings.RESPELLED} using (feed, record_key)"
     )
     changes.snapshot(con, actions="select action_id from touched_actions")
     con.execute(

@@ -151,6 +151,31 @@ def _nearest(key: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     return "; ".join(f"{platform} ({score:.2f})" for platform, score in ranked) or None
 
 
+def _with_levels(frame: pl.DataFrame) -> pl.DataFrame:
+    """``platform_reported`` normalised (``_n0``), then without one more suffix at each level."""
+    levels = [f"_n{level}" for level in range(MAX_SUFFIXES + 1)]
+    frame = frame.with_columns(normalise_name(pl.col("platform_reported")).alias(levels[0]))
+    for previous, level in zip(levels, levels[1:], strict=False):
+        frame = frame.with_columns(strip_suffix(pl.col(previous)).alias(level))
+    return frame
+
+
+def name_keys(names: pl.Series) -> pl.DataFrame:
+    """The key each distinct name is compared by when no platform knows it.
+
+    :func:`alias_key` with every trailing corporate suffix dropped: "ACME Ltd", "Acme" and
+    "A.C.M.E. Holdings Limited" are all "acme". Variants of one unknown name share a key, so
+    they can be counted as one platform (etl/loading/spellings.py).
+
+    Returns:
+        One row per distinct name: ``platform_reported`` and ``key``.
+    """
+    frame = names.cast(pl.String).unique(maintain_order=True).to_frame("platform_reported").drop_nulls()
+    return _with_levels(frame).select(
+        "platform_reported", key=pl.col(f"_n{MAX_SUFFIXES}").str.replace_all(" ", "", literal=True)
+    )
+
+
 def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
     """Resolve distinct reported names: the canonical platform, or candidates when unknown.
 
@@ -162,11 +187,9 @@ def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
         One row per distinct name: ``platform_reported``, ``canonical`` (null when unknown)
         and ``platform_candidates`` (null when known, or when nothing is near).
     """
-    levels = [f"_n{level}" for level in range(MAX_SUFFIXES + 1)]
     frame = names.cast(pl.String).unique(maintain_order=True).to_frame("platform_reported").drop_nulls()
-    frame = frame.with_columns(normalise_name(pl.col("platform_reported")).alias(levels[0]))
-    for previous, level in zip(levels, levels[1:], strict=False):
-        frame = frame.with_columns(strip_suffix(pl.col(previous)).alias(level))
+    frame = _with_levels(frame)
+    levels = [f"_n{level}" for level in range(MAX_SUFFIXES + 1)]
     lookup = {"old": aliases["alias"], "new": aliases["platform"], "default": None}
     frame = frame.with_columns(
         canonical=pl.coalesce(

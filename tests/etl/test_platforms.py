@@ -145,6 +145,21 @@ def test_stripping_stops_at_the_longest_known_name():
     assert resolved["canonical"].to_list() == ["Acme EU", "Acme", "Acme EU", None]
 
 
+def test_variants_of_an_unknown_name_share_a_key_and_other_names_do_not():
+    """Case, spacing, dots and trailing suffixes are dropped; a second word of the name is kept."""
+    names = pl.Series(["QUILLBYTE Ltd", "Quillbyte", "Quill-Byte Holdings Limited", "Q.U.I.L.L.B.Y.T.E.",
+                       "Quillbyte Pay", "Quilbyte", None])  # fmt: skip
+    keys = platforms.name_keys(names)
+    assert keys.rows() == [
+        ("QUILLBYTE Ltd", "quillbyte"),
+        ("Quillbyte", "quillbyte"),
+        ("Quill-Byte Holdings Limited", "quillbyte"),
+        ("Q.U.I.L.L.B.Y.T.E.", "quillbyte"),
+        ("Quillbyte Pay", "quillbytepay"),
+        ("Quilbyte", "quilbyte"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "candidates"),
     [

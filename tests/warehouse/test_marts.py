@@ -472,6 +472,7 @@ def expected_unresolved_platforms() -> pl.DataFrame:
         .filter(~pl.col("is_known_platform"))
         .group_by("platform_reported")
         .agg(
+            pl.col("platform").min(),
             _joined("feed").alias("feeds"),
             pl.col("platform_candidates").sort_by("batch_date", "action_id").last(),
             pl.len().alias("action_count"),

@@ -70,6 +70,7 @@ def test_mart_lists_each_unresolved_name_once_with_feeds_dates_and_latest_candid
     expected = pl.DataFrame(
         {
             "platform_reported": ["Telegramm", "ExampleTube"],
+            "platform": ["Telegramm", "ExampleTube"],
             "feeds": ["feed_a, feed_b", "feed_a"],
             "platform_candidates": ["Telegram (0.94)", None],
             "action_count": [3, 1],

@@ -9,6 +9,9 @@ actions as (
 unresolved as (
     select
         platform_reported,
+        -- Variants of one unknown name share one spelling
+        -- (etl/loading/spellings.py).
+        min(platform) as platform,
         string_agg(distinct feed, ', ' order by feed) as feeds,
         -- Candidates depend on the alias table of each load: the latest wins.
         arg_max_null(platform_candidates, (batch_date, action_id))

@@ -1,0 +1,91 @@
+"""One spelling per unknown platform: the variants of a name no alias knows are one platform.
+
+A name that matches no known platform keeps a spelling the feeds use (etl/parsing/platforms.py),
+but its variants ("ACME Ltd", "Acme", "A.C.M.E.") are one company. Records whose reported names
+share a key (:func:`etl.parsing.platforms.name_keys`: case, spacing, punctuation and corporate
+suffixes dropped) are stored under one spelling: the one most of the key's records report, ties
+to the first in code-point order. The choice is made over every stored record of the key, so it
+does not depend on which feed or run loaded first. A load that changes the count may move the
+key's older records to another spelling; their actions are then rewritten, and the change is
+recorded like any other.
+
+:func:`choose` runs before a batch is stored, :func:`apply` after; both inside the merge's
+transaction.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from etl import catalog
+from etl.parsing.platforms import name_keys
+
+SPELLINGS = "unknown_spellings"  # temp: platform_reported -> platform, for every name of a touched key
+RESPELLED = "respelled_records"  # temp: stored records (feed, record_key) whose platform is changed
+UNKNOWN = "not coalesce(is_known_platform, true)"
+
+
+def choose(con: duckdb.DuckDBPyConnection) -> None:
+    """Choose the spelling of every unknown key the batch touches, and give it to the batch's keys.
+
+    A key is touched when a batch record reports one of its names, or replaces a stored record
+    (same feed and record key) that did. Creates :data:`SPELLINGS` and :data:`RESPELLED` (empty
+    when the batch names only known platforms and replaces none of the others), and sets
+    ``batch_keys.platform`` of the batch's unknown names to their key's spelling.
+
+    Args:
+        con: the writer connection, with temp table ``batch_keys`` (``feed``, ``record_key``,
+            ``platform``, ``jurisdiction``, ``platform_reported``, ``unknown``) of the batch.
+    """
+    stored = f"select * from {catalog.ACTION_SOURCES} where {UNKNOWN}"
+    touched = con.sql(
+        "select platform_reported from batch_keys where unknown union "
+        f"select s.platform_reported from ({stored}) as s semi join batch_keys using (feed, record_key)"
+    ).pl()
+    spellings = pl.DataFrame(schema={"platform_reported": pl.String, "platform": pl.String})
+    if touched.height:
+        counts = con.sql(
+            "select platform_reported, count(*) as records from ("
+            f"select platform_reported from ({stored}) as s anti join batch_keys using (feed, record_key) "
+            "union all select platform_reported from batch_keys where unknown"
+            ") group by platform_reported"
+        ).pl()
+        counts = counts.join(name_keys(counts["platform_reported"]), on="platform_reported")
+        keys = name_keys(touched["platform_reported"])["key"]
+        counts = counts.filter(pl.col("key").is_in(keys.implode()))
+        chosen = (
+            counts.sort(["key", "records", "platform_reported"], descending=[False, True, False])
+            .unique("key", keep="first")
+            .select("key", platform="platform_reported")
+        )
+        spellings = counts.join(chosen, on="key").select("platform_reported", "platform")
+    con.register("chosen_spellings", spellings)
+    try:
+        con.execute(f"create or replace temp table {SPELLINGS} as select * from chosen_spellings")
+    finally:
+        con.unregister("chosen_spellings")
+    con.execute(
+        f"create or replace temp table {RESPELLED} as select s.feed, s.record_key, s.platform, s.jurisdiction "
+        f"from ({stored}) as s inner join {SPELLINGS} as c using (platform_reported) "
+        "anti join batch_keys using (feed, record_key) where s.platform is distinct from c.platform"
+    )
+    con.execute(
+        f"update batch_keys as b set platform = c.platform from {SPELLINGS} as c "
+        "where b.unknown and b.platform_reported = c.platform_reported"
+    )
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> None:
+    """Store every record of a touched key, the batch's included, under its key's spelling."""
+    con.execute(
+        f"update {catalog.ACTION_SOURCES} as s set platform = c.platform from {SPELLINGS} as c "
+        "where s.platform_reported = c.platform_reported and not coalesce(s.is_known_platform, true) "
+        "and s.platform is distinct from c.platform"
+    )
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables of :func:`choose`."""
+    for name in (SPELLINGS, RESPELLED):
+        con.execute(f"drop table if exists {name}")
