@@ -229,6 +229,8 @@ def _merge(best: Candidate, other: Candidate) -> Candidate:
         best.action_type == "fine"
         and other.action_type in MONETARY
         and not _DOUBTFUL.intersection(other.reasons)
+        # "daily fines" without a figure do not make a stated figure daily ("fined €500m ... or risk daily fines")
+        and not (other.action_type == "periodic_penalty" and other.amount is None and best.amount is not None)
     ):
         fills["action_type"] = other.action_type  # the more specific kind of fine
     dropped = {"no_jurisdiction"} if "jurisdiction" in fills else set()

@@ -29,8 +29,9 @@ _PLAN_WORD = (
 _PLAN_NOUN = (
     rf"\b(?:{_PLAN_WORD}|expected|possible|potential)\s+(?:[\w-]+\s+){{0,2}}?(?:fines?|penalt(?:y|ies)|sanctions?)\b|"
     # a figure may come between after a plan word only: "Norway plans 100 mln crown fine on ...", "proposes $5
-    # million penalty"; not after "expected" ("Meta pays expected 1.2 bln euro fine": the fine was expected)
-    rf"\b{_PLAN_WORD}\s+(?:[\w-]+\s+){{0,2}}?[^\s\d]{{0,3}}\d[\d.,]*\s+(?:[\w.-]+\s+){{0,3}}?"
+    # million penalty", "proposes RM86.8m fine" (a scale glued to the figure); not after "expected" ("Meta pays
+    # expected 1.2 bln euro fine": the fine was expected)
+    rf"\b{_PLAN_WORD}\s+(?:[\w-]+\s+){{0,2}}?[^\s\d]{{0,3}}\d[\d.,]*[^\W\d_]{{0,3}}\s+(?:[\w.-]+\s+){{0,3}}?"
     r"(?:fines?|penalt(?:y|ies)|sanctions?)\b"
 )
 PLAN_FINE = Gated(f"(?i){_PLAN_VERB}|{_PLAN_NOUN}")

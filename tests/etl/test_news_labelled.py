@@ -61,7 +61,9 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # 26 / 31 / 3 of 60 on 5b01158 and on 7a74b17, round 18 29 / 28 / 3 on 11c1eb0 and 30 / 27 / 3 on 7a74b17;
 # heldout_round19 consumed 2026-12-03 after its blind measurements: 25 / 32 / 3 of 60 on 864dd6b,
 # 7a74b17, 433e727 and d1b55ca; heldout_round20 (61 items, written blind 2026-12-03) consumed 2026-12-03
-# after its blind measurement: 27 / 30 / 4 of 61 on 4df9616 (round 19 studied).
+# after its blind measurement: 27 / 30 / 4 of 61 on 4df9616 (round 19 studied); heldout_round21 and
+# heldout_round22 consumed 2026-12-03 after their blind measurements: round 21 25 / 35 / 1 of 61 on
+# 5c63572, 8c167c0, ac430d2 and 2bf0515, round 22 30 / 34 / 1 of 65 on ac430d2 and 2bf0515.
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -86,6 +88,8 @@ DEV_FILES = tuple(
         "heldout_round18",
         "heldout_round19",
         "heldout_round20",
+        "heldout_round21",
+        "heldout_round22",
     )
 )
 
@@ -437,14 +441,14 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
 # wait for review (etl.parsing.news_feed.extraction_issue: every doubt holds again since the
-# relaxations were taken out), measured 2026-12-03 on the 1,166 items of the eighteen studied files
-# at 433e727 (reported_usd 0.807 and reported_eur 0.771 meet the floor since the companies of "After
-# round 14"): each is a strict expected failure, so the build fails the day it is met.
+# relaxations were taken out), measured 2026-12-03 on the 1,413 items of the studied files (rounds
+# 21 and 22 consumed; reported_usd 0.771 and reported_eur 0.729 meet the floor since the companies
+# of "After round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.614 (782/1274)",
-    "platform": "0.452 (801/1774)",
-    "jurisdiction": "0.455 (801/1759)",
-    "action_type": "0.451 (801/1777)",
+    "amount+currency": "0.618 (842/1363)",
+    "platform": "0.444 (862/1941)",
+    "jurisdiction": "0.448 (862/1926)",
+    "action_type": "0.443 (862/1944)",
 }
 
 
