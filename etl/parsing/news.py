@@ -83,7 +83,7 @@ _EACH_BEFORE = Gated(r"(?i)\beach\s+(?:\w+\s+){0,2}(?:fined|penali[sz]ed|ordered
 # Before an amount in its clause: the fine is possible or expected, not imposed ("could face fines of ...").
 # "May" before a day is the month ("said on May 14 it had fined ...").
 _POTENTIAL = Gated(
-    r"(?i)\b(?:fac(?:e|es|ing)|could|may(?!\s+\d)|might|risks?|threat\w*|expect\w*|anticipat\w*)\b"
+    r"(?i)\b(?:fac(?:e|es|ing)|could|may(?!\s+\d)|might|should|risks?|threat\w*|expect\w*|anticipat\w*)\b"
 )
 # Before an action verb: the action is threatened or planned, not taken ("threatened to block").
 # After the amount: the figure itself is a conversion ("$130 million at the current exchange rate").

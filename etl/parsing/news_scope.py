@@ -20,11 +20,17 @@ from etl.parsing.platform_files import same_platform
 _PLAN_VERB = (
     r"\b(?:plan(?:s|ned|ning)?|intend(?:s|ed|ing)?|propos(?:e|es|ed|ing)|expect(?:s|ed)?|seek(?:s|ing)?|"
     r"sought|prepar(?:es|ed|ing)|aim(?:s|ed|ing)?|want(?:s|ed)?|mov(?:e|es|ed|ing))\s+to\s+"
-    r"(?:fine|penali[sz]e|impose|levy|slap|hand\s+down)\b"
+    r"(?:fine|penali[sz]e|impose|levy|slap|hand\s+down)\b|"
+    # a fine considered, or asked of someone who may impose it: "is considering fining", "asks court to
+    # fine", "urged the tribunal to impose", "called on the judge to fine"
+    r"\b(?:consider(?:s|ing)?|weigh(?:s|ing)?|mull(?:s|ing)?|contemplat(?:es|ing))\s+"
+    r"(?:fining|penali[sz]ing|imposing|levying)\b|"
+    r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+on|request(?:s|ed|ing)?|petition(?:s|ed|ing)?)"
+    r"\s+(?:[\w-]+\s+){0,4}?to\s+(?:fine|penali[sz]e|impose|levy|hand\s+down)\b"
 )
 _PLAN_WORD = (
-    r"(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|preliminary|provisional|tentative|draft|"
-    r"planned)"
+    r"(?:plan(?:s|ned)?|propos(?:es|ed|al\s+for)|intend(?:s|ed)?|consider(?:s|ing)|preliminary|provisional|"
+    r"tentative|draft|planned)"
 )
 _PLAN_NOUN = (
     rf"\b(?:{_PLAN_WORD}|expected|possible|potential)\s+(?:[\w-]+\s+){{0,2}}?(?:fines?|penalt(?:y|ies)|sanctions?)\b|"
@@ -39,7 +45,7 @@ _PLAN_FORMS = (re.compile(f"(?i){_PLAN_VERB}"), re.compile(f"(?i){_PLAN_NOUN}"))
 # Where a match of either form can begin: the first word of each form.
 _PLAN_START = Gated(
     r"(?i)\b(?:plan|intend|propos|expect|seek|sought|prepar|aim|want|mov|preliminary|provisional|tentative|"
-    r"draft|possible|potential)"
+    r"draft|possible|potential|consider|weigh|mull|contemplat|ask|urg|call|request|petition)"
 )
 
 

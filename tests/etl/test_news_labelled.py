@@ -63,7 +63,9 @@ NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 # 7a74b17, 433e727 and d1b55ca; heldout_round20 (61 items, written blind 2026-12-03) consumed 2026-12-03
 # after its blind measurement: 27 / 30 / 4 of 61 on 4df9616 (round 19 studied); heldout_round21 and
 # heldout_round22 consumed 2026-12-03 after their blind measurements: round 21 25 / 35 / 1 of 61 on
-# 5c63572, 8c167c0, ac430d2 and 2bf0515, round 22 30 / 34 / 1 of 65 on ac430d2 and 2bf0515.
+# 5c63572, 8c167c0, ac430d2 and 2bf0515, round 22 30 / 34 / 1 of 65 on ac430d2 and 2bf0515;
+# heldout_round23 (61 items, written blind 2026-12-03) consumed 2026-12-03 after its blind measurement:
+# 25 / 34 / 2 of 61 on 08eaac1 (rounds 21 and 22 studied).
 # Any other *.jsonl here is a blind held-out file: its "holdout" items feed the gate only.
 DEV_FILES = tuple(
     NEWS / f"{name}.jsonl"
@@ -90,6 +92,7 @@ DEV_FILES = tuple(
         "heldout_round20",
         "heldout_round21",
         "heldout_round22",
+        "heldout_round23",
     )
 )
 
@@ -441,14 +444,14 @@ def test_field_precision_over_all_items(field: str) -> None:
 
 # Recall the studied files do not reach since news candidates with any doubt, or without a fine,
 # wait for review (etl.parsing.news_feed.extraction_issue: every doubt holds again since the
-# relaxations were taken out), measured 2026-12-03 on the 1,413 items of the studied files (rounds
-# 21 and 22 consumed; reported_usd 0.771 and reported_eur 0.729 meet the floor since the companies
+# relaxations were taken out), measured 2026-12-03 on the 1,474 items of the studied files (rounds
+# 21 to 23 consumed; reported_usd 0.767 and reported_eur 0.729 meet the floor since the companies
 # of "After round 14"): each is a strict expected failure, so the build fails the day it is met.
 _RECALL_NOT_MET = {
-    "amount+currency": "0.618 (842/1363)",
-    "platform": "0.444 (862/1941)",
-    "jurisdiction": "0.448 (862/1926)",
-    "action_type": "0.443 (862/1944)",
+    "amount+currency": "0.618 (862/1394)",
+    "platform": "0.438 (883/2016)",
+    "jurisdiction": "0.441 (883/2001)",
+    "action_type": "0.437 (883/2019)",
 }
 
 

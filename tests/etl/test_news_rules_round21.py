@@ -1,7 +1,7 @@
-"""News rules added after blind rounds 21 and 22 were consumed (docs/news_extraction.md, "Rounds 21 and 22").
+"""News rules added after blind rounds 21 to 23 were consumed (docs/news_extraction.md, "Rounds 21 to 24").
 
 Each test reads invented sentences, never the fixture items: the rule must hold for any company,
-authority and figure. Each rule removed one of the two wrong facts of those rounds.
+authority and figure. Each rule removed one of the wrong facts of those rounds.
 """
 
 from __future__ import annotations
@@ -70,3 +70,42 @@ def test_a_fine_imposed_with_a_glued_scale_is_no_plan() -> None:
     assert plan_fine_end(title) > len(title)
     [candidate] = extract_candidates(title, "")
     assert (candidate.amount, "planned_action" in candidate.reasons) == (Decimal("86800000"), False)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Watchdog asks court to fine Zalando at least €90m", ""),
+        ("Regulator urges tribunal to impose €90m penalty on Zalando", ""),
+        ("Watchdog calls on the judge to fine Zalando €90 million", ""),
+        ("Prosecutors requested the court to fine Zalando €90 million", ""),
+        ("Authority considers €90m fine on Zalando", ""),
+        (
+            "Competition body weighs fining Zalando",
+            "The authority said it is considering fining Zalando 90 million euros.",
+        ),
+        (
+            "Watchdog wants Zalando fined",
+            "The watchdog told the court that Zalando should be fined 90 million euros.",
+        ),
+    ],
+)
+def test_a_fine_asked_for_or_considered_is_not_imposed(title: str, summary: str) -> None:
+    """A regulator asking a court for a fine, or considering one, has not fined anyone: every figure waits."""
+    candidates = extract_candidates(title, summary)
+    assert candidates
+    assert all("planned_action" in c.reasons and extraction_issue(c) is not None for c in candidates)
+
+
+@pytest.mark.parametrize(
+    ("title", "summary"),
+    [
+        ("Court fines Zalando €90m at watchdog's request", ""),
+        ("Court fines Zalando €90m", "The court fined Zalando 90 million euros, as the regulator had asked."),
+        ("Authority fines Zalando €90m", "The authority considered the 90 million euro fine proportionate."),
+    ],
+)
+def test_a_fine_imposed_on_request_is_imposed(title: str, summary: str) -> None:
+    """A request or a consideration that does not stand before the fine leaves it imposed."""
+    first = extract_candidates(title, summary)[0]
+    assert (first.amount, "planned_action" in first.reasons) == (Decimal("90000000"), False)
