@@ -72,7 +72,7 @@ def choose(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"update batch_keys as b set platform = c.platform from {SPELLINGS} as c "
-        "where b.unknown and b.platform_reported = c.platform_reported"
+        "where b.unknown and b.platform_reported = c.platform_reported and b.platform is distinct from c.platform"
     )
 
 
