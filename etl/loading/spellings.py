@@ -2,12 +2,13 @@
 
 A name that matches no known platform keeps a spelling the feeds use (etl/parsing/platforms.py),
 but its variants ("ACME Ltd", "Acme", "A.C.M.E.") are one company. Records whose reported names
-share a key (:func:`etl.parsing.platforms.name_keys`: case, spacing, punctuation and corporate
-suffixes dropped) are stored under one spelling: the one most of the key's records report, ties
-to the first in code-point order. The choice is made over every stored record of the key, so it
-does not depend on which feed or run loaded first. A load that changes the count may move the
-key's older records to another spelling; their actions are then rewritten, and the change is
-recorded like any other.
+share a key (:func:`etl.parsing.platforms.name_keys`: case, spacing, punctuation and trailing
+legal forms dropped) are stored under one spelling: the one most of the key's records report, ties
+to the first in code-point order. The choice is made at every load over every stored record of an
+unknown name, so it does not depend on which feed or run loaded first, and a warehouse loaded
+before the rule is set right by its next load. A load that changes the count may move a key's
+older records to another spelling; their actions are then rewritten, and the change is recorded
+like any other.
 
 :func:`choose` runs before a batch is stored, :func:`apply` after; both inside the merge's
 transaction.
@@ -27,33 +28,28 @@ UNKNOWN = "not coalesce(is_known_platform, true)"
 
 
 def choose(con: duckdb.DuckDBPyConnection) -> None:
-    """Choose the spelling of every unknown key the batch touches, and give it to the batch's keys.
+    """Choose the spelling of every unknown key, and give it to the batch's keys.
 
-    A key is touched when a batch record reports one of its names, or replaces a stored record
-    (same feed and record key) that did. Creates :data:`SPELLINGS` and :data:`RESPELLED` (empty
-    when the batch names only known platforms and replaces none of the others), and sets
-    ``batch_keys.platform`` of the batch's unknown names to their key's spelling.
+    The choice is made over every stored record of an unknown name (those the batch replaces,
+    same feed and record key, left out) and the batch's own, so a warehouse whose records
+    disagree with the rule (loaded before it) is set right by its next load. Creates
+    :data:`SPELLINGS` and :data:`RESPELLED` (empty when no unknown name is stored or loaded), and
+    sets ``batch_keys.platform`` of the batch's unknown names to their key's spelling.
 
     Args:
         con: the writer connection, with temp table ``batch_keys`` (``feed``, ``record_key``,
             ``platform``, ``jurisdiction``, ``platform_reported``, ``unknown``) of the batch.
     """
     stored = f"select * from {catalog.ACTION_SOURCES} where {UNKNOWN}"
-    touched = con.sql(
-        "select platform_reported from batch_keys where unknown union "
-        f"select s.platform_reported from ({stored}) as s semi join batch_keys using (feed, record_key)"
+    counts = con.sql(
+        "select platform_reported, count(*) as records from ("
+        f"select platform_reported from ({stored}) as s anti join batch_keys using (feed, record_key) "
+        "union all select platform_reported from batch_keys where unknown"
+        ") where platform_reported is not null group by platform_reported"
     ).pl()
     spellings = pl.DataFrame(schema={"platform_reported": pl.String, "platform": pl.String})
-    if touched.height:
-        counts = con.sql(
-            "select platform_reported, count(*) as records from ("
-            f"select platform_reported from ({stored}) as s anti join batch_keys using (feed, record_key) "
-            "union all select platform_reported from batch_keys where unknown"
-            ") group by platform_reported"
-        ).pl()
+    if counts.height:
         counts = counts.join(name_keys(counts["platform_reported"]), on="platform_reported")
-        keys = name_keys(touched["platform_reported"])["key"]
-        counts = counts.filter(pl.col("key").is_in(keys.implode()))
         chosen = (
             counts.sort(["key", "records", "platform_reported"], descending=[False, True, False])
             .unique("key", keep="first")

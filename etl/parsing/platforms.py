@@ -163,17 +163,33 @@ def _with_levels(frame: pl.DataFrame) -> pl.DataFrame:
 def name_keys(names: pl.Series) -> pl.DataFrame:
     """The key each distinct name is compared by when no platform knows it.
 
-    :func:`alias_key` with every trailing corporate suffix dropped: "ACME Ltd", "Acme" and
-    "A.C.M.E. Holdings Limited" are all "acme". Variants of one unknown name share a key, so
-    they can be counted as one platform (etl/loading/spellings.py).
+    :func:`alias_key` with its trailing legal forms dropped ("Ltd", "S.A.", "GmbH"; never the
+    first word): "ACME Ltd", "Acme" and "A.C.M.E. Limited" are all "acme". Qualifiers such as a
+    country or "Group" are kept, since they may be what tells two unknown companies apart
+    ("Air India", "Air France"). A name with no letter or digit is its own key. Variants of one
+    unknown name share a key, so they can be counted as one platform (etl/loading/spellings.py).
 
     Returns:
         One row per distinct name: ``platform_reported`` and ``key``.
     """
     frame = names.cast(pl.String).unique(maintain_order=True).to_frame("platform_reported").drop_nulls()
-    return _with_levels(frame).select(
-        "platform_reported", key=pl.col(f"_n{MAX_SUFFIXES}").str.replace_all(" ", "", literal=True)
+    key = normalise_name(pl.col("platform_reported"))
+    for _ in range(MAX_SUFFIXES):
+        key = key.str.replace(_legal_form_pattern(), "")
+    key = key.str.replace_all(" ", "", literal=True)
+    return frame.select(
+        "platform_reported",
+        key=pl.when(key != "")
+        .then(key)
+        .otherwise(pl.concat_str([pl.lit("\x00"), pl.col("platform_reported")])),
     )
+
+
+@functools.cache
+def _legal_form_pattern() -> str:
+    words = pl.Series(LEGAL_FORMS).to_frame("w").select(normalise_name(pl.col("w")))
+    alternation = "|".join(re.escape(w) for w in sorted(set(words["w"]), key=len, reverse=True))
+    return rf" (?:{alternation})$"
 
 
 def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:

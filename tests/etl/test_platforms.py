@@ -146,17 +146,23 @@ def test_stripping_stops_at_the_longest_known_name():
 
 
 def test_variants_of_an_unknown_name_share_a_key_and_other_names_do_not():
-    """Case, spacing, dots and trailing suffixes are dropped; a second word of the name is kept."""
-    names = pl.Series(["QUILLBYTE Ltd", "Quillbyte", "Quill-Byte Holdings Limited", "Q.U.I.L.L.B.Y.T.E.",
-                       "Quillbyte Pay", "Quilbyte", None])  # fmt: skip
+    """Case, spacing, dots and trailing legal forms are dropped; other words, countries included, are kept."""
+    names = pl.Series(["QUILLBYTE Ltd", "Quillbyte", "Quill-Byte S.A. Limited", "Q.U.I.L.L.B.Y.T.E.",
+                       "Quillbyte Pay", "Quilbyte", "Air India", "Air France", "Quillbyte Group", "-", "—",
+                       None])  # fmt: skip
     keys = platforms.name_keys(names)
     assert keys.rows() == [
         ("QUILLBYTE Ltd", "quillbyte"),
         ("Quillbyte", "quillbyte"),
-        ("Quill-Byte Holdings Limited", "quillbyte"),
+        ("Quill-Byte S.A. Limited", "quillbyte"),
         ("Q.U.I.L.L.B.Y.T.E.", "quillbyte"),
         ("Quillbyte Pay", "quillbytepay"),
         ("Quilbyte", "quilbyte"),
+        ("Air India", "airindia"),  # a country may be what tells two companies apart
+        ("Air France", "airfrance"),
+        ("Quillbyte Group", "quillbytegroup"),
+        ("-", "\x00-"),  # no letter or digit: the name is its own key
+        ("—", "\x00—"),
     ]
 
 

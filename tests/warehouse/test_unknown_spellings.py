@@ -114,7 +114,7 @@ def test_a_reloaded_feed_that_changes_its_spelling_moves_the_other_records(
         TRACKER,
         [
             ("t-1", "2021-04-06", "QUILLBYTE Ltd", "1000000"),
-            ("t-2", "2022-02-01", "Quillbyte Holdings", "3000000"),
+            ("t-2", "2022-02-01", "Quillbyte Ltd.", "3000000"),
         ],
     )
     _ingest([renamed], warehouse, monkeypatch, tmp_path)
@@ -125,13 +125,33 @@ def test_a_reloaded_feed_that_changes_its_spelling_moves_the_other_records(
     assert _state(fresh) == state
 
 
-def test_different_unknown_companies_stay_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A shared first word is not a shared key: "Quillbyte Pay" and "Quillbyte" are two platforms."""
-    feed = _csv(
-        tmp_path / "court.csv",
-        COURT,
-        [("c-1", "2021-04-06", "Quillbyte", "1000000"), ("c-2", "2021-04-06", "Quillbyte Pay", "2000000")],
-    )
+@pytest.mark.parametrize(
+    "names",
+    [("Quillbyte", "Quillbyte Pay"), ("Quillbyte India", "Quillbyte France"), ("-", "—")],
+)
+def test_different_unknown_companies_stay_apart(names, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Only legal forms are dropped: a second word, a country or a name without letters keeps two apart.
+
+    Each feed reports one equal fine, so a wrong key would also merge the two fines into one.
+    """
+    one, two = names
+    first = _csv(tmp_path / "court.csv", COURT, [("c-1", "2021-04-06", one, "1000000")])
+    second = _csv(tmp_path / "tracker.csv", TRACKER, [("t-1", "2021-04-06", two, "1000000")])
     warehouse = tmp_path / "w.duckdb"
-    _ingest([feed], warehouse, monkeypatch, tmp_path)
-    assert _state(warehouse)["by_platform"] == [("Quillbyte", 1), ("Quillbyte Pay", 1)]
+    _ingest([first, second], warehouse, monkeypatch, tmp_path)
+    assert _state(warehouse)["by_platform"] == sorted([(one, 1), (two, 1)])
+
+
+def test_a_warehouse_stored_before_the_rule_is_set_right_by_its_next_load(
+    feeds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Records left under their own spelling (as before the rule) are respelled by any later load."""
+    warehouse, fresh = tmp_path / "w.duckdb", tmp_path / "fresh.duckdb"
+    _ingest([feeds["court"], feeds["tracker"]], warehouse, monkeypatch, tmp_path)
+    with duckdb.connect(str(warehouse)) as con:  # the court's record as an older load stored it
+        con.execute(f"update {catalog.ACTION_SOURCES} set platform = platform_reported")
+    other = _csv(tmp_path / "other.csv", "synthetic registry", [("r-1", "2023-05-01", "Zorblax", "5000")])
+    _ingest([other], warehouse, monkeypatch, tmp_path)
+    _ingest([feeds["court"], feeds["tracker"], other], fresh, monkeypatch, tmp_path)
+    assert _state(warehouse)["records"] == _state(fresh)["records"]
+    assert _state(warehouse)["by_platform"] == [("Quillbyte", 2), ("Zorblax", 1)]
