@@ -77,9 +77,7 @@ def merge_batch(
         f"select s.platform, s.jurisdiction from {catalog.ACTION_SOURCES} as s "
         "inner join batch_keys using (feed, record_key) union "
         f"select platform, jurisdiction from {spellings.RESPELLED} union "
-        f"select c.platform, r.jurisdiction from {spellings.RESPELLED} as r "
-        f"inner join {catalog.ACTION_SOURCES} as s using (feed, record_key) "
-        f"inner join {spellings.SPELLINGS} as c using (platform_reported)"
+        f"select spelling, jurisdiction from {spellings.RESPELLED}"
     )
     con.execute(
         "create or replace temp table before_merge as select s.feed, s.record_key, s.action_id "

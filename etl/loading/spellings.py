@@ -22,8 +22,9 @@ import polars as pl
 from etl import catalog
 from etl.parsing.platforms import name_keys
 
-SPELLINGS = "unknown_spellings"  # temp: platform_reported -> platform, for every name of a touched key
-RESPELLED = "respelled_records"  # temp: stored records (feed, record_key) whose platform is changed
+SPELLINGS = "unknown_spellings"  # temp: platform_reported -> platform, for every unknown name
+# temp: stored records (feed, record_key) whose platform changes, with its old value and the new (spelling)
+RESPELLED = "respelled_records"
 UNKNOWN = "not coalesce(is_known_platform, true)"
 
 
@@ -62,8 +63,8 @@ def choose(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("chosen_spellings")
     con.execute(
-        f"create or replace temp table {RESPELLED} as select s.feed, s.record_key, s.platform, s.jurisdiction "
-        f"from ({stored}) as s inner join {SPELLINGS} as c using (platform_reported) "
+        f"create or replace temp table {RESPELLED} as select s.feed, s.record_key, s.platform, s.jurisdiction, "
+        f"c.platform as spelling from ({stored}) as s inner join {SPELLINGS} as c using (platform_reported) "
         "anti join batch_keys using (feed, record_key) where s.platform is distinct from c.platform"
     )
     con.execute(
@@ -73,7 +74,7 @@ def choose(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def apply(con: duckdb.DuckDBPyConnection) -> None:
-    """Store every record of a touched key, the batch's included, under its key's spelling."""
+    """Store every record of an unknown name, the batch's included, under its key's spelling."""
     con.execute(
         f"update {catalog.ACTION_SOURCES} as s set platform = c.platform from {SPELLINGS} as c "
         "where s.platform_reported = c.platform_reported and not coalesce(s.is_known_platform, true) "

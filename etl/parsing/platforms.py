@@ -70,8 +70,8 @@ def alias_key(name: pl.Expr) -> pl.Expr:
 
 
 @functools.cache
-def _suffix_pattern() -> str:
-    words = pl.Series([*LEGAL_FORMS, *QUALIFIERS]).to_frame("w").select(normalise_name(pl.col("w")))
+def _suffix_pattern(suffixes: tuple[str, ...] = (*LEGAL_FORMS, *QUALIFIERS)) -> str:
+    words = pl.Series(suffixes).to_frame("w").select(normalise_name(pl.col("w")))
     alternation = "|".join(re.escape(w) for w in sorted(set(words["w"]), key=len, reverse=True))
     return rf" (?:{alternation})$"
 
@@ -151,15 +151,6 @@ def _nearest(key: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     return "; ".join(f"{platform} ({score:.2f})" for platform, score in ranked) or None
 
 
-def _with_levels(frame: pl.DataFrame) -> pl.DataFrame:
-    """``platform_reported`` normalised (``_n0``), then without one more suffix at each level."""
-    levels = [f"_n{level}" for level in range(MAX_SUFFIXES + 1)]
-    frame = frame.with_columns(normalise_name(pl.col("platform_reported")).alias(levels[0]))
-    for previous, level in zip(levels, levels[1:], strict=False):
-        frame = frame.with_columns(strip_suffix(pl.col(previous)).alias(level))
-    return frame
-
-
 def name_keys(names: pl.Series) -> pl.DataFrame:
     """The key each distinct name is compared by when no platform knows it.
 
@@ -175,7 +166,7 @@ def name_keys(names: pl.Series) -> pl.DataFrame:
     frame = names.cast(pl.String).unique(maintain_order=True).to_frame("platform_reported").drop_nulls()
     key = normalise_name(pl.col("platform_reported"))
     for _ in range(MAX_SUFFIXES):
-        key = key.str.replace(_legal_form_pattern(), "")
+        key = key.str.replace(_suffix_pattern(LEGAL_FORMS), "")
     key = key.str.replace_all(" ", "", literal=True)
     return frame.select(
         "platform_reported",
@@ -183,13 +174,6 @@ def name_keys(names: pl.Series) -> pl.DataFrame:
         .then(key)
         .otherwise(pl.concat_str([pl.lit("\x00"), pl.col("platform_reported")])),
     )
-
-
-@functools.cache
-def _legal_form_pattern() -> str:
-    words = pl.Series(LEGAL_FORMS).to_frame("w").select(normalise_name(pl.col("w")))
-    alternation = "|".join(re.escape(w) for w in sorted(set(words["w"]), key=len, reverse=True))
-    return rf" (?:{alternation})$"
 
 
 def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
@@ -204,8 +188,10 @@ def resolve_names(names: pl.Series, *, aliases: pl.DataFrame) -> pl.DataFrame:
         and ``platform_candidates`` (null when known, or when nothing is near).
     """
     frame = names.cast(pl.String).unique(maintain_order=True).to_frame("platform_reported").drop_nulls()
-    frame = _with_levels(frame)
     levels = [f"_n{level}" for level in range(MAX_SUFFIXES + 1)]
+    frame = frame.with_columns(normalise_name(pl.col("platform_reported")).alias(levels[0]))
+    for previous, level in zip(levels, levels[1:], strict=False):
+        frame = frame.with_columns(strip_suffix(pl.col(previous)).alias(level))
     lookup = {"old": aliases["alias"], "new": aliases["platform"], "default": None}
     frame = frame.with_columns(
         canonical=pl.coalesce(
